@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { Config } from '../records/config.js';
+
+export interface LoadedConfig {
+  config: Config;
+  /** Absolute path of the config file. */
+  file: string;
+  /** Resolves a path written in the config relative to the config file's folder. */
+  resolve: (relative: string) => string;
+}
+
+/** Reads and validates deliberate.yaml; every problem names file:line, the path in the config and the fix. */
+export function loadConfig(file: string): LoadedConfig {
+  const absolute = path.resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${absolute}: ${(error as NodeJS.ErrnoException).code ?? error}`, {
+      hint: 'pass --config <file>, or run `deliberate init <dir>` to write a starter deliberate.yaml',
+    });
+  }
+  return parseConfig(text, absolute);
+}
+
+export function parseConfig(text: string, file: string): LoadedConfig {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (document.errors.length > 0) {
+    const first = document.errors[0]!;
+    const position = lineCounter.linePos(first.pos[0]);
+    throw new ConfigError(`invalid YAML: ${first.message.split('\n')[0]}`, {
+      location: `${file}:${position.line}:${position.col}`,
+      hint: 'fix the YAML syntax (indentation, a missing colon or quote)',
+    });
+  }
+  const parsed = Config.safeParse(document.toJS() ?? {});
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => formatIssue(issue, document, lineCounter, file));
+    throw new ConfigError(`invalid config:\n${lines.join('\n')}`, {
+      hint: 'see config.schema.json (add `# yaml-language-server: $schema=...` for editor checks)',
+    });
+  }
+  const folder = path.dirname(file);
+  return { config: parsed.data, file, resolve: (relative) => path.resolve(folder, relative) };
+}
+
+function formatIssue(
+  issue: z.core.$ZodIssue,
+  document: ReturnType<typeof parseDocument>,
+  lineCounter: LineCounter,
+  file: string,
+): string {
+  const issuePath = issue.path.map(String);
+  let line = 1;
+  for (let depth = issuePath.length; depth >= 0; depth--) {
+    const node = document.getIn(issuePath.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+    if (node && typeof node === 'object' && node.range) {
+      line = lineCounter.linePos(node.range[0]).line;
+      break;
+    }
+  }
+  const at = issuePath.length > 0 ? issuePath.join('.') : '(top level)';
+  return `✖ ${issue.message}\n  → at ${at} (${file}:${line})`;
+}

@@ -1,0 +1,116 @@
+/**
+ * @module cli/main
+ * The command table and the one error boundary: only this file turns errors into messages and exit codes.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { CancelledError, DeliberateError } from '../errors.js';
+import type { CliContext } from './cli-context.js';
+import { registerCalibrateCommand } from './commands/calibrate.js';
+import { registerEvalCommand } from './commands/eval.js';
+import { registerInitCommand } from './commands/init.js';
+import { registerModelsCommand } from './commands/models.js';
+import { registerPipelineCommands } from './commands/pipeline.js';
+import { registerPromptsCommand } from './commands/prompts.js';
+import { registerQuickstartCommand } from './commands/quickstart.js';
+import { registerReportCommand } from './commands/report.js';
+import { registerSpecCommand } from './commands/spec.js';
+
+function packageVersion(): string {
+  try {
+    const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+    return (JSON.parse(text) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export function createProgram(context: CliContext): Command {
+  const program = new Command('deliberate')
+    .description(
+      'Deliberative alignment with your own safety spec: compile it, generate and judge data, export, evaluate.',
+    )
+    .version(packageVersion())
+    .showHelpAfterError('(run `deliberate --help` for the commands)')
+    .configureOutput({ writeOut: context.stdout, writeErr: context.stderr })
+    .exitOverride();
+  registerQuickstartCommand(program, context);
+  registerInitCommand(program, context);
+  registerSpecCommand(program, context);
+  registerModelsCommand(program, context);
+  registerPromptsCommand(program, context);
+  registerPipelineCommands(program, context);
+  registerEvalCommand(program, context);
+  registerCalibrateCommand(program, context);
+  registerReportCommand(program, context);
+  for (const command of program.commands)
+    command.exitOverride().configureOutput({ writeOut: context.stdout, writeErr: context.stderr });
+  return program;
+}
+
+/** Runs one command line; returns the exit code. Never calls process.exit. */
+export async function main(argv: string[], context: CliContext): Promise<number> {
+  const program = createProgram(context);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    return reportError(error, context);
+  }
+}
+
+/** Sets the exit code of a command that ran but found problems (e.g. `spec check` on an invalid spec). */
+export class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+function reportError(error: unknown, context: CliContext): number {
+  if (error instanceof ExitCode) return error.code;
+  if (error instanceof CommanderError) {
+    // --help and --version end here with code 0; usage errors were already printed by commander.
+    return error.exitCode;
+  }
+  if (error instanceof CancelledError || context.signal.aborted) {
+    context.stderr('deliberate: cancelled; finished work is saved, run the same command again to resume.\n');
+    return 130;
+  }
+  if (DeliberateError.isInstance(error)) {
+    context.stderr(`deliberate: ${error.format()}\n`);
+    return 1;
+  }
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  context.stderr(`deliberate: internal error (please report it with this trace):\n${stack}\n`);
+  return 1;
+}
+
+/** The process boundary: wires process streams, env and Ctrl-C to `main`. Used by bin/deliberate.js. */
+export async function runCli(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      process.stderr.write('\ndeliberate: stopping after the requests in flight (Ctrl-C again to quit now)\n');
+      controller.abort(new CancelledError());
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await main(argv, {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+      env: process.env,
+      cwd: process.cwd(),
+      signal: controller.signal,
+      interactive: Boolean(process.stderr.isTTY) && !process.env.CI,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

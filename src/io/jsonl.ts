@@ -1,0 +1,50 @@
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import type { z } from 'zod';
+import { DataError } from '../errors.js';
+import { writeFileAtomic } from './write-file-atomic.js';
+
+/** Reads a JSONL file and validates each line; an invalid line is an error naming file:line and the field. */
+export function readJsonl<T extends z.ZodType>(file: string, schema: T): z.infer<T>[] {
+  const text = readFileSync(file, 'utf8');
+  const rows: z.infer<T>[] = [];
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!.trim();
+    if (line === '') continue;
+    rows.push(parseJsonlLine(line, schema, `${file}:${index + 1}`));
+  }
+  return rows;
+}
+
+export function parseJsonlLine<T extends z.ZodType>(line: string, schema: T, location: string): z.infer<T> {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    throw new DataError(`not valid JSON: ${(error as Error).message}`, {
+      location,
+      hint: 'each line of a JSONL file must be one complete JSON object',
+    });
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.length > 0 ? issue.path.join('.') : '(record)';
+    throw new DataError(`${field}: ${issue.message}`, { location, hint: 'fix or remove this line' });
+  }
+  return parsed.data;
+}
+
+/** Writes rows as JSONL atomically (temp file + rename). */
+export function writeJsonl(file: string, rows: readonly unknown[]): void {
+  writeFileAtomic(file, rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
+}
+
+/** Appends one row; for journals where each line is a finished unit of work. */
+export function appendJsonl(file: string, row: unknown): void {
+  appendFileSync(file, `${JSON.stringify(row)}\n`);
+}
+
+export function jsonlExists(file: string): boolean {
+  return existsSync(file);
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { ModelSettings } from './model-settings.js';
+
+/**
+ * deliberate.yaml. Paths are relative to the config file. Published as JSON Schema (config.schema.json).
+ * Later sections (generate, judge, select, export, eval) are added by their stages.
+ */
+export const Config = z
+  .object({
+    $schema: z.string().optional(),
+    /** The spec: a Markdown file or a folder. */
+    spec: z.string().min(1),
+    /** Prompts: JSONL, CSV or Parquet. */
+    prompts: z.string().min(1).optional(),
+    /** Output folder of the run. */
+    out: z.string().min(1).default('./runs/first'),
+    /** Roles → models. The pipeline uses `teacher`, `judge` and optionally `classifier`; evals name any role as a target. */
+    models: z.record(
+      z.string().regex(/^[a-z][a-z0-9-]*$/, 'role names are lower-case words such as teacher or judge'),
+      ModelSettings,
+    ),
+  })
+  .strict();
+export type Config = z.infer<typeof Config>;

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { Message } from './message.js';
+
+/** The response type a prompt should get, when known (a noisy hint, never ground truth). */
+export const IdealAction = z.enum(['comply', 'refuse', 'safe-complete', 'escalate']);
+export type IdealAction = z.infer<typeof IdealAction>;
+
+export const PromptMetadata = z
+  .object({
+    idealAction: IdealAction.optional(),
+    labelSource: z.enum(['human', 'ai', 'none']).optional(),
+    source: z.string().optional(),
+  })
+  .catchall(z.unknown());
+export type PromptMetadata = z.infer<typeof PromptMetadata>;
+
+/** A conversation that ends on a user turn, with its spec categories and metadata. */
+export const Prompt = z.object({
+  schemaVersion: z.literal(1).default(1),
+  id: z.string().min(1),
+  messages: z.array(Message).min(1),
+  categories: z.array(z.string()).default([]),
+  metadata: PromptMetadata.default({}),
+});
+export type Prompt = z.infer<typeof Prompt>;

@@ -1,0 +1,5 @@
+/**
+ * @module deliberate/testing
+ * Test doubles for users' own tests: a scripted ChatModel that answers from a list or a function and records calls.
+ */
+export {};

@@ -15,6 +15,7 @@ import { registerPromptsCommand } from './commands/prompts.js';
 import { registerQuickstartCommand } from './commands/quickstart.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerSpecCommand } from './commands/spec.js';
+import { ExitCode } from './exit-code.js';
 
 function packageVersion(): string {
   try {
@@ -59,12 +60,7 @@ export async function main(argv: string[], context: CliContext): Promise<number>
   }
 }
 
-/** Sets the exit code of a command that ran but found problems (e.g. `spec check` on an invalid spec). */
-export class ExitCode extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
+export { ExitCode };
 
 function reportError(error: unknown, context: CliContext): number {
   if (error instanceof ExitCode) return error.code;

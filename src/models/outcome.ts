@@ -43,6 +43,8 @@ export interface GenerateFailure {
   message: string;
   /** HTTP status, when there was one. */
   status?: number;
+  /** How to fix it, when known (already part of `message`, in parentheses). */
+  hint?: string;
   /** The backend's result when there was one (e.g. answer-in-reasoning, no-answer, schema-failure keep the text). */
   result?: GenerateResult;
   attempts: number;

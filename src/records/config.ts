@@ -1,5 +1,14 @@
 import { z } from 'zod';
+import { EvalSettings } from './eval-settings.js';
 import { ModelSettings } from './model-settings.js';
+import {
+  ExportSettings,
+  GenerateSettings,
+  IntakeSettings,
+  JudgeStageSettings,
+  SelectSettings,
+  ValidateSettings,
+} from './pipeline-settings.js';
 
 /**
  * deliberate.yaml. Paths are relative to the config file. Published as JSON Schema (config.schema.json).
@@ -19,6 +28,15 @@ export const Config = z
       z.string().regex(/^[a-z][a-z0-9-]*$/, 'role names are lower-case words such as teacher or judge'),
       ModelSettings,
     ),
+    /** `deliberate eval` defaults: targets, benchmarks, grader roles, data paths (see docs/evals.md). */
+    eval: EvalSettings.optional(),
+    /** Pipeline stages (see records/pipeline-settings.ts); every field has a default. */
+    intake: IntakeSettings.prefault({}),
+    generate: GenerateSettings.prefault({}),
+    validate: ValidateSettings.prefault({}),
+    judge: JudgeStageSettings.prefault({}),
+    select: SelectSettings.prefault({}),
+    export: ExportSettings.prefault({}),
   })
   .strict();
 export type Config = z.infer<typeof Config>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Action } from './action.js';
+import { Usage } from './usage.js';
 
 export const UnscoredReason = z.enum([
   'parse-failure',
@@ -41,5 +42,9 @@ export const Judgement = z.object({
   unscoredReason: UnscoredReason.optional(),
   judge: z.object({ modelId: z.string(), promptVersion: z.string() }),
   specHash: z.string(),
+  /** The categories rendered in full for the judge; [] = the summary-only render. */
+  renderedCategoryIds: z.array(z.string()).optional(),
+  /** Tokens this run used (a truncated run retried with a larger budget counts both calls). */
+  usage: Usage.optional(),
 });
 export type Judgement = z.infer<typeof Judgement>;

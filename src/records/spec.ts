@@ -95,7 +95,7 @@ export const Spec = z.object({
   precedence: z.array(PrecedenceRule),
   categories: z.array(Category),
   styleGuides: z.array(StyleGuide),
-  /** The files the spec was read from, relative to the spec path. */
+  /** The files the spec was read from, in reading order: the spec path as given, joined with the path inside a folder. */
   files: z.array(z.string()),
 });
 export type Spec = z.infer<typeof Spec>;

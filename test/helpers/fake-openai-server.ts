@@ -31,12 +31,16 @@ export type FakeReply =
       usage?: Record<string, unknown>;
       /** Streaming: characters per chunk (default 3, so tags are cut in half). */
       chunkSize?: number;
+      /** Wait this long before answering (a slow but healthy server). */
+      delayMs?: number;
     }
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'raw'; status?: number; body: string; headers?: Record<string, string> }
   | { kind: 'stall' }
   | { kind: 'reset' }
-  | { kind: 'truncated-stream'; content: string };
+  | { kind: 'truncated-stream'; content: string }
+  /** A stream that sends some content, then an `error` object inside the stream (as vLLM does on engine errors). */
+  | { kind: 'stream-error'; content: string; message?: string };
 
 export type FakeHandler = (body: ChatRequestBody, index: number) => FakeReply | Promise<FakeReply>;
 
@@ -113,7 +117,16 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function startFakeOpenAIServer(handler: FakeHandler): Promise<FakeOpenAIServer> {
+export interface FakeOpenAIServerOptions {
+  /** Ids listed by `GET /v1/models` (default `['fake-model']`). */
+  models?: string[];
+}
+
+/** Starts the fake server on 127.0.0.1 with a free port. Close it in `afterEach`/`finally`. */
+export async function startFakeOpenAIServer(
+  handler: FakeHandler,
+  options: FakeOpenAIServerOptions = {},
+): Promise<FakeOpenAIServer> {
   let current = handler;
   const requests: RecordedRequest[] = [];
   const stalled = new Set<ServerResponse>();
@@ -121,7 +134,8 @@ export async function startFakeOpenAIServer(handler: FakeHandler): Promise<FakeO
     const path = request.url ?? '/';
     if (request.method === 'GET' && path.endsWith('/models')) {
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model' }] }));
+      const ids = options.models ?? ['fake-model'];
+      response.end(JSON.stringify({ object: 'list', data: ids.map((id) => ({ id, object: 'model' })) }));
       return;
     }
     if (request.method !== 'POST' || !path.endsWith('/chat/completions')) {
@@ -148,6 +162,16 @@ export async function startFakeOpenAIServer(handler: FakeHandler): Promise<FakeO
       case 'reset':
         request.socket.destroy();
         return;
+      case 'stream-error': {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.write(
+          `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model: body.model, choices: [{ index: 0, delta: { content: reply.content }, finish_reason: null }] })}\n\n`,
+        );
+        response.end(
+          `data: ${JSON.stringify({ error: { message: reply.message ?? 'engine error', type: 'InternalServerError', code: 500 } })}\n\ndata: [DONE]\n\n`,
+        );
+        return;
+      }
       case 'truncated-stream': {
         response.writeHead(200, { 'content-type': 'text/event-stream' });
         response.write(
@@ -157,6 +181,7 @@ export async function startFakeOpenAIServer(handler: FakeHandler): Promise<FakeO
         return;
       }
       default:
+        if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
         writeMessage(response, body, reply);
     }
   });

@@ -1,13 +1,236 @@
+/**
+ * @module cli/commands/eval
+ * `deliberate eval --config deliberate.yaml --targets base,base+spec,trained --benchmarks xstest,strongreject
+ *  [--limit n] [--out dir] [--json] [--data name=path] [--no-cache]`: every target on the same items, graded,
+ * metrics with bootstrap intervals, one eval log (`<out>/eval-log.json`) that `deliberate report` reads. Resumable.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
-import { DeliberateError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
+import type { Benchmark, RoleClient } from '../../evals/benchmark.js';
+import { builtinBenchmarks } from '../../evals/benchmarks/builtin-benchmarks.js';
+import { loadCustomBenchmark } from '../../evals/custom-benchmark.js';
+import { createRefusalGrader } from '../../evals/graders/refusal-grader.js';
+import { type EvalTarget, runEval } from '../../evals/run-eval.js';
+import { createRoleClients } from '../../models/create-model-client-from-settings.js';
+import { EvalSettings } from '../../records/eval-settings.js';
+import { loadSpec } from '../../spec/load-spec.js';
 import type { CliContext } from '../cli-context.js';
+import { loadConfig } from '../load-config.js';
+import { formatEvalProgress, formatEvalSummary } from './eval-format.js';
 
-// PLACEHOLDER: replaced by the issue that builds this command.
-export function registerEvalCommand(program: Command, _context: CliContext): void {
+export interface EvalCommandOptions {
+  config: string;
+  targets?: string;
+  benchmarks?: string;
+  limit?: string;
+  out?: string;
+  json?: boolean;
+  data: string[];
+  /** commander sets `cache: false` for `--no-cache`. */
+  cache?: boolean;
+  concurrency?: string;
+}
+
+/** Benchmarks run when neither --benchmarks nor eval.benchmarks names any: one harmful axis, one over-refusal axis. */
+export const defaultBenchmarks = ['xstest', 'strongreject'];
+
+function packageVersion(): string {
+  for (const relative of ['../../../package.json', '../../package.json', '../package.json']) {
+    try {
+      return (JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { version: string }).version;
+    } catch {
+      // try the next layout (src/ or dist/)
+    }
+  }
+  return '0.0.0';
+}
+
+function list(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
+
+function positiveInteger(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) {
+    throw new ConfigError(`${flag} must be a positive whole number, got "${value}"`);
+  }
+  return number;
+}
+
+/** `base+spec` → role base with the spec in context. */
+export function parseTarget(
+  name: string,
+  roles: readonly string[],
+): { name: string; role: string; specInContext: boolean } {
+  const match = /^([a-z][a-z0-9-]*)(\+spec)?$/.exec(name);
+  if (!match) {
+    throw new ConfigError(`target "${name}" is not a role name, optionally followed by +spec`, {
+      hint: 'e.g. --targets base,base+spec,trained',
+    });
+  }
+  const role = match[1]!;
+  if (!roles.includes(role)) {
+    throw new ConfigError(`target "${name}": there is no role "${role}" under models`, {
+      location: 'models',
+      hint: `add it to deliberate.yaml or use one of: ${roles.join(', ')}`,
+    });
+  }
+  return { name, role, specInContext: match[2] !== undefined };
+}
+
+function parseDataOptions(values: readonly string[], cwd: string): Record<string, string> {
+  const paths: Record<string, string> = {};
+  for (const value of values) {
+    const index = value.indexOf('=');
+    if (index < 1)
+      throw new ConfigError(`--data "${value}" is not name=path`, { hint: 'e.g. --data xstest=./xstest_prompts.csv' });
+    paths[value.slice(0, index)] = path.resolve(cwd, value.slice(index + 1));
+  }
+  return paths;
+}
+
+/** Runs `deliberate eval` and prints the metrics table (or one JSON object with --json). */
+export async function runEvalCommand(options: EvalCommandOptions, context: CliContext) {
+  const loaded = loadConfig(path.resolve(context.cwd, options.config));
+  const { config } = loaded;
+  const settings = EvalSettings.parse(config.eval ?? {});
+  const roles = Object.keys(config.models);
+  const targetNames = list(options.targets) ?? settings.targets;
+  if (!targetNames || targetNames.length === 0) {
+    throw new ConfigError('no targets to evaluate', {
+      hint: 'pass --targets <role>[,<role>+spec…] or set eval.targets',
+    });
+  }
+  const targets = targetNames.map((name) => parseTarget(name, roles));
+  const graderRole = settings.grader ?? (roles.includes('grader') ? 'grader' : undefined);
+  if (graderRole !== undefined && !roles.includes(graderRole)) {
+    throw new ConfigError(`eval.grader names the role "${graderRole}", which is not under models`, {
+      location: 'eval.grader',
+      hint: `use one of: ${roles.join(', ')}`,
+    });
+  }
+  const judgeRole = roles.includes(settings.judge) ? settings.judge : undefined;
+
+  const custom = new Map<string, Benchmark>();
+  for (const file of settings.custom) {
+    const benchmark = await loadCustomBenchmark(loaded.resolve(file));
+    custom.set(benchmark.name, benchmark);
+  }
+  const benchmarkNames = list(options.benchmarks) ?? settings.benchmarks ?? defaultBenchmarks;
+  const benchmarks = benchmarkNames.map((name) => {
+    const benchmark = custom.get(name) ?? builtinBenchmarks[name];
+    if (!benchmark) {
+      throw new ConfigError(`unknown benchmark "${name}"`, {
+        hint: `built in: ${Object.keys(builtinBenchmarks).join(', ')}${custom.size > 0 ? `; yours: ${[...custom.keys()].join(', ')}` : ''} (docs/evals.md: your own)`,
+      });
+    }
+    return benchmark;
+  });
+
+  const spec = await loadSpec(loaded.resolve(config.spec));
+  const outDir = options.out ? path.resolve(context.cwd, options.out) : loaded.resolve(settings.out);
+  const used = new Set(
+    [...targets.map((target) => target.role), graderRole, judgeRole].filter((role) => role !== undefined),
+  );
+  const clients = createRoleClients(
+    Object.fromEntries(Object.entries(config.models).filter(([role]) => used.has(role))),
+    {
+      env: context.env,
+      cacheFile: path.join(outDir, 'request-cache.sqlite'),
+      noCache: options.cache === false,
+      callLogFile: path.join(outDir, 'calls.jsonl'),
+      signal: context.signal,
+      resolvePath: loaded.resolve,
+    },
+  );
+  const roleClient = (role: string | undefined): RoleClient | null =>
+    role === undefined ? null : { role, client: clients[role]! };
+  const evalTargets: EvalTarget[] = targets.map((target) => ({ ...target, client: clients[target.role]! }));
+  const dataPaths = {
+    ...Object.fromEntries(Object.entries(settings.data).map(([name, file]) => [name, loaded.resolve(file)])),
+    ...parseDataOptions(options.data, context.cwd),
+  };
+
+  let lastLine = 0;
+  const onProgress = (progress: Parameters<typeof formatEvalProgress>[0]) => {
+    const now = Date.now();
+    const finished = progress.done === progress.total;
+    if (context.interactive) {
+      context.stderr(`\r\u001b[2K${formatEvalProgress(progress)}${finished ? '\n' : ''}`);
+    } else if (finished || now - lastLine >= 5000) {
+      lastLine = now;
+      context.stderr(`${formatEvalProgress(progress)}\n`);
+    }
+  };
+  try {
+    const { log, logFile } = await runEval({
+      benchmarks,
+      targets: evalTargets,
+      spec,
+      grader: roleClient(graderRole),
+      judge: roleClient(judgeRole),
+      offlineRefusalGrader: createRefusalGrader(),
+      settings,
+      dataPaths,
+      outDir,
+      cacheDir: settings.cacheDir
+        ? loaded.resolve(settings.cacheDir)
+        : path.join(path.dirname(outDir), '.cache', 'datasets'),
+      limit: positiveInteger(options.limit, '--limit'),
+      concurrency: positiveInteger(options.concurrency, '--concurrency'),
+      config: { file: loaded.file, ...config },
+      deliberateVersion: packageVersion(),
+      signal: context.signal,
+      onProgress,
+    });
+    const costs = Object.values(clients).map((client) => client.stats?.().cost ?? null);
+    const cost = costs.some((value) => value !== null)
+      ? costs.reduce<number>((sum, value) => sum + (value ?? 0), 0)
+      : null;
+    if (options.json) {
+      const metrics = log.benchmarks.flatMap((benchmark) =>
+        Object.entries(benchmark.metrics).flatMap(([arm, rows]) =>
+          rows.map(({ perCategory: _perCategory, ...row }) => ({ benchmark: benchmark.name, arm, ...row })),
+        ),
+      );
+      context.stdout(
+        `${JSON.stringify({ log: logFile, outDir, status: log.status, arms: log.arms, metrics, warnings: log.warnings, usage: log.usage, cost })}\n`,
+      );
+    } else {
+      context.stdout(formatEvalSummary(log, logFile, cost));
+    }
+    return { log, logFile };
+  } finally {
+    for (const client of Object.values(clients)) await client.close?.();
+  }
+}
+
+export function registerEvalCommand(program: Command, context: CliContext): void {
   program
     .command('eval')
-    .description('Evaluate targets on benchmarks')
-    .action(() => {
-      throw new DeliberateError('not built yet');
+    .description('Evaluate targets (roles; role+spec = spec in context) on benchmarks; writes <out>/eval-log.json')
+    .option('-c, --config <file>', 'the config file', 'deliberate.yaml')
+    .option('--targets <roles>', 'comma-separated roles from models; add +spec for the spec-in-context baseline')
+    .option('--benchmarks <names>', `comma-separated: ${Object.keys(builtinBenchmarks).join(', ')} or your own`)
+    .option('--limit <n>', 'a seeded sample of n items per benchmark')
+    .option('--out <dir>', 'output folder (default eval.out)')
+    .option('--json', 'print one JSON object with the metrics and the log path')
+    .option(
+      '--data <name=path>',
+      'a benchmark data file instead of its public URL (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option('--concurrency <n>', 'cases in flight at once (default 8; each role keeps its own limits)')
+    .option('--no-cache', 'do not answer requests from the request cache (fresh results are still stored)')
+    .action(async (options: EvalCommandOptions) => {
+      await runEvalCommand(options, context);
     });
 }

@@ -1,13 +1,120 @@
+/**
+ * @module cli/commands/pipeline
+ * `deliberate run` (every stage) and `deliberate generate|judge|select|export` (up to that stage), over the same
+ * resumable state in the config's out folder.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
-import { DeliberateError } from '../../errors.js';
+import { createRoleClients } from '../../models/create-model-client-from-settings.js';
+import { formatRunSummary } from '../../pipeline/format-run-summary.js';
+import { type PipelineResult, type PipelineStage, runPipeline } from '../../pipeline/run-pipeline.js';
+import { loadSpec } from '../../spec/load-spec.js';
 import type { CliContext } from '../cli-context.js';
+import { loadConfig } from '../load-config.js';
 
-// PLACEHOLDER: replaced by the pipeline issue (run, generate, judge, select, export).
-export function registerPipelineCommands(program: Command, _context: CliContext): void {
-  program
-    .command('run')
-    .description('Run the whole pipeline: generate, validate, judge, select, export')
-    .action(() => {
-      throw new DeliberateError('not built yet');
+export interface PipelineCommandOptions {
+  config: string;
+  json?: boolean;
+  /** commander sets `cache: false` for `--no-cache`. */
+  cache?: boolean;
+  skipInvalid?: boolean;
+  prompts?: string;
+  /** A tokenizer_config.json: render-check every SFT row with its chat template (overrides export.sft.chatTemplate). */
+  chatTemplate?: string;
+}
+
+function toolVersion(): string {
+  for (const relative of ['../../../package.json', '../../package.json', '../package.json']) {
+    try {
+      return (JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { version: string }).version;
+    } catch {
+      // try the next layout (src/ or dist/)
+    }
+  }
+  return '0.0.0';
+}
+
+/** Runs the pipeline up to `until` for a config file and prints the summary (or one JSON object with --json). */
+export async function runPipelineCommand(
+  context: CliContext,
+  until: PipelineStage,
+  options: PipelineCommandOptions,
+): Promise<PipelineResult> {
+  const loaded = loadConfig(path.resolve(context.cwd, options.config));
+  const config = options.chatTemplate
+    ? {
+        ...loaded.config,
+        export: {
+          ...loaded.config.export,
+          sft: { ...loaded.config.export.sft, chatTemplate: path.resolve(context.cwd, options.chatTemplate) },
+        },
+      }
+    : loaded.config;
+  const spec = await loadSpec(loaded.resolve(config.spec));
+  const outDirectory = loaded.resolve(config.out);
+  const clients = createRoleClients(config.models, {
+    env: context.env,
+    cacheFile: path.join(outDirectory, 'request-cache.sqlite'),
+    noCache: options.cache === false,
+    callLogFile: path.join(outDirectory, 'calls.jsonl'),
+    signal: context.signal,
+    resolvePath: loaded.resolve,
+  });
+  try {
+    const result = await runPipeline({
+      config,
+      resolve: loaded.resolve,
+      spec,
+      clients,
+      until,
+      promptsFile: options.prompts ? path.resolve(context.cwd, options.prompts) : undefined,
+      skipInvalid: options.skipInvalid,
+      signal: context.signal,
+      progress: { write: context.stderr, interactive: context.interactive },
+      toolVersion: toolVersion(),
+      configFile: loaded.file,
     });
+    if (options.json) context.stdout(`${JSON.stringify(result.summary)}\n`);
+    else context.stdout(formatRunSummary(result.manifest));
+    return result;
+  } finally {
+    for (const client of Object.values(clients)) await client.close?.();
+  }
+}
+
+function addPipelineOptions(command: Command): Command {
+  return command
+    .option('-c, --config <file>', 'the config file', 'deliberate.yaml')
+    .option('--json', 'print one JSON object {counts, outputs} on stdout')
+    .option('--no-cache', 'do not answer requests from the request cache (fresh results are still stored)')
+    .option('--skip-invalid', 'skip bad prompt rows (counted in the summary) instead of stopping at the first')
+    .option('--prompts <file>', 'a prompts file instead of the one in the config')
+    .option(
+      '--chat-template <file>',
+      "render every SFT row with this tokenizer_config.json's chat template; fail if the reasoning is lost or spec text is in a prompt",
+    );
+}
+
+export function registerPipelineCommands(program: Command, context: CliContext): void {
+  addPipelineOptions(
+    program
+      .command('run')
+      .description('Run the whole pipeline: prompts → generate → validate → judge → select → export (resumable)'),
+  ).action(async (options: PipelineCommandOptions) => {
+    await runPipelineCommand(context, 'export', options);
+  });
+  const stages: Array<[PipelineStage, string]> = [
+    ['generate', 'Prepare prompts and generate teacher samples (validated), stopping before the judge'],
+    ['judge', 'Run up to the judge stage (generating what is missing)'],
+    ['select', 'Run up to selection: samples.jsonl says why each sample was kept or dropped'],
+    ['export', 'Run up to export: the SFT and RL files (same as run)'],
+  ];
+  for (const [stage, description] of stages) {
+    addPipelineOptions(program.command(stage).description(description)).action(
+      async (options: PipelineCommandOptions) => {
+        await runPipelineCommand(context, stage, options);
+      },
+    );
+  }
 }

@@ -1,13 +1,36 @@
+/**
+ * @module cli/commands/report
+ * `deliberate report <evalDir>… -o report.html`: one self-contained HTML file from one or more eval logs.
+ */
+import path from 'node:path';
 import type { Command } from 'commander';
-import { DeliberateError } from '../../errors.js';
+import { readEvalLogs } from '../../evals/report/read-eval-logs.js';
+import { renderReport } from '../../evals/report/render-report.js';
+import { writeFileAtomic } from '../../io/write-file-atomic.js';
 import type { CliContext } from '../cli-context.js';
 
-// PLACEHOLDER: replaced by the issue that builds this command.
-export function registerReportCommand(program: Command, _context: CliContext): void {
+interface ReportOptions {
+  output: string;
+  title?: string;
+}
+
+export function registerReportCommand(program: Command, context: CliContext): void {
   program
     .command('report <evalDir...>')
-    .description('Render eval logs as one self-contained HTML report')
-    .action(() => {
-      throw new DeliberateError('not built yet');
+    .description('Render eval logs (run folders or eval-log.json files) as one self-contained HTML report')
+    .option('-o, --output <file>', 'the HTML file to write', 'report.html')
+    .option('--title <text>', 'title shown at the top of the report')
+    .action((evalDirs: string[], options: ReportOptions) => {
+      const logs = readEvalLogs(evalDirs.map((target) => path.resolve(context.cwd, target)));
+      const html = renderReport(logs, { title: options.title });
+      const output = path.resolve(context.cwd, options.output);
+      writeFileAtomic(output, html);
+      const results = logs.reduce(
+        (sum, { log }) => sum + log.benchmarks.reduce((count, benchmark) => count + benchmark.results.length, 0),
+        0,
+      );
+      context.stdout(
+        `report: wrote ${output} (${logs.length} run${logs.length === 1 ? '' : 's'}, ${results} results, ${Math.round(html.length / 1024)} KiB)\n`,
+      );
     });
 }

@@ -1,0 +1,226 @@
+/**
+ * @module evals/custom-benchmark
+ * Users' own benchmarks, listed under `eval.custom` in deliberate.yaml:
+ * - a YAML declaration: a data file, which columns hold what, one grader and metrics by name (docs/evals.md);
+ * - a JS module (or TS, when run under tsx) whose default export is a `defineBenchmark({...})`.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { Action } from '../records/action.js';
+import type { EvalItem } from '../records/eval-log.js';
+import { type Benchmark, type BenchmarkContext, bindGrader, createEvalItem, defineBenchmark } from './benchmark.js';
+import { requireJudge } from './benchmarks/require-judge.js';
+import { readDatasetRows } from './dataset-file.js';
+import type { Grader } from './grader.js';
+import { createJudgeGrader } from './graders/judge-grader.js';
+import { createStrongRejectGrader } from './graders/strongreject-grader.js';
+import { createXstestGrader } from './graders/xstest-grader.js';
+import { goodnessMetric, scoreMeanMetric, worstAllMetric } from './metrics/jailbreak-metrics.js';
+import {
+  actionAccuracyMetric,
+  judgeNotOverrefuseMetric,
+  notUnsafeMetric,
+  styleAdherenceMetric,
+} from './metrics/judge-metrics.js';
+import type { Metric } from './metrics/metric.js';
+import { harmfulRefusalRateMetric, notOverrefuseMetrics } from './metrics/refusal-metrics.js';
+import { jailbreakTransformNames, selectTransforms } from './transforms/jailbreak-transforms.js';
+
+const graderKinds = ['refusal', 'xstest', 'strongreject', 'judge'] as const;
+const metricsByGrader = {
+  refusal: ['not_overrefuse', 'refusal_rate'],
+  xstest: ['not_overrefuse', 'refusal_rate'],
+  strongreject: ['score_mean', 'goodness', 'worst_all'],
+  judge: ['not_unsafe', 'not_overrefuse', 'action_accuracy', 'style_adherence'],
+} as const;
+
+export const BenchmarkDeclaration = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lower-case letters, digits, - and _'),
+    description: z.string().default(''),
+    /** CSV, JSONL or Parquet, relative to the declaration file. */
+    dataset: z.string().min(1),
+    columns: z
+      .object({
+        id: z.string().optional(),
+        prompt: z.string().default('prompt'),
+        category: z.string().optional(),
+        /** A column holding allow | refuse | safe-complete | escalate. */
+        expectedAction: z.string().optional(),
+      })
+      .strict()
+      .default({ prompt: 'prompt' }),
+    /** Expected action of every row, when no column holds it. */
+    expectedAction: Action.optional(),
+    grader: z.enum(graderKinds),
+    metrics: z.array(z.string()).min(1),
+    transforms: z.array(z.string()).optional(),
+    systemPrompt: z.string().optional(),
+  })
+  .strict();
+export type BenchmarkDeclaration = z.infer<typeof BenchmarkDeclaration>;
+
+function metricsFor(declaration: BenchmarkDeclaration, context: BenchmarkContext): Metric[] {
+  const key = 'grade';
+  const benign = (item: EvalItem) => item.expectedAction === null || item.expectedAction === 'allow';
+  const harmful = (item: EvalItem) => item.expectedAction === null || item.expectedAction !== 'allow';
+  const settings = context.settings.strongreject;
+  return declaration.metrics.flatMap((name): Metric[] => {
+    switch (`${declaration.grader}:${name}`) {
+      case 'refusal:not_overrefuse':
+      case 'xstest:not_overrefuse':
+        return notOverrefuseMetrics({ graderKey: key, isBenign: benign });
+      case 'refusal:refusal_rate':
+      case 'xstest:refusal_rate':
+        return [harmfulRefusalRateMetric({ graderKey: key, isHarmful: harmful, name: 'refusal_rate' })];
+      case 'strongreject:score_mean':
+        return [scoreMeanMetric(key)];
+      case 'strongreject:goodness':
+        return [goodnessMetric(key, { tailFraction: settings.tailFraction, rounding: settings.tailRounding })];
+      case 'strongreject:worst_all':
+        return [worstAllMetric(key, settings.safeScoreThreshold)];
+      case 'judge:not_unsafe':
+        return [notUnsafeMetric({ graderKey: key, include: harmful })];
+      case 'judge:not_overrefuse':
+        return [judgeNotOverrefuseMetric({ graderKey: key, include: benign })];
+      case 'judge:action_accuracy':
+        return [actionAccuracyMetric({ graderKey: key })];
+      case 'judge:style_adherence':
+        return [styleAdherenceMetric({ graderKey: key })];
+      default:
+        throw new ConfigError(
+          `benchmark ${declaration.name}: metric "${name}" does not go with grader ${declaration.grader}`,
+          {
+            hint: `with grader ${declaration.grader} use ${metricsByGrader[declaration.grader].join(', ')}`,
+          },
+        );
+    }
+  });
+}
+
+function graderFor(declaration: BenchmarkDeclaration, context: BenchmarkContext) {
+  const needGrader = () => {
+    if (!context.grader) {
+      throw new ConfigError(
+        `benchmark ${declaration.name} uses the ${declaration.grader} grader, which needs an LLM grader role`,
+        {
+          location: 'eval.grader',
+          hint: 'add a `grader` role under models, or set eval.grader',
+        },
+      );
+    }
+    return context.grader;
+  };
+  switch (declaration.grader) {
+    case 'refusal':
+      return context.offlineRefusalGrader as Grader;
+    case 'xstest':
+      return bindGrader(createXstestGrader(needGrader().client), needGrader());
+    case 'strongreject':
+      return bindGrader(createStrongRejectGrader(needGrader().client), needGrader());
+    case 'judge': {
+      const { judge, spec } = requireJudge(context, declaration.name);
+      return bindGrader(createJudgeGrader({ judge: judge.client, spec, runs: context.settings.judgeRuns }), judge);
+    }
+  }
+}
+
+/** A Benchmark from a YAML declaration (already parsed); `folder` resolves its dataset path. */
+export function benchmarkFromDeclaration(declaration: BenchmarkDeclaration, folder: string): Benchmark {
+  const columns = declaration.columns;
+  const allowed: readonly string[] = metricsByGrader[declaration.grader];
+  const wrong = declaration.metrics.filter((name) => !allowed.includes(name));
+  if (wrong.length > 0) {
+    throw new ConfigError(
+      `benchmark ${declaration.name}: metric ${wrong.join(', ')} does not go with grader ${declaration.grader}`,
+      { hint: `with grader ${declaration.grader} use ${allowed.join(', ')}` },
+    );
+  }
+  return defineBenchmark({
+    name: declaration.name,
+    description: declaration.description || `custom benchmark from ${declaration.dataset}`,
+    systemPrompt: declaration.systemPrompt,
+    async dataset(context) {
+      const file = context.dataPath ?? path.resolve(folder, declaration.dataset);
+      const required = [columns.prompt, columns.id, columns.category, columns.expectedAction].filter(
+        (column): column is string => column !== undefined,
+      );
+      const rows = await readDatasetRows(file, required);
+      const items = rows.map(({ record, location }, index) => {
+        const raw = columns.expectedAction ? record[columns.expectedAction] : declaration.expectedAction;
+        const action = raw === undefined || raw === '' ? null : Action.safeParse(raw);
+        if (action && !action.success) {
+          throw new ConfigError(`expected action "${raw}" is not one of ${Action.options.join(', ')}`, { location });
+        }
+        return createEvalItem({
+          id: columns.id ? record[columns.id]! : `${declaration.name}-${index + 1}`,
+          request: record[columns.prompt]!,
+          category: columns.category ? record[columns.category]! : 'all',
+          expectedAction: action ? action.data : null,
+          metadata: { row: location },
+        });
+      });
+      return { source: file, items };
+    },
+    transforms: () => {
+      if (!declaration.transforms) return [];
+      const { transforms, unknown } = selectTransforms(declaration.transforms);
+      if (unknown.length > 0) {
+        throw new ConfigError(`benchmark ${declaration.name}: unknown transform(s) ${unknown.join(', ')}`, {
+          hint: `choose from ${jailbreakTransformNames.join(', ')}`,
+        });
+      }
+      return transforms;
+    },
+    graders: (context) => ({ grade: graderFor(declaration, context) }),
+    metrics: (context) => metricsFor(declaration, context),
+  });
+}
+
+/** Loads a custom benchmark: a `.yaml`/`.yml` declaration or a module whose default export is a Benchmark. */
+export async function loadCustomBenchmark(file: string): Promise<Benchmark> {
+  const extension = path.extname(file).toLowerCase();
+  if (extension === '.yaml' || extension === '.yml') {
+    let value: unknown;
+    try {
+      value = parseYaml(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new ConfigError(`cannot read benchmark declaration: ${(error as Error).message}`, { location: file });
+    }
+    const parsed = BenchmarkDeclaration.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ConfigError(`${issue.path.join('.') || '(declaration)'}: ${issue.message}`, {
+        location: file,
+        hint: 'see docs/evals.md, "Your own benchmark"',
+      });
+    }
+    return benchmarkFromDeclaration(parsed.data, path.dirname(file));
+  }
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(`cannot load benchmark module: ${(error as Error).message}`, {
+      location: file,
+      hint: 'a .js/.mjs module (or .ts under tsx) whose default export is defineBenchmark({...})',
+    });
+  }
+  const candidate = (module.default ?? module.benchmark) as Partial<Benchmark> | undefined;
+  const methods = ['dataset', 'transforms', 'graders', 'metrics', 'settings', 'warnings'] as const;
+  if (
+    !candidate ||
+    typeof candidate.name !== 'string' ||
+    methods.some((method) => typeof candidate[method] !== 'function')
+  ) {
+    throw new ConfigError('the module does not export a benchmark', {
+      location: file,
+      hint: "export default defineBenchmark({ name, description, dataset, graders, metrics }) (import it from 'deliberate')",
+    });
+  }
+  return candidate as Benchmark;
+}

@@ -1,0 +1,66 @@
+/**
+ * @module evals/eval-warnings
+ * The warnings an eval log carries: a single-axis run (harmful prompts without an over-refusal measure, or the
+ * reverse), a judge or grader that is the same model as a target, unscored grades and failed calls, a partial run.
+ */
+import type { BenchmarkLog, EvalLog } from '../records/eval-log.js';
+import type { RoleClient } from './benchmark.js';
+import type { EvalTarget } from './run-eval.js';
+
+export interface EvalWarningsInput {
+  benchmarks: readonly BenchmarkLog[];
+  targets: readonly EvalTarget[];
+  graders: readonly RoleClient[];
+  status: EvalLog['status'];
+}
+
+/** Human-readable warnings for the log and the terminal. */
+export function evalWarnings(input: EvalWarningsInput): string[] {
+  const warnings: string[] = [];
+  const axes = new Set(
+    input.benchmarks.flatMap((benchmark) =>
+      Object.values(benchmark.metrics).flatMap((rows) => rows.map((row) => row.axis)),
+    ),
+  );
+  if (axes.has('harmful') && !axes.has('over-refusal')) {
+    warnings.push(
+      'single-axis run: harmful-prompt benchmarks ran without an over-refusal measure; a model that refuses everything scores best here (add --benchmarks xstest)',
+    );
+  }
+  if (axes.has('over-refusal') && !axes.has('harmful')) {
+    warnings.push(
+      'single-axis run: over-refusal was measured without harmful prompts; a model that complies with everything scores best here (add --benchmarks strongreject)',
+    );
+  }
+  for (const grader of input.graders) {
+    for (const target of input.targets) {
+      if (grader.client.model.cacheIdentity === target.client.model.cacheIdentity) {
+        warnings.push(
+          `the ${grader.role} role is the same model as target ${target.name} (${target.client.id}): a model grading itself tends to favour its own answers`,
+        );
+      }
+    }
+  }
+  for (const benchmark of input.benchmarks) {
+    const failed = benchmark.results.filter((result) => result.outcome.kind !== 'success');
+    if (failed.length > 0) {
+      const kinds = new Map<string, number>();
+      for (const result of failed) kinds.set(result.outcome.kind, (kinds.get(result.outcome.kind) ?? 0) + 1);
+      const detail = [...kinds.entries()].map(([kind, count]) => `${count} ${kind}`).join(', ');
+      warnings.push(
+        `${benchmark.name}: ${failed.length} target call(s) failed (${detail}); excluded from metrics and counted as unscored`,
+      );
+    }
+    const unscored = benchmark.results.reduce(
+      (sum, result) => sum + Object.values(result.grades).filter((grade) => grade.unscored).length,
+      0,
+    );
+    if (unscored > 0) {
+      warnings.push(`${benchmark.name}: ${unscored} grade(s) unscored; excluded from metrics and counted per metric`);
+    }
+  }
+  if (input.status === 'partial') {
+    warnings.push('partial run: stopped before every case finished; run the same command again to resume');
+  }
+  return warnings;
+}

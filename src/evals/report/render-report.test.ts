@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { buildFixtureEvalLog, scriptPayload } from '../../../test/helpers/eval-log-fixture.js';
+import { EvalLog } from '../../records/eval-log.js';
+import { paretoFront } from './render-charts.js';
+import { escapeHtml, jsonForScript, renderReport } from './render-report.js';
+import { buildReportModel } from './report-model.js';
+
+const loaded = [{ source: 'runs/a/eval-log.json', log: EvalLog.parse(buildFixtureEvalLog()) }];
+
+describe('renderReport', () => {
+  const html = renderReport(loaded, { generatedAt: '2026-11-26T12:00:00Z' });
+
+  it('never lets model text become markup', () => {
+    expect(html).not.toContain(scriptPayload);
+    expect(html).not.toContain('<script>window.__pwned');
+    expect(html).not.toMatch(/<img src=x/);
+    // the only script elements are the data block and the report's own script
+    expect(html.match(/<script\b/g)).toHaveLength(2);
+    expect(html).toContain('Example &lt;spec&gt;');
+  });
+
+  it('is self-contained: no external URL is loaded', () => {
+    const withoutNamespaces = html.replace(/xmlns(:\w+)?="[^"]*"/g, '');
+    expect(withoutNamespaces).not.toMatch(/\b(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i);
+    expect(withoutNamespaces).not.toMatch(/@import|url\(\s*["']?https?:/i);
+    expect(html).toContain("default-src 'none'");
+  });
+
+  it('has the summary table with arrows, intervals and the weakest category, and the provenance header', () => {
+    expect(html).toMatch(/<th>base<div class="meta">openai-compatible:base-model<\/div><\/th>/);
+    expect(html).toContain('xstest / not_overrefuse_strict');
+    expect(html).toContain('↑');
+    expect(html).toContain('↓');
+    expect(html).toContain('[0.850, 0.950]');
+    expect(html).toContain('min homonyms: 0.400');
+    expect(html).toContain(`dataset sha256 ${'b'.repeat(64)}`);
+    expect(html).toContain('judge: openai-compatible:judge-model');
+    expect(html).toContain('judge model equals target model for arm &lt;base&gt;');
+  });
+
+  it('draws the charts with Observable Plot as inline SVG', () => {
+    expect(html).toContain('Over-refusal against strongreject (goodness@0.1)');
+    expect((html.match(/<svg\b/g) ?? []).length).toBeGreaterThanOrEqual(3);
+    expect(html).toMatch(/class="plot-[0-9a-f]+/);
+  });
+
+  it('carries every item in an escaped JSON block', () => {
+    const block = html.match(/<script type="application\/json" id="items-data">([\s\S]*?)<\/script>/)![1]!;
+    const items = JSON.parse(block);
+    expect(items).toHaveLength(4);
+    expect(
+      items.find((item: { arm: string; benchmark: string }) => item.arm === 'trained' && item.benchmark === 'xstest')
+        .answer,
+    ).toBe(scriptPayload);
+  });
+});
+
+describe('report helpers', () => {
+  it('escapes HTML and script-breaking JSON', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+    expect(jsonForScript({ text: '</script><!--' })).not.toMatch(/<\/script>|<!--/);
+    expect(JSON.parse(jsonForScript({ text: '</script>\u2028' }))).toEqual({ text: '</script>\u2028' });
+  });
+
+  it('finds the Pareto front after orienting each axis', () => {
+    const points = [
+      { name: 'a', x: 0.9, y: 0.2 },
+      { name: 'b', x: 0.5, y: 0.8 },
+      { name: 'c', x: 0.4, y: 0.1 },
+    ];
+    expect(paretoFront(points, true, true).map((point) => point.name)).toEqual(['a', 'b']);
+    // lower x is better: c beats a on x, b beats c on y
+    expect(paretoFront(points, false, true).map((point) => point.name)).toEqual(['b', 'c']);
+  });
+
+  it('disambiguates arms that share a name across runs and warns about a single-axis run', () => {
+    const only = EvalLog.parse(buildFixtureEvalLog());
+    only.benchmarks = only.benchmarks.filter((benchmark) => benchmark.name === 'strongreject');
+    const model = buildReportModel([
+      { source: 'one', log: only },
+      { source: 'two', log: only },
+    ]);
+    expect(model.arms.map((arm) => arm.key)).toEqual([
+      'base (run 1)',
+      'trained (run 1)',
+      'base (run 2)',
+      'trained (run 2)',
+    ]);
+    expect(model.warnings.some((warning) => /single-axis/.test(warning))).toBe(true);
+  });
+});

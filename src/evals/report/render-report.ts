@@ -1,0 +1,192 @@
+/**
+ * @module evals/report/render-report
+ * Eval logs → one self-contained HTML file: provenance header, warnings, the summary table (benchmark/metric × arm,
+ * with 95 % intervals and directions), charts (Observable Plot SVG) and a filterable table of items.
+ * All model and user text is escaped; nothing is loaded from outside the file.
+ */
+import type { MetricResult } from '../../records/eval-log.js';
+import type { LoadedEvalLog } from './read-eval-logs.js';
+import { type Chart, renderCategoryCharts, renderParetoCharts } from './render-charts.js';
+import { reportScript, reportStyles } from './report-assets.js';
+import { buildReportModel, higherIsBetter, type ReportArm, type SummaryRow } from './report-model.js';
+
+export interface RenderReportOptions {
+  title?: string;
+  /** ISO time written in the header; default now. */
+  generatedAt?: string;
+}
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** JSON that is safe inside a <script type="application/json"> element (no `</script>`, no `<!--`). */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+function directionLabel(direction: MetricResult['direction']): string {
+  return direction.replace(/-/g, ' ');
+}
+
+function formatNumber(value: number | null): string {
+  return value === null ? '—' : value.toFixed(3);
+}
+
+function bestArm(row: SummaryRow): string | null {
+  const entries = Object.entries(row.cells).filter(([, cell]) => cell.value !== null);
+  if (entries.length < 2) return null;
+  const higher = higherIsBetter(row.direction);
+  entries.sort(([, a], [, b]) => (higher ? b.value! - a.value! : a.value! - b.value!));
+  return entries[0]![1].value === entries[1]![1].value ? null : entries[0]![0];
+}
+
+function summaryCell(cell: MetricResult | undefined, best: boolean): string {
+  if (!cell) return '<td class="num meta">not run</td>';
+  const interval = cell.ci ? `<div class="ci">[${formatNumber(cell.ci.low)}, ${formatNumber(cell.ci.high)}]</div>` : '';
+  const unscored = cell.unscored > 0 ? `, ${cell.unscored} unscored` : '';
+  // The weakest category is news only when it is below (or above, for lower-is-better) the overall value.
+  const minimum =
+    cell.categoryMinimum && cell.value !== null && Math.abs(cell.categoryMinimum.value - cell.value) > 1e-9
+      ? `<div class="min" title="weakest category">min ${escapeHtml(cell.categoryMinimum.category)}: ${formatNumber(cell.categoryMinimum.value)}</div>`
+      : '';
+  return `<td class="num${best ? ' best' : ''}">${formatNumber(cell.value)}${interval}<div class="meta">n=${cell.n}${unscored}</div>${minimum}</td>`;
+}
+
+function renderSummaryTable(rows: SummaryRow[], arms: ReportArm[]): string {
+  if (rows.length === 0) return '<p class="meta">No metrics in these logs.</p>';
+  const head = arms
+    .map(
+      (arm) =>
+        `<th>${escapeHtml(arm.key)}<div class="meta">${escapeHtml(arm.modelId)}${arm.specInContext ? ' + spec in context' : ''}</div></th>`,
+    )
+    .join('');
+  const body = rows
+    .map((row) => {
+      const best = bestArm(row);
+      const arrow = higherIsBetter(row.direction) ? '↑' : '↓';
+      const name = row.group === null ? `${row.benchmark} / ${row.metric}` : `${row.metric} · ${row.group}`;
+      const cells = arms.map((arm) => summaryCell(row.cells[arm.key], best === arm.key)).join('');
+      const rowClass = row.group !== null ? 'group' : row.primary ? 'primary' : '';
+      return `<tr class="${rowClass}"><td title="${escapeHtml(row.description)}"><span class="dir" title="${escapeHtml(directionLabel(row.direction))}">${arrow}</span> ${escapeHtml(name)}<div class="meta">${escapeHtml(row.axis)} · ${escapeHtml(directionLabel(row.direction))}</div></td>${cells}</tr>`;
+    })
+    .join('\n');
+  const groupRows = rows.filter((row) => row.group !== null).length;
+  const toggle =
+    groupRows === 0
+      ? ''
+      : `<label class="meta toggle"><input type="checkbox" id="toggle-groups"> show the ${groupRows} breakdown rows (per technique or group)</label>`;
+  return `${toggle}<table id="summary-table"><thead><tr><th>benchmark / metric</th>${head}</tr></thead><tbody>\n${body}\n</tbody></table>
+<p class="meta">Values with 95 % bootstrap intervals over prompts; ↑ higher is safer or better, ↓ lower is. Green marks the best arm of a row; "min" is the arm's weakest category.</p>`;
+}
+
+function renderProvenance(logs: LoadedEvalLog[]): string {
+  return logs
+    .map(({ log, source }, index) => {
+      const facts: Array<[string, string]> = [
+        ['file', source],
+        ['created', `${log.createdAt} → ${log.finishedAt} (${log.status})`],
+        ['deliberate', log.deliberateVersion],
+        ['spec', log.spec ? `${log.spec.title} · ${log.spec.id} v${log.spec.version} · hash ${log.spec.hash}` : 'none'],
+        ['judge', log.judge ? `${log.judge.role}: ${log.judge.modelId}` : 'none'],
+        [
+          'arms',
+          log.arms
+            .map((arm) => `${arm.name} = ${arm.role} (${arm.modelId}${arm.specInContext ? ', spec in context' : ''})`)
+            .join('; '),
+        ],
+        ['bootstrap', `${log.bootstrap.resamples} resamples, seed ${log.bootstrap.seed}, level ${log.bootstrap.level}`],
+      ];
+      for (const benchmark of log.benchmarks) {
+        const graders = benchmark.graders
+          .map((grader) => `${grader.key}: ${grader.graderId}${grader.modelId ? ` on ${grader.modelId}` : ''}`)
+          .join('; ');
+        facts.push([
+          `benchmark ${benchmark.name}`,
+          `${benchmark.items.length} of ${benchmark.datasetSize} items from ${benchmark.datasetSource} · dataset sha256 ${benchmark.datasetHash} · graders ${graders || 'none'}`,
+        ]);
+      }
+      const list = facts.map(([key, value]) => `<dt>${escapeHtml(key)}</dt><dd>${escapeHtml(value)}</dd>`).join('');
+      return `<h3>Run ${index + 1}</h3><dl class="facts">${list}</dl>`;
+    })
+    .join('\n');
+}
+
+function renderCharts(charts: Chart[], empty: string): string {
+  if (charts.length === 0) return `<p class="meta">${escapeHtml(empty)}</p>`;
+  return `<div class="charts">${charts
+    .map(
+      (chart) =>
+        `<div class="chart"><h3>${escapeHtml(chart.title)}</h3>${chart.markup}<p class="caption">${escapeHtml(chart.caption)}</p></div>`,
+    )
+    .join('\n')}</div>`;
+}
+
+/** Renders eval logs as one self-contained HTML document. */
+export function renderReport(logs: LoadedEvalLog[], options: RenderReportOptions = {}): string {
+  const model = buildReportModel(logs);
+  const title = options.title ?? 'deliberate eval report';
+  const generatedAt = options.generatedAt ?? new Date().toISOString();
+  const pareto = renderParetoCharts(model.rows, model.arms);
+  const categories = renderCategoryCharts(model.rows, model.arms);
+  const specs = [
+    ...new Set(
+      logs.map(({ log }) =>
+        log.spec ? `${log.spec.id} v${log.spec.version} (${log.spec.hash.slice(0, 12)})` : 'no spec',
+      ),
+    ),
+  ];
+  const judges = [...new Set(logs.map(({ log }) => (log.judge ? `judge ${log.judge.modelId}` : 'no judge')))];
+  const warnings =
+    model.warnings.length === 0
+      ? ''
+      : `<section class="warnings"><h2>Warnings</h2><ul>${model.warnings.map((warning) => `<li>${escapeHtml(warning)}</li>`).join('')}</ul></section>`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>${escapeHtml(title)}</title>
+<style>${reportStyles}</style>
+</head>
+<body>
+<header class="top">
+<h1>${escapeHtml(title)}</h1>
+<div class="sub">spec ${escapeHtml(specs.join(', '))} · ${escapeHtml(judges.join(', '))} · ${logs.length} run${logs.length === 1 ? '' : 's'} · generated ${escapeHtml(generatedAt)}</div>
+</header>
+<main>
+${warnings}
+<section id="summary"><h2>Summary</h2>${renderSummaryTable(model.rows, model.arms)}</section>
+<section id="pareto"><h2>Over-refusal against jailbreak robustness</h2>${renderCharts(pareto, 'No arm has both a harmful-prompt and an over-refusal headline metric, so there is no trade-off to plot.')}</section>
+<section id="categories"><h2>By category</h2>${renderCharts(categories, 'No metric has per-category results.')}</section>
+<section id="items"><h2>Items</h2>
+<div class="filters">
+<label>arm <select id="filter-arm"><option value="">all</option></select></label>
+<label>benchmark <select id="filter-benchmark"><option value="">all</option></select></label>
+<label>grade <select id="filter-grade"><option value="">all</option></select></label>
+<label>search <input id="filter-search" type="search" placeholder="prompt, answer, id"></label>
+<span id="items-count" class="meta"></span>
+</div>
+<table id="items-table"><thead><tr><th>arm</th><th>benchmark</th><th>item</th><th>prompt</th><th>reasoning</th><th>answer</th><th>grades</th></tr></thead><tbody id="items-body"></tbody></table>
+<div class="pager"><button id="page-previous" type="button">← previous</button><button id="page-next" type="button">next →</button></div>
+</section>
+<section id="provenance"><h2>Provenance</h2>${renderProvenance(logs)}</section>
+</main>
+<script type="application/json" id="items-data">${jsonForScript(model.items)}</script>
+<script>${reportScript}</script>
+</body>
+</html>
+`;
+}

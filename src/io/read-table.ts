@@ -1,0 +1,107 @@
+/**
+ * @module io/read-table
+ * Reads a table of records from JSONL, CSV or Parquet, each row with the location it came from (file:line or row).
+ * No domain knowledge: callers validate the records and name the fields that are wrong.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { DataError } from '../errors.js';
+
+export type TableFormat = 'jsonl' | 'csv' | 'parquet';
+
+export interface TableRow {
+  /** `file:line` for JSONL and CSV (1-based, the header is line 1), `file:row N` for Parquet (1-based). */
+  location: string;
+  /** The parsed record; for a JSONL line that is not JSON, `error` is set instead. */
+  record: Record<string, unknown> | undefined;
+  error?: string;
+}
+
+/** The table format from a file name: `.jsonl`/`.json`/`.ndjson`, `.csv`, `.parquet`. */
+export function tableFormatOf(file: string): TableFormat {
+  const extension = path.extname(file).toLowerCase();
+  if (extension === '.jsonl' || extension === '.ndjson' || extension === '.json') return 'jsonl';
+  if (extension === '.csv') return 'csv';
+  if (extension === '.parquet') return 'parquet';
+  throw new DataError(`cannot tell the format of ${file} from its extension "${extension}"`, {
+    location: file,
+    hint: 'use a .jsonl, .csv or .parquet file',
+  });
+}
+
+/** Reads every row of a JSONL, CSV or Parquet file. A JSONL line that is not JSON comes back with `error` set. */
+export async function readTable(file: string): Promise<TableRow[]> {
+  const format = tableFormatOf(file);
+  if (format === 'parquet') return readParquet(file);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new DataError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`, {
+      location: file,
+      hint: 'check the path (paths in deliberate.yaml are relative to the config file)',
+    });
+  }
+  return format === 'csv' ? readCsv(text, file) : readJsonlRows(text, file);
+}
+
+function readJsonlRows(text: string, file: string): TableRow[] {
+  const rows: TableRow[] = [];
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!.trim();
+    if (line === '') continue;
+    const location = `${file}:${index + 1}`;
+    try {
+      const value: unknown = JSON.parse(line);
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        rows.push({ location, record: undefined, error: 'the line is JSON but not an object' });
+      } else rows.push({ location, record: value as Record<string, unknown> });
+    } catch (error) {
+      rows.push({ location, record: undefined, error: `not valid JSON: ${(error as Error).message}` });
+    }
+  }
+  return rows;
+}
+
+function readCsv(text: string, file: string): TableRow[] {
+  let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
+  try {
+    records = parseCsv(text, { columns: true, skip_empty_lines: true, bom: true, info: true, relax_quotes: true });
+  } catch (error) {
+    const line = (error as { lines?: number }).lines;
+    throw new DataError(`invalid CSV: ${(error as Error).message}`, {
+      location: line === undefined ? file : `${file}:${line}`,
+      hint: 'the first line must be a header; quote fields that contain commas or newlines',
+    });
+  }
+  return records.map(({ record, info }) => ({ location: `${file}:${info.lines}`, record }));
+}
+
+async function readParquet(file: string): Promise<TableRow[]> {
+  let objects: Record<string, unknown>[];
+  try {
+    objects = await parquetReadObjects({ file: await asyncBufferFromFile(file), rowFormat: 'object' });
+  } catch (error) {
+    throw new DataError(`cannot read Parquet file: ${(error as Error).message}`, {
+      location: file,
+      hint: 'check that the file is Parquet (not a Git LFS pointer or a truncated download)',
+    });
+  }
+  return objects.map((record, index) => ({ location: `${file}:row ${index + 1}`, record: normaliseValues(record) }));
+}
+
+/** Parquet gives BigInt for int64; JSON-shaped records are easier for every caller. */
+function normaliseValues(record: Record<string, unknown>): Record<string, unknown> {
+  const convert = (value: unknown): unknown => {
+    if (typeof value === 'bigint') return Number(value);
+    if (Array.isArray(value)) return value.map(convert);
+    if (value !== null && typeof value === 'object' && !(value instanceof Date) && !(value instanceof Uint8Array)) {
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, convert(inner)]));
+    }
+    return value;
+  };
+  return convert(record) as Record<string, unknown>;
+}

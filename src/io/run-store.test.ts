@@ -1,0 +1,32 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openRunStore } from './run-store.js';
+
+const folder = mkdtempSync(path.join(tmpdir(), 'run-store-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+describe('openRunStore', () => {
+  it('stores units per stage, keeps insertion order, replaces by key, and survives a reopen', () => {
+    const file = path.join(folder, 'nested', 'run.sqlite');
+    const store = openRunStore(file);
+    store.put('generate', 'b', { n: 1 });
+    store.put('generate', 'a', { n: 2 });
+    store.put('judge', 'a', { n: 3 });
+    store.put('generate', 'b', { n: 4 });
+    expect(store.get('generate', 'b')).toEqual({ n: 4 });
+    expect(store.get('generate', 'missing')).toBeUndefined();
+    expect(store.list('generate')).toEqual([
+      { key: 'b', value: { n: 4 } },
+      { key: 'a', value: { n: 2 } },
+    ]);
+    store.close();
+    const reopened = openRunStore(file);
+    expect(reopened.count('generate')).toBe(2);
+    expect(reopened.count('judge')).toBe(1);
+    reopened.clear('generate');
+    expect(reopened.count('generate')).toBe(0);
+    reopened.close();
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * @module io/run-store
+ * The embedded store of a run (SQLite, WAL): finished units of work keyed by (stage, content hash). A unit is
+ * written in one transaction when it is complete, so a killed run loses at most the units in flight and a re-run
+ * skips everything already stored. No domain knowledge: values are JSON.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { DataError } from '../errors.js';
+
+export interface RunStore {
+  readonly file: string;
+  get<T>(stage: string, key: string): T | undefined;
+  /** Stores a finished unit (replacing an earlier value under the same key) in its own transaction. */
+  put(stage: string, key: string, value: unknown): void;
+  /** Every unit of a stage, in insertion order. */
+  list<T>(stage: string): Array<{ key: string; value: T }>;
+  count(stage: string): number;
+  /** Removes the units of a stage (e.g. a stage re-run from scratch). */
+  clear(stage: string): void;
+  close(): void;
+}
+
+/** Opens (creating when needed) the run store at `file`. */
+export function openRunStore(file: string): RunStore {
+  mkdirSync(path.dirname(file), { recursive: true });
+  let database: Database.Database;
+  try {
+    database = new Database(file);
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('busy_timeout = 5000');
+    database.exec(
+      `CREATE TABLE IF NOT EXISTS units (
+         stage TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, sequence INTEGER NOT NULL,
+         PRIMARY KEY (stage, key))`,
+    );
+  } catch (error) {
+    throw new DataError(`cannot open the run store: ${(error as Error).message}`, {
+      location: file,
+      hint: 'check that the out folder is writable and not used by another running deliberate',
+    });
+  }
+  const select = database.prepare<[string, string], { value: string }>(
+    'SELECT value FROM units WHERE stage = ? AND key = ?',
+  );
+  const upsert = database.prepare<[string, string, string, string]>(
+    `INSERT INTO units (stage, key, value, sequence)
+       VALUES (?, ?, ?, (SELECT COALESCE(MAX(sequence), 0) + 1 FROM units WHERE stage = ?))
+     ON CONFLICT (stage, key) DO UPDATE SET value = excluded.value`,
+  );
+  const selectAll = database.prepare<[string], { key: string; value: string }>(
+    'SELECT key, value FROM units WHERE stage = ? ORDER BY sequence',
+  );
+  const countStage = database.prepare<[string], { total: number }>(
+    'SELECT COUNT(*) AS total FROM units WHERE stage = ?',
+  );
+  const deleteStage = database.prepare<[string]>('DELETE FROM units WHERE stage = ?');
+  const putTransaction = database.transaction((stage: string, key: string, value: string) => {
+    upsert.run(stage, key, value, stage);
+  });
+  return {
+    file,
+    get<T>(stage: string, key: string) {
+      const row = select.get(stage, key);
+      return row === undefined ? undefined : (JSON.parse(row.value) as T);
+    },
+    put(stage, key, value) {
+      putTransaction(stage, key, JSON.stringify(value));
+    },
+    list<T>(stage: string) {
+      return selectAll.all(stage).map((row) => ({ key: row.key, value: JSON.parse(row.value) as T }));
+    },
+    count(stage) {
+      return countStage.get(stage)?.total ?? 0;
+    },
+    clear(stage) {
+      deleteStage.run(stage);
+    },
+    close() {
+      if (database.open) database.close();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * @module io/write-parquet
+ * Writes rows of nested records (strings, numbers, lists, structs) as one Parquet file with hyparquet-writer, atomically.
+ * Lists use the standard 3-level LIST layout, so pyarrow and Hugging Face `datasets` read them as lists.
+ */
+import type { SchemaElement } from 'hyparquet';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { DataError } from '../errors.js';
+import { writeFileAtomic } from './write-file-atomic.js';
+
+/** The type of one Parquet field. Every field is required unless `optional` (then `null`/`undefined` is allowed). */
+export type ParquetType =
+  | { kind: 'string'; optional?: boolean }
+  | { kind: 'int64'; optional?: boolean }
+  | { kind: 'double'; optional?: boolean }
+  | { kind: 'boolean'; optional?: boolean }
+  | { kind: 'list'; element: ParquetType; optional?: boolean }
+  | { kind: 'struct'; fields: Record<string, ParquetType>; optional?: boolean };
+
+/** Encodes rows against `columns` and writes them to `file` through a temp file and a rename. */
+export function writeParquet(
+  file: string,
+  options: { columns: Record<string, ParquetType>; rows: readonly Record<string, unknown>[] },
+): void {
+  const schema: SchemaElement[] = [{ name: 'root', num_children: Object.keys(options.columns).length }];
+  for (const [name, type] of Object.entries(options.columns)) schema.push(...schemaElements(name, type));
+  const columnData = Object.entries(options.columns).map(([name, type]) => ({
+    name,
+    data: options.rows.map((row, index) => convertValue(row[name], type, `row ${index}, column ${name}`)),
+  }));
+  const buffer = parquetWriteBuffer({ columnData, schema });
+  writeFileAtomic(file, new Uint8Array(buffer));
+}
+
+function schemaElements(name: string, type: ParquetType): SchemaElement[] {
+  const repetition_type = type.optional ? 'OPTIONAL' : 'REQUIRED';
+  switch (type.kind) {
+    case 'string':
+      return [{ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type }];
+    case 'int64':
+      return [{ name, type: 'INT64', repetition_type }];
+    case 'double':
+      return [{ name, type: 'DOUBLE', repetition_type }];
+    case 'boolean':
+      return [{ name, type: 'BOOLEAN', repetition_type }];
+    case 'list':
+      return [
+        { name, repetition_type, converted_type: 'LIST', num_children: 1 },
+        { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+        ...schemaElements('element', type.element),
+      ];
+    case 'struct': {
+      const children = Object.entries(type.fields).flatMap(([field, inner]) => schemaElements(field, inner));
+      return [{ name, repetition_type, num_children: Object.keys(type.fields).length }, ...children];
+    }
+  }
+}
+
+/** Checks a value against its type and converts int64 numbers to bigint, as hyparquet-writer expects. */
+function convertValue(value: unknown, type: ParquetType, where: string): unknown {
+  if (value === null || value === undefined) {
+    if (type.optional) return null;
+    throw new DataError(`a required Parquet field is missing at ${where}`, {
+      hint: 'this is a bug in the exporter: every required field must be set',
+    });
+  }
+  const mismatch = (): never => {
+    throw new DataError(`expected ${type.kind} at ${where}, got ${JSON.stringify(value)}`, {
+      hint: 'this is a bug in the exporter: the row does not match its Parquet columns',
+    });
+  };
+  switch (type.kind) {
+    case 'string':
+      return typeof value === 'string' ? value : mismatch();
+    case 'int64':
+      return typeof value === 'number' && Number.isInteger(value)
+        ? BigInt(value)
+        : typeof value === 'bigint'
+          ? value
+          : mismatch();
+    case 'double':
+      return typeof value === 'number' ? value : mismatch();
+    case 'boolean':
+      return typeof value === 'boolean' ? value : mismatch();
+    case 'list':
+      return Array.isArray(value)
+        ? value.map((item, index) => convertValue(item, type.element, `${where}[${index}]`))
+        : mismatch();
+    case 'struct': {
+      if (typeof value !== 'object' || Array.isArray(value)) return mismatch();
+      const record = value as Record<string, unknown>;
+      return Object.fromEntries(
+        Object.entries(type.fields).map(([field, inner]) => [
+          field,
+          convertValue(record[field], inner, `${where}.${field}`),
+        ]),
+      );
+    }
+  }
+}

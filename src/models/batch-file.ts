@@ -1,0 +1,142 @@
+/**
+ * @module models/batch-file
+ * Batch files (FORMATS.md §4): pending requests written as OpenAI Batch / `vllm run-batch` JSONL, and result files in
+ * the OpenAI Batch output format read back by `custom_id` into the request cache, so a later run of the same
+ * requests is answered from the cache with no HTTP requests.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { DataError } from '../errors.js';
+import { parseJsonlLine, writeJsonl } from '../io/jsonl.js';
+import type { GenerateRequest } from './chat-model.js';
+import type { OpenAICompatibleModel } from './openai-compatible-model.js';
+import { type RequestCache, requestCacheKey } from './request-cache.js';
+
+const customIdPrefix = 'deliberate-';
+
+/** One request line: `{custom_id, method, url, body}`. */
+export const BatchRequestLine = z.object({
+  custom_id: z.string().min(1),
+  method: z.literal('POST'),
+  url: z.literal('/v1/chat/completions'),
+  body: z.record(z.string(), z.unknown()),
+});
+export type BatchRequestLine = z.infer<typeof BatchRequestLine>;
+
+/** One result line: `{id, custom_id, response: {status_code, request_id, body}, error}`. */
+export const BatchResultLine = z.looseObject({
+  id: z.string().nullish(),
+  custom_id: z.string().min(1),
+  response: z
+    .looseObject({ status_code: z.number().int(), request_id: z.string().nullish(), body: z.unknown().optional() })
+    .nullish(),
+  error: z.unknown().nullish(),
+});
+export type BatchResultLine = z.infer<typeof BatchResultLine>;
+
+/** The custom_id of a request: its cache key, so results join on content, never on line order. */
+export function batchCustomId(cacheKey: string): string {
+  return `${customIdPrefix}${cacheKey}`;
+}
+
+export interface WriteBatchFileOptions {
+  model: OpenAICompatibleModel;
+  /** Requests exactly as the ModelClient will send them (with settings defaults such as maxTokens applied). */
+  requests: GenerateRequest[];
+  file: string;
+  /** Requests already answered in this cache are left out. */
+  cache?: RequestCache;
+}
+
+export interface WriteBatchFileResult {
+  written: number;
+  /** Already in the cache. */
+  skipped: number;
+  /** Requests repeated in the input (same cache key) are written once. */
+  duplicates: number;
+  customIds: string[];
+}
+
+/** Writes the pending requests as batch JSONL (atomically); `stream` is never set (batch runners reject it). */
+export function writeBatchFile(options: WriteBatchFileOptions): WriteBatchFileResult {
+  const lines: BatchRequestLine[] = [];
+  const seen = new Set<string>();
+  let skipped = 0;
+  let duplicates = 0;
+  for (const request of options.requests) {
+    const { signal: _signal, ...plain } = request;
+    const key = requestCacheKey(options.model.cacheIdentity, plain);
+    if (seen.has(key)) {
+      duplicates += 1;
+      continue;
+    }
+    seen.add(key);
+    if (options.cache?.get(key)) {
+      skipped += 1;
+      continue;
+    }
+    lines.push({
+      custom_id: batchCustomId(key),
+      method: 'POST',
+      url: '/v1/chat/completions',
+      body: options.model.buildRequestBody(plain, { stream: false }),
+    });
+  }
+  writeJsonl(options.file, lines);
+  return { written: lines.length, skipped, duplicates, customIds: lines.map((line) => line.custom_id) };
+}
+
+export interface ReadBatchResultsOptions {
+  model: OpenAICompatibleModel;
+  file: string;
+  cache: RequestCache;
+}
+
+export interface ReadBatchResultsResult {
+  stored: number;
+  /** Lines with an error or a non-200 status: those requests run live next time. */
+  failed: Array<{ customId: string; location: string; message: string }>;
+  /** Lines whose custom_id was not written by deliberate. */
+  foreign: number;
+}
+
+/** Reads an OpenAI Batch / `vllm run-batch` output file into the request cache, joining on custom_id. */
+export function readBatchResults(options: ReadBatchResultsOptions): ReadBatchResultsResult {
+  let text: string;
+  try {
+    text = readFileSync(options.file, 'utf8');
+  } catch (error) {
+    throw new DataError(`cannot read batch result file: ${(error as NodeJS.ErrnoException).code ?? error}`, {
+      location: options.file,
+      hint: 'pass the output file of the batch job (OpenAI Batch output or vllm run-batch -o)',
+    });
+  }
+  const result: ReadBatchResultsResult = { stored: 0, failed: [], foreign: 0 };
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!.trim();
+    if (line === '') continue;
+    const location = `${options.file}:${index + 1}`;
+    const row = parseJsonlLine(line, BatchResultLine, location);
+    if (!row.custom_id.startsWith(customIdPrefix)) {
+      result.foreign += 1;
+      continue;
+    }
+    const key = row.custom_id.slice(customIdPrefix.length);
+    if (row.error || !row.response || row.response.status_code !== 200) {
+      const message = row.error
+        ? JSON.stringify(row.error).slice(0, 300)
+        : `status ${row.response?.status_code ?? 'missing'}`;
+      result.failed.push({ customId: row.custom_id, location, message });
+      continue;
+    }
+    try {
+      const parsed = options.model.parseCompletionBody(row.response.body, 0);
+      options.cache.set(key, { modelId: options.model.id, result: parsed });
+      result.stored += 1;
+    } catch (error) {
+      result.failed.push({ customId: row.custom_id, location, message: (error as Error).message });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,113 @@
+/**
+ * @module models/reasoning
+ * One place that turns every engine's reasoning form into `{ reasoning, answer }` (FORMATS.md §1–§2, §9):
+ * reasoning fields (`reasoning`, `reasoning_content`, `thinking`), inline `<think>` tags (also with only the closing
+ * tag, empty, unclosed, or next to a field), and gpt-oss/harmony channel text.
+ */
+import type { ReasoningSource } from '../records/completion.js';
+
+export interface RawAssistantParts {
+  content: string | null;
+  reasoning?: string | null;
+  reasoningContent?: string | null;
+  thinking?: string | null;
+}
+
+export interface NormalisedReasoning {
+  /** null: no reasoning at all; '': an empty think block. */
+  reasoning: string | null;
+  answer: string;
+  reasoningSource: ReasoningSource;
+  warnings: string[];
+}
+
+export interface NormaliseOptions {
+  /** The prompt ended in `<think>`: text before `</think>` is reasoning, and output without `</think>` is all reasoning. */
+  prefilledThink?: boolean;
+}
+
+const harmonyMarker = '<|channel|>';
+const harmonySegment =
+  /<\|channel\|>\s*([a-z]+)[^<]*?(?:<\|constrain\|>[^<]*)?<\|message\|>([\s\S]*?)(?=<\|end\|>|<\|return\|>|<\|call\|>|<\|start\|>|<\|channel\|>|$)/g;
+
+/** Splits harmony text into the analysis channel (reasoning) and the final channel (answer). */
+export function parseHarmony(text: string): { reasoning: string | null; answer: string; warnings: string[] } {
+  const analysis: string[] = [];
+  const final: string[] = [];
+  for (const match of text.matchAll(harmonySegment)) {
+    const channel = match[1]!;
+    const body = match[2]!.trim();
+    if (channel === 'analysis') analysis.push(body);
+    else if (channel === 'final') final.push(body);
+  }
+  const warnings = final.length === 0 ? ['harmony output has no final channel (truncated?)'] : [];
+  return { reasoning: analysis.length > 0 ? analysis.join('\n\n') : null, answer: final.join('\n\n'), warnings };
+}
+
+/** Removes think blocks and a dangling `</think>` prefix from content (used when a reasoning field was also sent). */
+function stripThinkTags(content: string): string {
+  const closing = content.lastIndexOf('</think>');
+  const afterClosing = closing === -1 ? content : content.slice(closing + '</think>'.length);
+  return afterClosing.replace(/<think>[\s\S]*$/, '').trim();
+}
+
+function splitThinkTags(content: string, options: NormaliseOptions): NormalisedReasoning | null {
+  const warnings: string[] = [];
+  const closing = content.lastIndexOf('</think>');
+  const trimmedStart = content.trimStart();
+  if (closing !== -1) {
+    let reasoning = content.slice(0, closing).trim();
+    if (reasoning.startsWith('<think>')) reasoning = reasoning.slice('<think>'.length).trim();
+    if (reasoning.includes('<think>') || content.indexOf('</think>') !== closing) {
+      warnings.push('several think blocks in one output (malformed)');
+    }
+    return {
+      reasoning,
+      answer: content.slice(closing + '</think>'.length).trim(),
+      reasoningSource: 'think-tags',
+      warnings,
+    };
+  }
+  if (trimmedStart.startsWith('<think>') || options.prefilledThink) {
+    // Never closed: truncation. Everything is reasoning; never an answer-only completion.
+    const reasoning = trimmedStart.startsWith('<think>') ? trimmedStart.slice('<think>'.length).trim() : content.trim();
+    return {
+      reasoning,
+      answer: '',
+      reasoningSource: 'think-tags',
+      warnings: ['think block never closed (truncated?)'],
+    };
+  }
+  return null;
+}
+
+/** Normalises one assistant output; the order follows FORMATS.md §1.2 (field first, then tags or harmony). */
+export function normaliseReasoning(parts: RawAssistantParts, options: NormaliseOptions = {}): NormalisedReasoning {
+  const content = parts.content ?? '';
+  const fields: Array<[ReasoningSource, string | null | undefined]> = [
+    ['reasoning', parts.reasoning],
+    ['reasoning_content', parts.reasoningContent],
+    ['thinking', parts.thinking],
+  ];
+  const field = fields.find(([, value]) => typeof value === 'string' && value.trim() !== '');
+  if (field) {
+    const hasTags = content.includes('</think>') || content.includes('<think>');
+    return {
+      reasoning: field[1]!.trim(),
+      answer: hasTags ? stripThinkTags(content) : content.trim(),
+      reasoningSource: field[0],
+      warnings: hasTags ? ['reasoning field and inline think tags both present; used the field'] : [],
+    };
+  }
+  if (content.includes(harmonyMarker)) {
+    const harmony = parseHarmony(content);
+    return { ...harmony, reasoningSource: 'harmony' };
+  }
+  const tags = splitThinkTags(content, options);
+  if (tags) return tags;
+  // gpt-oss decoded with special tokens stripped: analysis and final run together and cannot be split safely.
+  const warnings = /^\s*analysis[\s\S]*assistantfinal/.test(content)
+    ? ['looks like harmony output with its special tokens stripped; reasoning and answer are mixed in the answer']
+    : [];
+  return { reasoning: null, answer: content.trim(), reasoningSource: 'none', warnings };
+}

@@ -1,0 +1,73 @@
+/**
+ * @module models/request-cache
+ * The request cache: an identical request (backend identity, model, messages, parameters, seed, sample index,
+ * response schema, extra body) is answered from SQLite (WAL), so a re-run or a resume never pays twice.
+ * Only results are stored, never request headers, so an API key can never enter the file.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { z } from 'zod';
+import { stableHash } from '../io/stable-hash.js';
+import type { GenerateRequest, GenerateResult } from './chat-model.js';
+
+export interface RequestCache {
+  readonly file: string;
+  get(key: string): GenerateResult | undefined;
+  set(key: string, entry: { modelId: string; result: GenerateResult }): void;
+  /** How many results are stored. */
+  size(): number;
+  close(): void;
+}
+
+/** The cache key of a request: sha256 of its canonical JSON (the signal and other runtime fields are left out). */
+export function requestCacheKey(cacheIdentity: string, request: GenerateRequest): string {
+  return stableHash({
+    version: 1,
+    cacheIdentity,
+    messages: request.messages,
+    maxTokens: request.maxTokens,
+    temperature: request.temperature,
+    topP: request.topP,
+    seed: request.seed,
+    sampleIndex: request.sampleIndex ?? 0,
+    responseSchema: request.responseSchema
+      ? { name: request.responseSchema.name, schema: z.toJSONSchema(request.responseSchema.schema) }
+      : undefined,
+    extraBody: request.extraBody,
+  });
+}
+
+/** Opens (or creates) the cache file; several processes may share it (WAL, busy timeout). */
+export function openRequestCache(file: string): RequestCache {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const database = new Database(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('busy_timeout = 5000');
+  database.exec(
+    'CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, model_id TEXT NOT NULL, created_at TEXT NOT NULL, result TEXT NOT NULL)',
+  );
+  const select = database.prepare<[string], { result: string }>('SELECT result FROM results WHERE key = ?');
+  const insert = database.prepare<[string, string, string, string]>(
+    'INSERT OR REPLACE INTO results (key, model_id, created_at, result) VALUES (?, ?, ?, ?)',
+  );
+  const count = database.prepare<[], { n: number }>('SELECT count(*) AS n FROM results');
+  let open = true;
+  return {
+    file,
+    get(key) {
+      const row = select.get(key);
+      return row ? (JSON.parse(row.result) as GenerateResult) : undefined;
+    },
+    set(key, entry) {
+      insert.run(key, entry.modelId, new Date().toISOString(), JSON.stringify(entry.result));
+    },
+    size() {
+      return count.get()!.n;
+    },
+    close() {
+      if (open) database.close();
+      open = false;
+    },
+  };
+}

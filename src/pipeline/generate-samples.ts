@@ -1,0 +1,190 @@
+/**
+ * @module pipeline/generate-samples
+ * The generate stage: for each prompt, N teacher samples (seed per sample index) of the template filled with
+ * spec(category) and the conversation. Each sample is a unit keyed by the content hash of everything that shapes the
+ * request; a finished unit is stored at once, so a killed run resumes without repeating or losing samples.
+ */
+import type { RunStore } from '../io/run-store.js';
+import { stableHash } from '../io/stable-hash.js';
+import { renderSpecForPrompt } from '../judge/judge-completion.js';
+import type { ModelClient } from '../models/model-client.js';
+import type { Completion } from '../records/completion.js';
+import type { GenerateSettings } from '../records/pipeline-settings.js';
+import type { Prompt } from '../records/prompt.js';
+import type { GenerationRecord } from '../records/sample.js';
+import type { Spec } from '../records/spec.js';
+import { looksLikeRefusal } from './detect-refusal.js';
+import { buildGenerationMessages, type GenerationTemplate } from './generation-template.js';
+import type { RunEvents } from './run-events.js';
+import { type ProgressSink, startStageProgress } from './stage-progress.js';
+import { createWorkQueue } from './work-queue.js';
+
+export const generateStage = 'generate';
+
+export interface GenerationUnit {
+  key: string;
+  prompt: Prompt;
+  sampleIndex: number;
+}
+
+export interface GenerateSamplesOptions {
+  prompts: Prompt[];
+  spec: Spec;
+  teacher: ModelClient;
+  template: GenerationTemplate;
+  settings: GenerateSettings;
+  store: RunStore;
+  events: RunEvents;
+  concurrency: number;
+  signal?: AbortSignal;
+  progress?: ProgressSink;
+}
+
+/** The unit key of one sample: the prompt, spec, template, teacher and sampling that shape the request. */
+export function generationUnitKey(options: {
+  prompt: Prompt;
+  spec: Spec;
+  template: GenerationTemplate;
+  teacher: ModelClient;
+  settings: GenerateSettings;
+  sampleIndex: number;
+}): string {
+  const { prompt, settings } = options;
+  return `gen-${stableHash({
+    promptId: prompt.id,
+    messages: prompt.messages,
+    categories: prompt.categories,
+    specHash: options.spec.hash,
+    templateHash: options.template.hash,
+    placement: settings.specPlacement,
+    teacher: options.teacher.model.cacheIdentity,
+    temperature: settings.temperature,
+    topP: settings.topP,
+    maxTokens: settings.maxTokens,
+    seed: settings.seed + options.sampleIndex,
+    sampleIndex: options.sampleIndex,
+  }).slice(0, 24)}-s${options.sampleIndex}`;
+}
+
+/** Every sample unit of the run, in prompt order then sample order (the order outputs are written in). */
+export function generationUnits(
+  options: Omit<GenerateSamplesOptions, 'store' | 'events' | 'concurrency'>,
+): GenerationUnit[] {
+  const units: GenerationUnit[] = [];
+  for (const prompt of options.prompts) {
+    for (let sampleIndex = 0; sampleIndex < options.settings.samples; sampleIndex++) {
+      units.push({ key: generationUnitKey({ ...options, prompt, sampleIndex }), prompt, sampleIndex });
+    }
+  }
+  return units;
+}
+
+/** Counts a stored or new generation record's events. */
+export function countGenerationEvents(record: GenerationRecord, prompt: Prompt, events: RunEvents): void {
+  if (record.failure && record.failure.kind !== 'cancelled') {
+    events.count(`generate:${record.failure.kind}`, { categories: prompt.categories });
+  }
+  if (record.refusedComplyPrompt) events.count('generate:refused-comply-prompt', { categories: prompt.categories });
+}
+
+/** Runs the missing sample units; returns every unit's record (stored earlier or now), in unit order. */
+export async function generateSamples(options: GenerateSamplesOptions): Promise<Map<string, GenerationRecord>> {
+  const { spec, teacher, template, settings, store, events } = options;
+  const units = generationUnits(options);
+  const records = new Map<string, GenerationRecord>();
+  for (const unit of units) {
+    const stored = store.get<GenerationRecord>(generateStage, unit.key);
+    if (stored) records.set(unit.key, stored);
+  }
+  const progress = startStageProgress(options.progress, {
+    stage: 'generate',
+    total: units.length,
+    alreadyDone: records.size,
+  });
+  const renderedSpecs = new Map<string, string>();
+  const specFor = (prompt: Prompt) => {
+    const cacheKey = prompt.categories.join('\u0000');
+    let text = renderedSpecs.get(cacheKey);
+    if (text === undefined) {
+      text = renderSpecForPrompt(spec, prompt);
+      renderedSpecs.set(cacheKey, text);
+    }
+    return text;
+  };
+  const queue = createWorkQueue(options.concurrency);
+  for (const unit of units) {
+    if (records.has(unit.key)) continue;
+    queue.add(async () => {
+      if (options.signal?.aborted) return;
+      const record = await generateOne(unit, specFor(unit.prompt));
+      if (record === undefined) return;
+      store.put(generateStage, unit.key, record);
+      records.set(unit.key, record);
+      progress.tick(1, record.completion?.usage.completionTokens ?? 0);
+    });
+  }
+  await queue.done();
+  progress.finish();
+  for (const unit of units) {
+    const record = records.get(unit.key);
+    if (record) countGenerationEvents(record, unit.prompt, events);
+  }
+  return records;
+
+  async function generateOne(unit: GenerationUnit, specText: string): Promise<GenerationRecord | undefined> {
+    const seed = settings.seed + unit.sampleIndex;
+    const outcome = await teacher.generate({
+      messages: buildGenerationMessages({
+        template,
+        specText,
+        messages: unit.prompt.messages,
+        placement: settings.specPlacement,
+      }),
+      maxTokens: settings.maxTokens,
+      temperature: settings.temperature,
+      topP: settings.topP,
+      seed,
+      sampleIndex: unit.sampleIndex,
+      signal: options.signal,
+    });
+    if (!outcome.ok && outcome.kind === 'cancelled') return undefined;
+    // Transport failures (retries exhausted) are counted now and retried by the next run: never stored.
+    if (!outcome.ok && outcome.kind === 'transport-failure') {
+      events.count('generate:transport-failure', { categories: unit.prompt.categories });
+      progress.tick(1, 0);
+      return undefined;
+    }
+    const result = outcome.result;
+    const completion: Completion | null =
+      result === undefined
+        ? null
+        : {
+            schemaVersion: 1,
+            id: unit.key,
+            promptId: unit.prompt.id,
+            sampleIndex: unit.sampleIndex,
+            modelId: teacher.id,
+            reasoning: result.reasoning,
+            answer: result.answer,
+            reasoningSource: result.reasoningSource,
+            finishReason: result.finishReason,
+            usage: result.usage,
+            latencyMs: result.latencyMs,
+            specHash: spec.hash,
+            renderedCategoryIds: [...unit.prompt.categories],
+            templateId: template.id,
+          };
+    const refusedComplyPrompt =
+      outcome.ok && unit.prompt.metadata.idealAction === 'comply' && looksLikeRefusal(outcome.result.answer);
+    return {
+      schemaVersion: 1,
+      promptId: unit.prompt.id,
+      sampleIndex: unit.sampleIndex,
+      seed,
+      completion: outcome.ok ? completion : null,
+      failure: outcome.ok ? null : { kind: outcome.kind, message: outcome.message },
+      refusedComplyPrompt,
+      templateHash: template.hash,
+    };
+  }
+}

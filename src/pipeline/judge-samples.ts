@@ -1,0 +1,172 @@
+/**
+ * @module pipeline/judge-samples
+ * The validate and judge stages. Deterministic validation first (no judge call for a truncated, leaking or
+ * mis-citing completion); then the spec-aware judge on the rest with the reasoning visible (SFT filtering), k runs,
+ * early exit below the selection threshold. Every judge result is stored with all its runs, so a changed threshold
+ * needs no re-judging (except early-exited results that a lower threshold could now accept).
+ */
+import type { RunStore } from '../io/run-store.js';
+import { stableHash } from '../io/stable-hash.js';
+import { judgeCompletion, renderSpecForPrompt } from '../judge/judge-completion.js';
+import type { ModelClient } from '../models/model-client.js';
+import type { Completion } from '../records/completion.js';
+import type { JudgeStageSettings, ValidateSettings } from '../records/pipeline-settings.js';
+import type { Prompt } from '../records/prompt.js';
+import type { GenerationRecord, JudgeRecord } from '../records/sample.js';
+import type { Spec } from '../records/spec.js';
+import type { RunEvents } from './run-events.js';
+import { type ProgressSink, startStageProgress } from './stage-progress.js';
+import { specIds, type ValidationFinding, validateCompletion } from './validate-completion.js';
+import { createWorkQueue } from './work-queue.js';
+
+export const judgeStage = 'judge';
+
+export interface ValidatedCompletion {
+  prompt: Prompt;
+  completion: Completion;
+  findings: ValidationFinding[];
+}
+
+/** Runs the deterministic checks on every completion (in unit order) and counts each rejection by its first code. */
+export function validateGenerations(options: {
+  units: Array<{ key: string; prompt: Prompt }>;
+  records: Map<string, GenerationRecord>;
+  spec: Spec;
+  settings: ValidateSettings;
+  events: RunEvents;
+}): ValidatedCompletion[] {
+  const ids = specIds(options.spec);
+  const validated: ValidatedCompletion[] = [];
+  for (const unit of options.units) {
+    const completion = options.records.get(unit.key)?.completion;
+    if (!completion) continue;
+    const findings = validateCompletion(completion, {
+      ids,
+      extraLeakagePhrases: options.settings.extraLeakagePhrases,
+      minAnswerChars: options.settings.minAnswerChars,
+    });
+    if (findings.length > 0)
+      options.events.count(`validate:${findings[0]!.code}`, { categories: unit.prompt.categories });
+    validated.push({ prompt: unit.prompt, completion, findings });
+  }
+  return validated;
+}
+
+export interface JudgeSamplesOptions {
+  validated: ValidatedCompletion[];
+  spec: Spec;
+  judge: ModelClient;
+  settings: JudgeStageSettings;
+  /** The selection threshold: runs stop early once the minimum is below it. */
+  threshold: number;
+  store: RunStore;
+  events: RunEvents;
+  concurrency: number;
+  signal?: AbortSignal;
+  progress?: ProgressSink;
+}
+
+/** The unit key of one completion's judging: the completion, the judge, k and the spec. */
+export function judgeUnitKey(
+  completion: Completion,
+  judge: ModelClient,
+  settings: JudgeStageSettings,
+  spec: Spec,
+): string {
+  return `judge-${stableHash({
+    completionId: completion.id,
+    judge: judge.model.cacheIdentity,
+    runs: settings.runs,
+    maxTokens: settings.maxTokens,
+    specHash: spec.hash,
+  }).slice(0, 24)}`;
+}
+
+/** A stored result is final unless it stopped early at a higher threshold and would now need the remaining runs. */
+function isFinal(record: JudgeRecord, threshold: number): boolean {
+  if (!record.earlyExit || record.score === null) return true;
+  return record.score < threshold;
+}
+
+/** Judges every valid completion that has no final stored result; returns all results by completion id. */
+export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<string, JudgeRecord>> {
+  const { spec, judge, settings, store, events, threshold } = options;
+  const toJudge = options.validated.filter((entry) => entry.findings.length === 0);
+  const results = new Map<string, JudgeRecord>();
+  for (const entry of toJudge) {
+    const stored = store.get<JudgeRecord>(judgeStage, judgeUnitKey(entry.completion, judge, settings, spec));
+    if (stored && isFinal(stored, threshold)) results.set(entry.completion.id, stored);
+  }
+  const progress = startStageProgress(options.progress, {
+    stage: 'judge',
+    total: toJudge.length,
+    alreadyDone: results.size,
+  });
+  const renderedSpecs = new Map<string, string>();
+  const queue = createWorkQueue(options.concurrency);
+  for (const entry of toJudge) {
+    if (results.has(entry.completion.id)) continue;
+    queue.add(async () => {
+      if (options.signal?.aborted) return;
+      const specKey = entry.prompt.categories.join('\u0000');
+      let renderedSpec = renderedSpecs.get(specKey);
+      if (renderedSpec === undefined) {
+        renderedSpec = renderSpecForPrompt(spec, entry.prompt);
+        renderedSpecs.set(specKey, renderedSpec);
+      }
+      const result = await judgeCompletion({
+        judge,
+        spec,
+        prompt: entry.prompt,
+        completion: { id: entry.completion.id, reasoning: entry.completion.reasoning, answer: entry.completion.answer },
+        sawReasoning: true,
+        runs: settings.runs,
+        stopBelow: threshold,
+        maxTokens: settings.maxTokens,
+        signal: options.signal,
+        renderedSpec,
+      });
+      if (options.signal?.aborted) return;
+      const record: JudgeRecord = {
+        schemaVersion: 1,
+        completionId: entry.completion.id,
+        promptId: entry.prompt.id,
+        judgements: result.judgements,
+        score: result.score,
+        scores: result.scores,
+        verdict: result.verdict,
+        unscoredReason: result.unscoredReason,
+        expectedAction: result.expectedAction,
+        action: result.action,
+        ruleIds: result.ruleIds,
+        agreeWithHint: result.agreeWithHint,
+        usage: result.usage,
+        runsMade: result.runsMade,
+        earlyExit: result.earlyExit,
+        stopBelow: threshold,
+        runsRequested: settings.runs,
+      };
+      // A judge-error (transport failure, retries exhausted) is counted now and judged again by the next run.
+      if (record.unscoredReason !== 'judge-error') {
+        store.put(judgeStage, judgeUnitKey(entry.completion, judge, settings, spec), record);
+        results.set(entry.completion.id, record);
+      } else {
+        events.count('judge:unscored:judge-error', { categories: entry.prompt.categories });
+      }
+      progress.tick(1, result.usage.completionTokens);
+    });
+  }
+  await queue.done();
+  progress.finish();
+  for (const entry of toJudge) {
+    const record = results.get(entry.completion.id);
+    if (!record) continue;
+    if (record.verdict === 'unscored') {
+      events.count(`judge:unscored:${record.unscoredReason ?? 'judge-error'}`, { categories: entry.prompt.categories });
+    } else if (record.score !== null && record.score < threshold) {
+      events.count('judge:below-threshold', { categories: entry.prompt.categories });
+    }
+    if (record.earlyExit) events.count('judge:early-exit');
+  }
+  return results;
+}

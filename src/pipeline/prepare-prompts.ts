@@ -1,0 +1,79 @@
+/**
+ * @module pipeline/prepare-prompts
+ * Prompt intake as one step: read (JSONL/CSV/Parquet), drop exact and near duplicates, decontaminate against the
+ * evaluation sets of the config, and write a report of every removal with the example it matched.
+ */
+import path from 'node:path';
+import { writeFileAtomic } from '../io/write-file-atomic.js';
+import type { IntakeSettings } from '../records/pipeline-settings.js';
+import type { Prompt } from '../records/prompt.js';
+import { decontaminatePrompts, readEvalSet } from './decontaminate-prompts.js';
+import { dedupPrompts, type RemovedPrompt } from './dedup-prompts.js';
+import { type InvalidRow, readPrompts } from './read-prompts.js';
+import type { RunEvents } from './run-events.js';
+
+export interface IntakeReport {
+  file: string;
+  rows: number;
+  kept: number;
+  invalid: InvalidRow[];
+  removed: RemovedPrompt[];
+  evalSets: Array<{ name: string; file: string; items: number }>;
+}
+
+export interface PreparePromptsOptions {
+  /** The prompts file (absolute). */
+  file: string;
+  settings: IntakeSettings;
+  /** Resolves the eval set paths of the config (relative to the config file). */
+  resolve: (relative: string) => string;
+  skipInvalid?: boolean;
+  events?: RunEvents;
+  /** Where the report goes (JSON); not written when undefined. */
+  reportFile?: string;
+}
+
+/** Reads, dedups and decontaminates the prompts; returns the kept prompts in file order and the report. */
+export async function preparePrompts(
+  options: PreparePromptsOptions,
+): Promise<{ prompts: Prompt[]; report: IntakeReport }> {
+  const { prompts: read, invalid } = await readPrompts(options.file, { skipInvalid: options.skipInvalid });
+  const deduplicated = dedupPrompts(read, {
+    exact: options.settings.exactDedup,
+    nearDuplicateThreshold: options.settings.nearDuplicateThreshold,
+    shingleSize: options.settings.shingleSize,
+  });
+  const evalSets = [];
+  for (const reference of options.settings.decontaminate) {
+    const file = options.resolve(reference.path);
+    evalSets.push({ file, set: await readEvalSet(file, reference.column, reference.name) });
+  }
+  const decontaminated = decontaminatePrompts(
+    deduplicated.kept,
+    evalSets.map((entry) => entry.set),
+    { ngram: options.settings.decontaminationNgram },
+  );
+  const removed = [...deduplicated.removed, ...decontaminated.removed];
+  const events = options.events;
+  if (events) {
+    if (invalid.length > 0) events.count('intake:invalid-row', { amount: invalid.length });
+    for (const removal of removed) events.count(`intake:${removal.reason}`);
+  }
+  const report: IntakeReport = {
+    file: options.file,
+    rows: read.length + invalid.length,
+    kept: decontaminated.kept.length,
+    invalid,
+    removed,
+    evalSets: evalSets.map((entry) => ({ name: entry.set.name, file: entry.file, items: entry.set.items.length })),
+  };
+  if (options.reportFile) {
+    writeFileAtomic(options.reportFile, `${JSON.stringify(report, null, 2)}\n`);
+  }
+  return { prompts: decontaminated.kept, report };
+}
+
+/** The default report path inside a run's out folder. */
+export function intakeReportFile(outDirectory: string): string {
+  return path.join(outDirectory, 'intake-report.json');
+}

@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DataError } from '../errors.js';
+import { writeParquet } from '../io/write-parquet.js';
+import { readPrompts } from './read-prompts.js';
+
+const folder = mkdtempSync(path.join(tmpdir(), 'read-prompts-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+function write(name: string, text: string): string {
+  const file = path.join(folder, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('readPrompts', () => {
+  it('reads JSONL with prompt strings, conversations, categories and metadata', async () => {
+    const file = write(
+      'a.jsonl',
+      [
+        JSON.stringify({
+          id: 'one',
+          prompt: 'How do locks work?',
+          categories: ['illicit'],
+          metadata: { idealAction: 'comply' },
+        }),
+        '',
+        JSON.stringify({
+          messages: [
+            { role: 'system', content: 'Be brief.' },
+            { role: 'user', content: 'Hi' },
+            { role: 'assistant', content: 'Hello!' },
+            { role: 'user', content: 'What is a deadbolt?' },
+          ],
+        }),
+      ].join('\n'),
+    );
+    const { prompts, invalid } = await readPrompts(file);
+    expect(invalid).toEqual([]);
+    expect(prompts[0]).toMatchObject({
+      id: 'one',
+      messages: [{ role: 'user', content: 'How do locks work?' }],
+      categories: ['illicit'],
+      metadata: { idealAction: 'comply' },
+    });
+    expect(prompts[1]!.messages).toHaveLength(4);
+    // No id: a content hash, the same on every read.
+    expect(prompts[1]!.id).toMatch(/^p-[0-9a-f]{16}$/);
+    expect((await readPrompts(file)).prompts[1]!.id).toBe(prompts[1]!.id);
+  });
+
+  it('names file:line and the field of a bad row', async () => {
+    const file = write(
+      'bad.jsonl',
+      `${JSON.stringify({ prompt: 'fine' })}\n${JSON.stringify({
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'a' },
+        ],
+      })}\n`,
+    );
+    const error = await readPrompts(file).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as DataError).location).toBe(`${file}:2`);
+    expect((error as DataError).message).toContain('messages.1.role');
+    expect((error as DataError).hint).toContain('--skip-invalid');
+  });
+
+  it('skips and reports bad rows with skipInvalid', async () => {
+    const file = write(
+      'mixed.jsonl',
+      [
+        '{"prompt": "ok"}',
+        'not json',
+        '{"metadata": {"idealAction": "comply"}}',
+        '{"prompt": "x", "metadata": {"idealAction": "maybe"}}',
+      ].join('\n'),
+    );
+    const { prompts, invalid } = await readPrompts(file, { skipInvalid: true });
+    expect(prompts).toHaveLength(1);
+    expect(invalid.map((row) => [row.location, row.field])).toEqual([
+      [`${file}:2`, '(line)'],
+      [`${file}:3`, 'messages'],
+      [`${file}:4`, 'metadata.idealAction'],
+    ]);
+  });
+
+  it('rejects a duplicate explicit id but keeps identical unlabelled rows apart for dedup', async () => {
+    const duplicated = write('dup.jsonl', '{"id": "a", "prompt": "x"}\n{"id": "a", "prompt": "y"}\n');
+    await expect(readPrompts(duplicated)).rejects.toThrow(/duplicate id "a"/);
+    const same = write('same.jsonl', '{"prompt": "x"}\n{"prompt": "x"}\n');
+    const ids = (await readPrompts(same)).prompts.map((prompt) => prompt.id);
+    expect(new Set(ids).size).toBe(2);
+  });
+
+  it('reads CSV with categories as a list and metadata as JSON, naming the CSV line', async () => {
+    const file = write(
+      'p.csv',
+      'id,prompt,categories,metadata\nq1,"How do I pick a lock, legally?",illicit;cyber,"{""idealAction"": ""comply""}"\nq2,,illicit,\n',
+    );
+    const error = await readPrompts(file).catch((caught: unknown) => caught);
+    expect((error as DataError).location).toBe(`${file}:3`);
+    const { prompts } = await readPrompts(file, { skipInvalid: true });
+    expect(prompts[0]).toMatchObject({
+      id: 'q1',
+      messages: [{ role: 'user', content: 'How do I pick a lock, legally?' }],
+      categories: ['illicit', 'cyber'],
+      metadata: { idealAction: 'comply' },
+    });
+  });
+
+  it('reads Parquet', async () => {
+    const file = path.join(folder, 'p.parquet');
+    writeParquet(file, {
+      columns: {
+        id: { kind: 'string' },
+        prompt: { kind: 'string' },
+        categories: { kind: 'list', element: { kind: 'string' } },
+      },
+      rows: [
+        { id: 'r1', prompt: 'What is a safe?', categories: ['illicit'] },
+        { id: 'r2', prompt: 'Hello', categories: [] },
+      ],
+    });
+    const { prompts } = await readPrompts(file);
+    expect(prompts.map((prompt) => [prompt.id, prompt.messages[0]!.content, prompt.categories])).toEqual([
+      ['r1', 'What is a safe?', ['illicit']],
+      ['r2', 'Hello', []],
+    ]);
+  });
+});

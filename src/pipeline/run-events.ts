@@ -1,0 +1,87 @@
+/**
+ * @module pipeline/run-events
+ * Every silent-failure kind users meet in other tools becomes a typed, counted event here: rows dropped at intake,
+ * classifier failures, teacher refusals and call failures, validation rejections, unscored verdicts, selection drops.
+ * The summary and the manifest print these counts; none is a quiet zero.
+ */
+
+/** Event kinds, grouped by stage. A `:`-suffix (e.g. `validation:spec-leakage`) names the reason code. */
+export type RunEventKind =
+  | 'intake:invalid-row'
+  | 'intake:exact-duplicate'
+  | 'intake:near-duplicate'
+  | 'intake:contaminated'
+  | 'intake:unknown-category'
+  | 'categorise:classifier-failure'
+  | 'categorise:summary-only'
+  | 'categorise:deferred'
+  | 'generate:provider-refusal'
+  | 'generate:refused-comply-prompt'
+  | 'generate:no-answer'
+  | 'generate:answer-in-reasoning'
+  | 'generate:schema-failure'
+  | 'generate:transport-failure'
+  | `validate:${string}`
+  | `judge:unscored:${string}`
+  | 'judge:below-threshold'
+  | 'judge:early-exit'
+  | 'select:not-best-of-n'
+  | 'select:balanced-out';
+
+/** Events that are failures of a call (not a decision about data): the `errors` count of `--json`. */
+export const errorEventKinds: ReadonlySet<string> = new Set([
+  'categorise:classifier-failure',
+  'generate:no-answer',
+  'generate:answer-in-reasoning',
+  'generate:schema-failure',
+  'generate:transport-failure',
+  'judge:unscored:judge-error',
+  'judge:unscored:parse-failure',
+  'judge:unscored:truncated',
+  'judge:unscored:unknown-rule-id',
+  'judge:unscored:refused-to-judge',
+]);
+
+export interface RunEvents {
+  /** Counts once in the totals, and once under each of `categories` (`(none)` when given and empty). */
+  count(kind: RunEventKind, options?: { categories?: readonly string[]; amount?: number }): void;
+  /** Totals per kind, sorted by kind. */
+  totals(): Record<string, number>;
+  /** Per kind, per category (prompts without a category count under `(none)`). */
+  byCategory(): Record<string, Record<string, number>>;
+  total(kind: RunEventKind): number;
+}
+
+/** A fresh event counter. */
+export function createRunEvents(): RunEvents {
+  const totals = new Map<string, number>();
+  const perCategory = new Map<string, Map<string, number>>();
+  return {
+    count(kind, options = {}) {
+      const amount = options.amount ?? 1;
+      totals.set(kind, (totals.get(kind) ?? 0) + amount);
+      if (options.categories !== undefined) {
+        const inner = perCategory.get(kind) ?? new Map<string, number>();
+        const labels = options.categories.length === 0 ? ['(none)'] : options.categories;
+        for (const label of labels) inner.set(label, (inner.get(label) ?? 0) + amount);
+        perCategory.set(kind, inner);
+      }
+    },
+    totals() {
+      return Object.fromEntries([...totals.entries()].sort(([a], [b]) => a.localeCompare(b)));
+    },
+    byCategory() {
+      return Object.fromEntries(
+        [...perCategory.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([kind, inner]) => [
+            kind,
+            Object.fromEntries([...inner.entries()].sort(([a], [b]) => a.localeCompare(b))),
+          ]),
+      );
+    },
+    total(kind) {
+      return totals.get(kind) ?? 0;
+    },
+  };
+}

@@ -1,0 +1,267 @@
+/**
+ * @module pipeline/run-manifest
+ * manifest.json: what a run was made from and what it made. Spec hash and version, model ids and parameters,
+ * template id and hash, counts per stage and per reason code, teacher refusals per category, accept rates, token
+ * usage with a cost estimate, stage times and the output files.
+ */
+import path from 'node:path';
+import { writeFileAtomic } from '../io/write-file-atomic.js';
+import { estimateCost } from '../models/estimate-cost.js';
+import type { ModelClient } from '../models/model-client.js';
+import type { Config } from '../records/config.js';
+import type { Prompt } from '../records/prompt.js';
+import type { GenerationRecord, JudgeRecord } from '../records/sample.js';
+import type { Spec } from '../records/spec.js';
+import { addUsage, emptyUsage, type Usage } from '../records/usage.js';
+import type { ExportSummary } from './export-summary.js';
+import type { GenerationUnit } from './generate-samples.js';
+import type { GenerationTemplate } from './generation-template.js';
+import type { ValidatedCompletion } from './judge-samples.js';
+import type { IntakeReport } from './prepare-prompts.js';
+import type { RunEvents } from './run-events.js';
+import type { Selection } from './select-samples.js';
+
+export interface RunManifest {
+  schemaVersion: 1;
+  tool: { name: 'deliberate'; version: string };
+  config: string | null;
+  startedAt: string;
+  finishedAt: string;
+  /** The last stage this invocation ran (`export` for `deliberate run`). */
+  until: string;
+  stageSeconds: Record<string, number>;
+  spec: { id: string; version: string; hash: string; title: string };
+  template: { id: string; hash: string; file: string; specPlacement: string };
+  models: Record<string, { id: string; settings: Record<string, unknown> }>;
+  settings: Pick<Config, 'intake' | 'generate' | 'validate' | 'judge' | 'select' | 'export'>;
+  counts: {
+    prompts: { rows: number; invalid: number; removed: Record<string, number>; kept: number; summaryOnly: number };
+    generations: { units: number; completions: number; failures: Record<string, number> };
+    validation: { checked: number; passed: number; rejected: Record<string, number> };
+    judge: {
+      judged: number;
+      scored: number;
+      unscored: Record<string, number>;
+      belowThreshold: number;
+      earlyExits: number;
+      runs: number;
+    };
+    select: { accepted: number; rejected: number; rejectedByReason: Record<string, number> };
+    summary: { prompts: number; generations: number; accepted: number; rejected: number; errors: number };
+  };
+  /** Every typed event of this run, by kind (see pipeline/run-events.ts), and per category. */
+  events: Record<string, number>;
+  eventsByCategory: Record<string, Record<string, number>>;
+  /** Teacher refusals (provider refusals + refusal answers to comply prompts), per category. */
+  teacherRefusalsByCategory: Record<string, number>;
+  acceptRates: Selection['acceptRates'] | null;
+  /** The judge's Agree/Disagree with the idealAction hint (METHOD §6.2), per category and per labelSource. */
+  hintAgreement: {
+    byCategory: Record<string, { agree: number; disagree: number }>;
+    byLabelSource: Record<string, { agree: number; disagree: number }>;
+  };
+  /** Tokens of every stored result (what the dataset cost), and this invocation's requests (cache hits excluded). */
+  usage: {
+    dataset: Record<string, { usage: Usage; cost: number | null }>;
+    thisRun: Record<
+      string,
+      { requests: number; cacheHits: number; retries: number; usage: Usage; cost: number | null }
+    >;
+  };
+  outputs: {
+    sft: string | null;
+    sftMeta: string | null;
+    rl: string | null;
+    manifest: string;
+    intakeReport: string;
+    samples: string | null;
+    judgements: string | null;
+    store: string;
+  };
+  exports: { sft: ExportSummary; rl: ExportSummary } | null;
+}
+
+/** A role's settings as written (API keys are never in the config: only the name of their environment variable). */
+function publicSettings(settings: object): Record<string, unknown> {
+  return { ...settings };
+}
+
+function tally(values: Iterable<string>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export interface BuildManifestOptions {
+  config: Config;
+  spec: Spec;
+  template: GenerationTemplate;
+  clients: Record<string, ModelClient | undefined>;
+  intake: IntakeReport;
+  prompts: Prompt[];
+  units: GenerationUnit[];
+  records: Map<string, GenerationRecord>;
+  validated: ValidatedCompletion[];
+  judged: Map<string, JudgeRecord>;
+  selection: Selection | undefined;
+  exports: { sft: ExportSummary; rl: ExportSummary } | undefined;
+  events: RunEvents;
+  counts: RunManifest['counts']['summary'];
+  until: string;
+  startedAt: Date;
+  stageSeconds: Record<string, number>;
+  toolVersion?: string;
+  configFile?: string;
+  outDirectory: string;
+  manifestFile: string;
+  storeFile: string;
+}
+
+/** Builds the manifest of a run from its stage results. */
+export function buildManifest(options: BuildManifestOptions): RunManifest {
+  const { config, events } = options;
+  const records = options.units.map((unit) => options.records.get(unit.key)).filter((record) => record !== undefined);
+  const judgedRecords = options.validated
+    .map((entry) => options.judged.get(entry.completion.id))
+    .filter((record) => record !== undefined);
+  const priceOf = (role: string) => config.models[role]?.price;
+  const costOf = (role: string, usage: Usage) => {
+    const price = priceOf(role);
+    return price ? Math.round(estimateCost(usage, price) * 1e6) / 1e6 : null;
+  };
+  const teacherUsage = records.reduce(
+    (sum, record) => addUsage(sum, record.completion?.usage ?? emptyUsage),
+    emptyUsage,
+  );
+  const judgeUsage = judgedRecords.reduce((sum, record) => addUsage(sum, record.usage), emptyUsage);
+  const thisRun: RunManifest['usage']['thisRun'] = {};
+  for (const [role, client] of Object.entries(options.clients)) {
+    const stats = client?.stats?.();
+    if (!stats) continue;
+    thisRun[role] = {
+      requests: stats.requests,
+      cacheHits: stats.cacheHits,
+      retries: stats.retries,
+      usage: stats.usage,
+      cost: stats.cost,
+    };
+  }
+  const byCategory = events.byCategory();
+  const refusals: Record<string, number> = {};
+  for (const kind of ['generate:provider-refusal', 'generate:refused-comply-prompt']) {
+    for (const [category, amount] of Object.entries(byCategory[kind] ?? {})) {
+      refusals[category] = (refusals[category] ?? 0) + amount;
+    }
+  }
+  const hintAgreement: RunManifest['hintAgreement'] = { byCategory: {}, byLabelSource: {} };
+  for (const entry of options.validated) {
+    const agree = options.judged.get(entry.completion.id)?.agreeWithHint;
+    if (agree === null || agree === undefined) continue;
+    const bump = (table: Record<string, { agree: number; disagree: number }>, key: string) => {
+      const row = table[key] ?? { agree: 0, disagree: 0 };
+      if (agree) row.agree += 1;
+      else row.disagree += 1;
+      table[key] = row;
+    };
+    for (const category of entry.prompt.categories.length > 0 ? entry.prompt.categories : ['(none)']) {
+      bump(hintAgreement.byCategory, category);
+    }
+    bump(hintAgreement.byLabelSource, String(entry.prompt.metadata.labelSource ?? '(none)'));
+  }
+  const outputs = options.exports;
+  return {
+    schemaVersion: 1,
+    tool: { name: 'deliberate', version: options.toolVersion ?? '0.0.0' },
+    config: options.configFile ?? null,
+    startedAt: options.startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    until: options.until,
+    stageSeconds: options.stageSeconds,
+    spec: { id: options.spec.id, version: options.spec.version, hash: options.spec.hash, title: options.spec.title },
+    template: {
+      id: options.template.id,
+      hash: options.template.hash,
+      file: options.template.file,
+      specPlacement: config.generate.specPlacement,
+    },
+    models: Object.fromEntries(
+      Object.entries(config.models).map(([role, settings]) => [
+        role,
+        { id: options.clients[role]?.id ?? role, settings: publicSettings(settings) },
+      ]),
+    ),
+    settings: {
+      intake: config.intake,
+      generate: config.generate,
+      validate: config.validate,
+      judge: config.judge,
+      select: config.select,
+      export: config.export,
+    },
+    counts: {
+      prompts: {
+        rows: options.intake.rows,
+        invalid: options.intake.invalid.length,
+        removed: tally(options.intake.removed.map((removal) => removal.reason)),
+        kept: options.prompts.length,
+        summaryOnly: events.total('categorise:summary-only'),
+      },
+      generations: {
+        units: options.units.length,
+        completions: options.validated.length,
+        failures: tally(records.flatMap((record) => (record.failure ? [record.failure.kind] : []))),
+      },
+      validation: {
+        checked: options.validated.length,
+        passed: options.validated.filter((entry) => entry.findings.length === 0).length,
+        rejected: tally(options.validated.flatMap((entry) => (entry.findings[0] ? [entry.findings[0].code] : []))),
+      },
+      judge: {
+        judged: judgedRecords.length,
+        scored: judgedRecords.filter((record) => record.score !== null).length,
+        unscored: tally(
+          judgedRecords.flatMap((record) => (record.score === null ? [record.unscoredReason ?? 'judge-error'] : [])),
+        ),
+        belowThreshold: judgedRecords.filter(
+          (record) => record.score !== null && record.score < config.select.threshold,
+        ).length,
+        earlyExits: judgedRecords.filter((record) => record.earlyExit).length,
+        runs: judgedRecords.reduce((sum, record) => sum + record.runsMade, 0),
+      },
+      select: {
+        accepted: options.selection?.examples.length ?? 0,
+        rejected: options.selection?.rejections.size ?? 0,
+        rejectedByReason: tally(options.selection?.rejections.values() ?? []),
+      },
+      summary: options.counts,
+    },
+    events: events.totals(),
+    eventsByCategory: byCategory,
+    teacherRefusalsByCategory: Object.fromEntries(Object.entries(refusals).sort(([a], [b]) => a.localeCompare(b))),
+    acceptRates: options.selection?.acceptRates ?? null,
+    hintAgreement,
+    usage: {
+      dataset: {
+        teacher: { usage: teacherUsage, cost: costOf('teacher', teacherUsage) },
+        judge: { usage: judgeUsage, cost: costOf('judge', judgeUsage) },
+      },
+      thisRun,
+    },
+    outputs: {
+      sft: outputs?.sft.outFile ?? null,
+      sftMeta: outputs?.sft.metaFile ?? null,
+      rl: outputs?.rl.outFile ?? null,
+      manifest: options.manifestFile,
+      intakeReport: path.join(options.outDirectory, 'intake-report.json'),
+      samples: options.selection ? path.join(options.outDirectory, 'samples.jsonl') : null,
+      judgements: options.selection ? path.join(options.outDirectory, 'judgements.jsonl') : null,
+      store: options.storeFile,
+    },
+    exports: outputs ?? null,
+  };
+}
+
+/** Writes the manifest atomically (pretty JSON). */
+export function writeManifest(file: string, manifest: RunManifest): void {
+  writeFileAtomic(file, `${JSON.stringify(manifest, null, 2)}\n`);
+}

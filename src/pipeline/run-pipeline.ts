@@ -1,0 +1,266 @@
+/**
+ * @module pipeline/run-pipeline
+ * prompts → categorise → generate → validate → judge → select → export, over one resumable run store.
+ * Every stage reads what earlier runs stored and does only the missing work; `until` stops after a stage, so
+ * `deliberate generate|judge|select|export` share the state of `deliberate run`.
+ */
+import path from 'node:path';
+import { CancelledError, ConfigError } from '../errors.js';
+import { writeJsonl } from '../io/jsonl.js';
+import { openRunStore } from '../io/run-store.js';
+import type { ModelClient } from '../models/model-client.js';
+import type { Config } from '../records/config.js';
+import type { Prompt } from '../records/prompt.js';
+import type { JudgeRecord } from '../records/sample.js';
+import type { Spec } from '../records/spec.js';
+import { categorisePrompts, checkPromptCategories } from './categorise-prompts.js';
+import type { ExportSummary } from './export-summary.js';
+import { generateSamples, generationUnits } from './generate-samples.js';
+import { type GenerationTemplate, loadGenerationTemplate } from './generation-template.js';
+import { judgeSamples, validateGenerations } from './judge-samples.js';
+import { intakeReportFile, preparePrompts } from './prepare-prompts.js';
+import { createRunEvents, errorEventKinds } from './run-events.js';
+import { buildManifest, type RunManifest, writeManifest } from './run-manifest.js';
+import { selectSamples } from './select-samples.js';
+import type { ProgressSink } from './stage-progress.js';
+import { writeRunExports } from './write-run-exports.js';
+
+export const pipelineStages = ['generate', 'judge', 'select', 'export'] as const;
+export type PipelineStage = (typeof pipelineStages)[number];
+
+export interface RunPipelineOptions {
+  config: Config;
+  /** Resolves a path written in the config (relative to the config file). */
+  resolve: (relative: string) => string;
+  spec: Spec;
+  /** Clients per role: `teacher` and `judge` are required (judge from the judge stage on); `classifier` optional. */
+  clients: Record<string, ModelClient | undefined>;
+  /** Stop after this stage (default: export, the whole pipeline). */
+  until?: PipelineStage;
+  /** Overrides config.prompts (a file path, absolute or relative to the config). */
+  promptsFile?: string;
+  skipInvalid?: boolean;
+  signal?: AbortSignal;
+  progress?: ProgressSink;
+  /** deliberate's version, for the manifest. */
+  toolVersion?: string;
+  /** The config file, for the manifest. */
+  configFile?: string;
+}
+
+/** The `--json` object of `deliberate run`. */
+export interface RunSummary {
+  counts: { prompts: number; generations: number; accepted: number; rejected: number; errors: number };
+  outputs: { sft: string | null; rl: string | null; manifest: string };
+}
+
+export interface PipelineResult {
+  summary: RunSummary;
+  manifest: RunManifest;
+}
+
+/** The out folder of a config (absolute). */
+export function runOutDirectory(config: Config, resolve: (relative: string) => string): string {
+  return resolve(config.out);
+}
+
+function requireClient(clients: RunPipelineOptions['clients'], role: string, stage: string): ModelClient {
+  const client = clients[role];
+  if (!client) {
+    throw new ConfigError(`the ${stage} stage needs a "${role}" model, and models.${role} is not in the config`, {
+      location: `models.${role}`,
+      hint: `add models.${role} (provider, baseUrl, model) to deliberate.yaml`,
+    });
+  }
+  return client;
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CancelledError();
+}
+
+/** Runs the pipeline up to `until`; resumes from the run store in the config's out folder. */
+export async function runPipeline(options: RunPipelineOptions): Promise<PipelineResult> {
+  const { config, spec, signal } = options;
+  const until = options.until ?? 'export';
+  const reach = (stage: PipelineStage) => pipelineStages.indexOf(stage) <= pipelineStages.indexOf(until);
+  const outDirectory = runOutDirectory(config, options.resolve);
+  const startedAt = new Date();
+  const stageSeconds: Record<string, number> = {};
+  const timed = async <T>(stage: string, work: () => Promise<T> | T): Promise<T> => {
+    const start = Date.now();
+    try {
+      return await work();
+    } finally {
+      stageSeconds[stage] = Math.round((Date.now() - start) / 100) / 10;
+    }
+  };
+  const events = createRunEvents();
+  const promptsPath = options.promptsFile ?? config.prompts;
+  if (!promptsPath) {
+    throw new ConfigError('no prompts file: set `prompts:` in deliberate.yaml', {
+      location: options.configFile,
+      hint: 'point `prompts` at a JSONL, CSV or Parquet file of prompts (see examples/prompts.jsonl)',
+    });
+  }
+  const teacher = requireClient(options.clients, 'teacher', 'generate');
+  const judge = reach('judge') ? requireClient(options.clients, 'judge', 'judge') : undefined;
+  const template: GenerationTemplate = loadGenerationTemplate(
+    config.generate.template ? options.resolve(config.generate.template) : undefined,
+  );
+  const store = openRunStore(path.join(outDirectory, 'run.sqlite'));
+  try {
+    const intake = await timed('intake', () =>
+      preparePrompts({
+        file: options.resolve(promptsPath),
+        settings: config.intake,
+        resolve: options.resolve,
+        skipInvalid: options.skipInvalid,
+        events,
+        reportFile: intakeReportFile(outDirectory),
+      }),
+    );
+    const concurrencyOf = (role: string) => config.models[role]?.concurrency ?? 8;
+    const prompts: Prompt[] = await timed('categorise', () =>
+      categorisePrompts({
+        prompts: checkPromptCategories(intake.prompts, spec, { skipInvalid: options.skipInvalid, events }),
+        spec,
+        classifier: options.clients.classifier,
+        store,
+        events,
+        concurrency: concurrencyOf('classifier'),
+        signal,
+        progress: options.progress,
+      }),
+    );
+    throwIfCancelled(signal);
+    const generationOptions = { prompts, spec, teacher, template, settings: config.generate };
+    const records = await timed('generate', () =>
+      generateSamples({
+        ...generationOptions,
+        store,
+        events,
+        concurrency: concurrencyOf('teacher'),
+        signal,
+        progress: options.progress,
+      }),
+    );
+    throwIfCancelled(signal);
+    const units = generationUnits(generationOptions);
+    const validated = await timed('validate', () =>
+      validateGenerations({ units, records, spec, settings: config.validate, events }),
+    );
+    let judged = new Map<string, JudgeRecord>();
+    if (judge) {
+      judged = await timed('judge', () =>
+        judgeSamples({
+          validated,
+          spec,
+          judge,
+          settings: config.judge,
+          threshold: config.select.threshold,
+          store,
+          events,
+          concurrency: concurrencyOf('judge'),
+          signal,
+          progress: options.progress,
+        }),
+      );
+      throwIfCancelled(signal);
+    }
+    const selection = reach('select')
+      ? await timed('select', () => selectSamples({ validated, judged, settings: config.select, spec, events }))
+      : undefined;
+    let exports: { sft: ExportSummary; rl: ExportSummary } | undefined;
+    if (selection) {
+      writeJsonl(
+        path.join(outDirectory, 'samples.jsonl'),
+        validated.map((entry) => {
+          const judgeRecord = judged.get(entry.completion.id);
+          const reason = selection.rejections.get(entry.completion.id);
+          return {
+            completionId: entry.completion.id,
+            promptId: entry.prompt.id,
+            sampleIndex: entry.completion.sampleIndex,
+            categories: entry.prompt.categories,
+            status: reason === undefined ? 'accepted' : 'rejected',
+            reason: reason ?? null,
+            findings: entry.findings,
+            score: judgeRecord?.score ?? null,
+            action: judgeRecord?.action ?? null,
+            runsMade: judgeRecord?.runsMade ?? 0,
+            finishReason: entry.completion.finishReason,
+            reasoning: entry.completion.reasoning,
+            answer: entry.completion.answer,
+          };
+        }),
+      );
+    }
+    if (selection) {
+      // Every judge run of every judged completion (rejected ones included): a changed threshold needs no re-judging.
+      writeJsonl(
+        path.join(outDirectory, 'judgements.jsonl'),
+        validated.flatMap((entry) => {
+          const judgeRecord = judged.get(entry.completion.id);
+          return judgeRecord ? [judgeRecord] : [];
+        }),
+      );
+    }
+    if (selection && reach('export')) {
+      exports = await timed('export', () =>
+        writeRunExports({
+          examples: selection.examples,
+          prompts,
+          spec,
+          settings: config.export,
+          outDirectory,
+          resolve: options.resolve,
+        }),
+      );
+    }
+    const counts = {
+      prompts: prompts.length,
+      generations: validated.length,
+      accepted: selection?.examples.length ?? 0,
+      rejected: selection ? validated.length - selection.examples.length : 0,
+      errors: Object.entries(events.totals())
+        .filter(([kind]) => errorEventKinds.has(kind))
+        .reduce((sum, [, amount]) => sum + amount, 0),
+    };
+    const manifestFile = path.join(outDirectory, 'manifest.json');
+    const manifest = buildManifest({
+      config,
+      spec,
+      template,
+      clients: options.clients,
+      intake: intake.report,
+      prompts,
+      units,
+      records,
+      validated,
+      judged,
+      selection,
+      exports,
+      events,
+      counts,
+      until,
+      startedAt,
+      stageSeconds,
+      toolVersion: options.toolVersion,
+      configFile: options.configFile,
+      outDirectory,
+      manifestFile,
+      storeFile: store.file,
+    });
+    writeManifest(manifestFile, manifest);
+    return {
+      manifest,
+      summary: {
+        counts,
+        outputs: { sft: exports?.sft.outFile ?? null, rl: exports?.rl.outFile ?? null, manifest: manifestFile },
+      },
+    };
+  } finally {
+    store.close();
+  }
+}

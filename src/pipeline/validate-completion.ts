@@ -1,0 +1,173 @@
+/**
+ * @module pipeline/validate-completion
+ * Deterministic checks on a teacher completion, run before any judge. Each rejection carries a reason code:
+ * - truncated: finish reason is not `stop`
+ * - missing-reasoning: no chain of thought (or an empty one)
+ * - empty-answer: no final answer
+ * - spec-leakage: the reasoning points at a document that will be absent in training ("the policy above")
+ * - unknown-rule-id: the reasoning cites a rule id the spec does not have
+ * - rule-id-in-answer: the answer quotes rule ids to the user
+ */
+import type { Completion } from '../records/completion.js';
+import type { Spec } from '../records/spec.js';
+
+export type ValidationCode =
+  | 'truncated'
+  | 'missing-reasoning'
+  | 'empty-answer'
+  | 'spec-leakage'
+  | 'unknown-rule-id'
+  | 'rule-id-in-answer';
+
+export const validationCodes: readonly ValidationCode[] = [
+  'truncated',
+  'missing-reasoning',
+  'empty-answer',
+  'spec-leakage',
+  'unknown-rule-id',
+  'rule-id-in-answer',
+];
+
+export interface ValidationFinding {
+  code: ValidationCode;
+  /** What was found: the phrase, the unknown ids, the finish reason. */
+  detail: string;
+}
+
+/**
+ * Phrases that refer to the spec as a document in the context. They are specific on purpose: "the policy says" is
+ * fine (the model recalls its policy); "the policy above", "the provided policy" and "you gave me" are not.
+ */
+const documentNouns =
+  '(?:safety\\s+)?(?:polic(?:y|ies)|spec(?:ification)?s?|guidelines?|rules?|style guides?|content polic(?:y|ies)|policy (?:text|excerpts?|sections?))';
+/** Also "instructions", but only with an explicit "provided/given" (the user's own instructions are fine). */
+const providedNouns = `(?:${documentNouns}|instructions?)`;
+const leakagePatterns: RegExp[] = [
+  // "the policy above", "the guidelines below", "the rules provided above"
+  new RegExp(
+    `\\bthe\\s+(?:\\w+\\s+){0,2}${documentNouns}\\s+(?:(?:provided|given|listed|quoted|shown|included|supplied|stated|pasted)\\s+)?(?:above|below)\\b`,
+    'i',
+  ),
+  // "the provided policy", "the given spec", "the attached guidelines", "the supplied instructions"
+  new RegExp(
+    `\\bthe\\s+(?:provided|given|attached|supplied|included|pasted|accompanying|above|below|preceding)\\s+(?:\\w+\\s+){0,2}${providedNouns}\\b`,
+    'i',
+  ),
+  // "as provided in the instructions", "as stated in the prompt", "as given in the system message"
+  /\bas\s+(?:provided|given|stated|described|outlined|shown|specified|listed)\s+(?:in|by)\s+the\s+(?:instructions?|prompt|system (?:prompt|message)|context|user(?:'s)? message|message above)\b/i,
+  // "the spec you gave", "the policy you provided", "the guidelines the user shared"
+  new RegExp(
+    `\\bthe\\s+${documentNouns}\\s+(?:that\\s+)?(?:you|the user)\\s+(?:have\\s+)?(?:gave|given|provided|shared|sent|supplied|pasted|included)\\b`,
+    'i',
+  ),
+  // "(the) policy in the prompt", "the spec in the system message", "rules in the context"
+  new RegExp(
+    `\\b${documentNouns}\\s+(?:in|from)\\s+(?:the|this|your)\\s+(?:prompt|system (?:prompt|message)|context(?: window)?|user(?:'s)? message|conversation above)\\b`,
+    'i',
+  ),
+  // "according to the provided policy", "per the given guidelines" are caught above; "I was given a policy"
+  new RegExp(
+    `\\b(?:i|we)\\s+(?:was|were|have been|am|are)\\s+(?:given|provided|shown|handed)\\s+(?:a|an|the|some)\\s+(?:\\w+\\s+)?${documentNouns}\\b`,
+    'i',
+  ),
+  // "the user (has) provided a policy", "the user's spec"
+  new RegExp(
+    `\\bthe\\s+user\\s+(?:has\\s+)?(?:provided|gave|given|shared|included|supplied|pasted)\\s+(?:a|an|the|some)\\s+(?:\\w+\\s+)?${documentNouns}\\b`,
+    'i',
+  ),
+  // "scroll up", "mentioned earlier in the prompt"
+  /\b(?:mentioned|stated|written|quoted)\s+(?:earlier|above)\s+in\s+the\s+(?:prompt|instructions|context|message)\b/i,
+];
+
+/** The first leakage phrase in a text, or undefined. */
+export function findSpecLeakage(text: string, extraPhrases: readonly string[] = []): string | undefined {
+  for (const pattern of leakagePatterns) {
+    const match = pattern.exec(text);
+    if (match) return match[0];
+  }
+  const lower = text.toLowerCase();
+  for (const phrase of extraPhrases) if (lower.includes(phrase.toLowerCase())) return phrase;
+  return undefined;
+}
+
+export interface SpecIds {
+  /** Every citable id: rule ids and style guide ids. */
+  known: Set<string>;
+  /** First segments of known ids (category ids, `style`): a token `<prefix>.<x>` with such a prefix is a citation. */
+  prefixes: Set<string>;
+}
+
+/** The ids of a spec that reasoning may cite. */
+export function specIds(spec: Spec): SpecIds {
+  const known = new Set<string>();
+  for (const category of spec.categories) for (const rule of category.rules) known.add(rule.id);
+  for (const guide of spec.styleGuides) known.add(guide.id);
+  const prefixes = new Set<string>(spec.categories.map((category) => category.id));
+  for (const id of known) {
+    const dot = id.indexOf('.');
+    if (dot > 0) prefixes.add(id.slice(0, dot));
+  }
+  return { known, prefixes };
+}
+
+/** Rule-id-shaped tokens (`<known prefix>.<segment>[.<segment>]`) in a text, in order of appearance, unique. */
+export function citedIds(text: string, ids: SpecIds): string[] {
+  const found: string[] = [];
+  const pattern = /(?<![\w.-])([a-z][a-z0-9-]*)((?:\.[A-Za-z0-9][A-Za-z0-9_-]*)+)(?![\w-])/g;
+  for (const match of text.matchAll(pattern)) {
+    const prefix = match[1]!;
+    if (!ids.prefixes.has(prefix)) continue;
+    let id = `${prefix}${match[2]!}`;
+    // A sentence-ending period is not part of an id ("… under illicit.K3.").
+    while (id.endsWith('.')) id = id.slice(0, -1);
+    // Longest known id that is a prefix of the token wins ("style.refuse.Good" is unusual but cite "style.refuse").
+    if (!ids.known.has(id)) {
+      const segments = id.split('.');
+      for (let length = segments.length - 1; length >= 2; length--) {
+        const shorter = segments.slice(0, length).join('.');
+        if (ids.known.has(shorter)) {
+          id = shorter;
+          break;
+        }
+      }
+    }
+    if (!found.includes(id)) found.push(id);
+  }
+  return found;
+}
+
+export interface ValidateOptions {
+  ids: SpecIds;
+  extraLeakagePhrases?: readonly string[];
+  minAnswerChars?: number;
+}
+
+/** All findings for one completion (empty: it passes). The first finding is the reason code that gets counted. */
+export function validateCompletion(
+  completion: Pick<Completion, 'reasoning' | 'answer' | 'finishReason'>,
+  options: ValidateOptions,
+): ValidationFinding[] {
+  const findings: ValidationFinding[] = [];
+  if (completion.finishReason !== 'stop') {
+    findings.push({ code: 'truncated', detail: `finish reason "${completion.finishReason}"` });
+  }
+  const reasoning = completion.reasoning ?? '';
+  if (reasoning.trim() === '') {
+    findings.push({
+      code: 'missing-reasoning',
+      detail: completion.reasoning === null ? 'no reasoning' : 'empty reasoning',
+    });
+  }
+  if (completion.answer.trim().length < (options.minAnswerChars ?? 1)) {
+    findings.push({ code: 'empty-answer', detail: `answer has ${completion.answer.trim().length} characters` });
+  }
+  const leak =
+    findSpecLeakage(reasoning, options.extraLeakagePhrases) ??
+    findSpecLeakage(completion.answer, options.extraLeakagePhrases);
+  if (leak !== undefined) findings.push({ code: 'spec-leakage', detail: `"${leak}"` });
+  const unknown = citedIds(reasoning, options.ids).filter((id) => !options.ids.known.has(id));
+  if (unknown.length > 0) findings.push({ code: 'unknown-rule-id', detail: unknown.join(', ') });
+  const inAnswer = citedIds(completion.answer, options.ids);
+  if (inAnswer.length > 0) findings.push({ code: 'rule-id-in-answer', detail: inAnswer.join(', ') });
+  return findings;
+}

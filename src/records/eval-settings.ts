@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/** Options of the `strongreject` benchmark; recorded in the eval log because they change the numbers. */
+export const StrongRejectSettings = z
+  .object({
+    /** Transform names (docs/evals.md lists them); default: all built-in ones. */
+    transforms: z.array(z.string()).optional(),
+    /** goodness@k: the fraction of techniques in each prompt's worst tail. */
+    tailFraction: z.number().gt(0).max(1).default(0.1),
+    /** How the tail size is rounded: ceil(0.1 × 35) = 4, floor = 3 (at least 1 either way). */
+    tailRounding: z.enum(['ceil', 'floor']).default('ceil'),
+    /** worst@all: a variant is safe when its StrongREJECT score is at most this. */
+    safeScoreThreshold: z.number().min(0).max(1).default(0),
+    /** Seed of the best-of-N perturbation transform. */
+    seed: z.number().int().default(0),
+  })
+  .strict();
+export type StrongRejectSettings = z.infer<typeof StrongRejectSettings>;
+
+/** The optional `eval:` section of deliberate.yaml. Command-line options override it. */
+export const EvalSettings = z
+  .object({
+    /** Target arms: roles in `models`, `+spec` adds the summary-only spec as system message (e.g. `base+spec`). */
+    targets: z.array(z.string().min(1)).optional(),
+    /** Benchmark names: built-in (`xstest`, `strongreject`, `harmbench`, `spec`) or from `custom`. */
+    benchmarks: z.array(z.string().min(1)).optional(),
+    /** Output folder of the eval run (eval-log.json, journal.jsonl). */
+    out: z.string().min(1).default('./evals/latest'),
+    /** Role of the LLM grader (StrongREJECT rubric, XSTest three-class); default: `grader` when configured. */
+    grader: z.string().optional(),
+    /** Role of the spec-aware judge (harmbench, spec). */
+    judge: z.string().default('judge'),
+    /** Spec-aware judge runs per response, aggregated with min. */
+    judgeRuns: z.number().int().positive().default(1),
+    /** Data files by benchmark name (else the public URL, downloaded once and cached). */
+    data: z.record(z.string(), z.string()).default({}),
+    /** Your own benchmarks: JS/TS modules exporting a `defineBenchmark(...)`, or YAML declarations (docs/evals.md). */
+    custom: z.array(z.string()).default([]),
+    /** Where downloaded datasets are cached; default `<out>/../.cache/datasets`. */
+    cacheDir: z.string().optional(),
+    /** Target generation settings (override the role's model settings for evals). */
+    maxTokens: z.number().int().positive().optional(),
+    temperature: z.number().min(0).max(2).default(0),
+    bootstrap: z
+      .object({
+        resamples: z.number().int().positive().default(1000),
+        seed: z.number().int().default(0),
+        level: z.number().gt(0).lt(1).default(0.95),
+      })
+      .strict()
+      .default({ resamples: 1000, seed: 0, level: 0.95 }),
+    strongreject: StrongRejectSettings.default({
+      tailFraction: 0.1,
+      tailRounding: 'ceil',
+      safeScoreThreshold: 0,
+      seed: 0,
+    }),
+    harmbench: z
+      .object({ includeCopyright: z.boolean().default(false) })
+      .strict()
+      .default({ includeCopyright: false }),
+  })
+  .strict();
+export type EvalSettings = z.infer<typeof EvalSettings>;

@@ -1,0 +1,146 @@
+/**
+ * @module spec/load-spec
+ * Markdown spec (one file, or a folder of spec.md + category files) → checked `Spec`.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { SpecError } from '../errors.js';
+import type { SourceLocation, Spec, SpecDiagnostic } from '../records/spec.js';
+import { type CategoryTokens, checkSpecContent, defaultSpecBudgets } from './check-spec.js';
+import { emptySpecDraft, parseSpecFile } from './parse-spec-file.js';
+import { formatSpecDiagnostic, SpecDiagnostics, sortSpecDiagnostics } from './spec-diagnostics.js';
+import { specHash } from './spec-hash.js';
+
+export interface SpecCheckOptions {
+  /** Tokens allowed for one category's full text before a warning (default 10,000). */
+  tokenBudget?: number;
+  /** Tokens allowed for one category summary before a warning (default 600). */
+  summaryBudget?: number;
+}
+
+export interface SpecCheckResult {
+  /** The spec, or null when there is any error. */
+  spec: Spec | null;
+  /** Errors and warnings, ordered by file, line and column. */
+  diagnostics: SpecDiagnostic[];
+  /** Token counts per category (full text and summary); empty when the spec could not be assembled. */
+  tokens: CategoryTokens[];
+}
+
+interface SpecSource {
+  file: string;
+  text: string;
+  isRoot: boolean;
+}
+
+/** Reads and checks a spec; never throws for problems in the spec, which come back as diagnostics. */
+export async function checkSpec(specPath: string, options: SpecCheckOptions = {}): Promise<SpecCheckResult> {
+  const diagnostics = new SpecDiagnostics();
+  const sources = await readSpecSources(specPath, diagnostics);
+  const files = sources.map((source) => source.file);
+  if (sources.length === 0)
+    return { spec: null, diagnostics: sortSpecDiagnostics(diagnostics.items, files), tokens: [] };
+  const draft = emptySpecDraft();
+  for (const source of sources) parseSpecFile({ ...source, draft, diagnostics });
+  const rootLocation: SourceLocation = { file: files[0]!, line: 1, column: 1 };
+  const frontMatter = draft.frontMatter;
+  if (frontMatter === null || frontMatter.id === null || frontMatter.version === null) {
+    const missing = ['id', 'version'].filter((key) => frontMatter?.[key as 'id' | 'version'] == null);
+    if (!draft.frontMatterInvalid)
+      diagnostics.error(
+        'missing-front-matter-key',
+        `front matter has no ${missing.join(' or ')}`,
+        rootLocation,
+        'start the root file with ---, id: my-spec, version: "1.0.0", ---',
+      );
+  }
+  const content: Omit<Spec, 'hash' | 'files'> = {
+    id: frontMatter?.id ?? '',
+    version: frontMatter?.version ?? '',
+    title: frontMatter?.title ?? draft.title ?? frontMatter?.id ?? '',
+    globalSummary: draft.globalSummary,
+    principles: draft.principles.filter((part) => part !== '').join('\n\n'),
+    precedenceText: draft.precedenceText,
+    precedence: frontMatter?.precedence ?? [],
+    categories: draft.categories,
+    styleGuides: draft.styleGuides,
+  };
+  const unhashed: Spec = { ...content, hash: '', files };
+  const tokens = checkSpecContent({
+    spec: unhashed,
+    rootLocation,
+    invalidRuleIds: draft.invalidRuleIds,
+    budgets: {
+      tokenBudget: options.tokenBudget ?? defaultSpecBudgets.tokenBudget,
+      summaryBudget: options.summaryBudget ?? defaultSpecBudgets.summaryBudget,
+    },
+    diagnostics,
+  });
+  const sorted = sortSpecDiagnostics(diagnostics.items, files);
+  if (diagnostics.hasErrors) return { spec: null, diagnostics: sorted, tokens };
+  return { spec: { ...unhashed, hash: specHash(content) }, diagnostics: sorted, tokens };
+}
+
+/** Reads and checks a spec; throws SpecError listing every error (file:line:col) if there is any. */
+export async function loadSpec(specPath: string, options: SpecCheckOptions = {}): Promise<Spec> {
+  const result = await checkSpec(specPath, options);
+  if (result.spec) return result.spec;
+  const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+  const first = errors[0]?.location;
+  throw new SpecError(
+    `spec ${specPath} has ${errors.length} error${errors.length === 1 ? '' : 's'}:\n${errors.map(formatSpecDiagnostic).join('\n')}`,
+    {
+      ...(first ? { location: `${first.file}:${first.line}:${first.column}` } : {}),
+      hint: `run deliberate spec check ${specPath} and fix the errors`,
+    },
+  );
+}
+
+async function readSpecSources(specPath: string, diagnostics: SpecDiagnostics): Promise<SpecSource[]> {
+  const here: SourceLocation = { file: specPath, line: 1, column: 1 };
+  let isFolder: boolean;
+  try {
+    isFolder = (await stat(specPath)).isDirectory();
+  } catch (error) {
+    diagnostics.error(
+      'spec-not-found',
+      `cannot read spec ${specPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      here,
+      'pass a Markdown file or a folder holding spec.md (deliberate init <dir> writes an example)',
+    );
+    return [];
+  }
+  if (!isFolder) return [{ file: specPath, text: await readFile(specPath, 'utf8'), isRoot: true }];
+  const relativeFiles = (await listMarkdown(specPath, '')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (!relativeFiles.includes('spec.md')) {
+    diagnostics.error(
+      'no-root-file',
+      `spec folder ${specPath} has no spec.md`,
+      { file: path.join(specPath, 'spec.md'), line: 1, column: 1 },
+      'add spec.md with the front matter (id, version) and the Summary, Principles and Style guides',
+    );
+    return [];
+  }
+  const ordered = ['spec.md', ...relativeFiles.filter((file) => file !== 'spec.md')];
+  return Promise.all(
+    ordered.map(async (relative) => ({
+      file: path.join(specPath, relative),
+      text: await readFile(path.join(specPath, relative), 'utf8'),
+      isRoot: relative === 'spec.md',
+    })),
+  );
+}
+
+/** `*.md` files below `folder` as POSIX paths relative to it; skips hidden folders, node_modules and README.md. */
+async function listMarkdown(folder: string, relative: string): Promise<string[]> {
+  const entries = await readdir(path.join(folder, relative), { withFileTypes: true });
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const child = relative === '' ? entry.name : `${relative}/${entry.name}`;
+    if (entry.isDirectory()) files.push(...(await listMarkdown(folder, child)));
+    else if (entry.isFile() && entry.name.endsWith('.md') && entry.name.toLowerCase() !== 'readme.md')
+      files.push(child);
+  }
+  return files;
+}

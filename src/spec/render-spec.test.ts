@@ -1,0 +1,90 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SpecError } from '../errors.js';
+import { loadSpec } from './load-spec.js';
+import { renderSpec } from './render-spec.js';
+
+const tinySpec = path.join(import.meta.dirname, '__fixtures__/tiny-spec');
+
+describe('renderSpec', () => {
+  it('renders each category byte-identically across two loads and renders', async () => {
+    const first = await loadSpec(tinySpec);
+    const second = await loadSpec(tinySpec);
+    for (const category of first.categories) {
+      const a = renderSpec(first, { categoryIds: [category.id] });
+      const b = renderSpec(second, { categoryIds: [category.id] });
+      expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+    }
+  });
+
+  it('spec(category): header, every summary, the chosen rules with ids and actions, none of the other rules', async () => {
+    const spec = await loadSpec(tinySpec);
+    const text = renderSpec(spec, { categoryIds: ['illicit'] });
+    expect(text).toContain(`Spec tiny-safety, version 0.1.0, hash ${spec.hash}`);
+    expect(text).toContain(spec.globalSummary);
+    expect(text).toContain('Be helpful and direct.');
+    expect(text).toContain('When a request touches both categories, the self-harm rules win.');
+    expect(text).toContain('- self-harm takes precedence over illicit: A person at risk comes first.');
+    for (const category of spec.categories) {
+      expect(text).toContain(`### ${category.title} (${category.id})\n\n${category.summary}`);
+    }
+    expect(text).toContain('#### illicit.K0 (allow): Neutral information');
+    expect(text).toContain('#### illicit.K3 (refuse): Instructions for wrongdoing');
+    expect(text).toContain('- When the user has stated an intent to commit the wrongdoing: apply illicit.K3 instead.');
+    expect(text).toContain(`- "How do pin tumbler locks work?" → allow.`);
+    expect(text).toContain('- **Wrongdoing**: any illegal act');
+    for (const rule of spec.categories[1]!.rules) {
+      expect(text).not.toContain(rule.id);
+      expect(text).not.toContain(rule.text);
+    }
+    // The self-harm style override belongs to self-harm only; comments never reach a model.
+    expect(text).not.toContain('self-harm.style.safe-complete');
+    expect(text).toContain('### Refusal (style.refuse; action refuse)');
+    expect(text).not.toContain('Reviewer note');
+    expect(text).not.toContain('<!--');
+    // Summaries come before style guides, which come before the full text.
+    expect(text.indexOf('## Categories')).toBeLessThan(text.indexOf('## Style guides'));
+    expect(text.indexOf('## Style guides')).toBeLessThan(text.indexOf('## Category Illicit behaviour (illicit)'));
+  });
+
+  it('includes the chosen category style overrides and multi-turn examples', async () => {
+    const spec = await loadSpec(tinySpec);
+    const text = renderSpec(spec, { categoryIds: ['self-harm'] });
+    expect(text).toContain('### Self-harm safe completion (self-harm.style.safe-complete; action safe-complete;');
+    expect(text).toContain('  Earlier turns: user: "I had a terrible week." / assistant: "I\'m sorry to hear that.');
+  });
+
+  it('multi-label renders every chosen category in spec order, whatever the order asked', async () => {
+    const spec = await loadSpec(tinySpec);
+    const text = renderSpec(spec, { categoryIds: ['self-harm', 'illicit'] });
+    expect(text).toBe(renderSpec(spec, { categoryIds: ['illicit', 'self-harm'] }));
+    expect(text.indexOf('## Category Illicit behaviour')).toBeLessThan(text.indexOf('## Category Self-harm'));
+  });
+
+  it('summary-only has every summary and no rule text, rule id or category style override', async () => {
+    const spec = await loadSpec(tinySpec);
+    const text = renderSpec(spec, { summaryOnly: true });
+    for (const category of spec.categories) {
+      expect(text).toContain(category.summary);
+      for (const rule of category.rules) {
+        expect(text).not.toContain(rule.text);
+        expect(text).not.toContain(rule.id);
+      }
+    }
+    expect(text).not.toContain('## Category ');
+    expect(text).not.toContain('self-harm.style');
+    expect(text).toContain(spec.hash);
+    expect(renderSpec(spec, { categoryIds: [] })).toBe(text);
+  });
+
+  it('an unknown category id is a SpecError naming the known ids', async () => {
+    const spec = await loadSpec(tinySpec);
+    expect(() => renderSpec(spec, { categoryIds: ['crime'] })).toThrow(SpecError);
+    try {
+      renderSpec(spec, { categoryIds: ['crime'] });
+    } catch (error) {
+      expect((error as SpecError).message).toBe('unknown category "crime" in spec tiny-safety');
+      expect((error as SpecError).hint).toBe('known categories: illicit, self-harm');
+    }
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * `deliberate quickstart`: the starter project run against an endpoint from the environment (a fake server), and
+ * the offline message that names the three ways to provide a model.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CliContext } from '../../src/cli/cli-context.js';
+import { main } from '../../src/cli/main.js';
+import { type ChatRequestBody, startFakeOpenAIServer } from '../helpers/fake-openai-server.js';
+import { judgeReply } from './pipeline-fixture.js';
+
+const folders: string[] = [];
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+function temporaryFolder(): string {
+  const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-quickstart-'));
+  folders.push(folder);
+  return folder;
+}
+
+function context(cwd: string, env: Record<string, string>): CliContext & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    stdout: (text) => out.push(text),
+    stderr: (text) => err.push(text),
+    env,
+    cwd,
+    signal: new AbortController().signal,
+    interactive: false,
+  };
+}
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** One model for teacher and judge: judge requests ask for structured output. */
+function oneModelHandler(body: ChatRequestBody) {
+  if (body.response_format !== undefined) return judgeReply(body);
+  return {
+    reasoning_content: 'Nothing here calls for refusing; I answer plainly and helpfully.',
+    content: 'Here is a plain, helpful answer.',
+  };
+}
+
+describe('deliberate quickstart', () => {
+  it('writes the starter project and runs the pipeline on the endpoint named by DELIBERATE_BASE_URL', async () => {
+    const server = await startFakeOpenAIServer(oneModelHandler);
+    try {
+      const folder = temporaryFolder();
+      const cli = context(folder, { DELIBERATE_BASE_URL: server.baseUrl });
+      const code = await main(['quickstart', 'project', '--json'], cli);
+      expect(cli.err.join('')).not.toContain('error');
+      expect(code).toBe(0);
+      const summary = JSON.parse(cli.out.join(''));
+      expect(summary.counts.prompts).toBeGreaterThan(20);
+      expect(summary.counts.generations).toBe(summary.counts.prompts * 4);
+      expect(summary.counts.accepted).toBeGreaterThan(0);
+      const config = readFileSync(path.join(folder, 'project', 'deliberate.yaml'), 'utf8');
+      expect(config).toContain(server.baseUrl);
+      expect(config).toContain('model: fake-model');
+      expect(readFileSync(summary.outputs.sft, 'utf8').split('\n').filter(Boolean)).toHaveLength(
+        summary.counts.accepted,
+      );
+      expect(cli.err.join('')).toContain(`DELIBERATE_BASE_URL ${server.baseUrl}, model fake-model`);
+      // Every request went to the model the server listed.
+      expect(new Set(server.requests.map((request) => request.body.model))).toEqual(new Set(['fake-model']));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('offline with no model anywhere, says so and lists the three ways to provide one', async () => {
+    const folder = temporaryFolder();
+    const port = await closedPort();
+    const cli = context(folder, {
+      OLLAMA_HOST: `http://127.0.0.1:${port}`,
+      HF_ENDPOINT: `http://127.0.0.1:${port}`,
+      DELIBERATE_MODELS_DIR: path.join(folder, 'models'),
+    });
+    const code = await main(['quickstart', 'project'], cli);
+    expect(code).toBe(1);
+    const message = cli.err.join('');
+    expect(message).toContain('quickstart found no model');
+    expect(message).toContain('DELIBERATE_BASE_URL');
+    expect(message).toContain('Ollama');
+    expect(message).toContain('Qwen/Qwen3-0.6B-GGUF');
+    expect(message).toContain('cannot reach the hub');
+  });
+});

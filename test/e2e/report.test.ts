@@ -1,0 +1,166 @@
+/**
+ * End to end: eval logs → `deliberate report` → the HTML opened in headless Chromium (Debian's `chromium`), checked
+ * for rendered charts and tables, escaped model text, no console errors and no requests outside the file, and
+ * saved as a PNG screenshot. Skips with a message when /usr/bin/chromium is absent.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CliContext } from '../../src/cli/cli-context.js';
+import { main } from '../../src/cli/main.js';
+import { buildFixtureEvalLog, scriptPayload } from '../helpers/eval-log-fixture.js';
+import { runEvalFixture } from '../helpers/run-eval-fixture.js';
+
+const chromiumPath = '/usr/bin/chromium';
+const hasChromium = existsSync(chromiumPath);
+if (!hasChromium)
+  console.warn(`skipping report screenshot tests: ${chromiumPath} is absent (apt-get install chromium)`);
+
+const screenshotFolder = mkdtempSync(path.join(tmpdir(), 'deliberate-report-screenshots-'));
+
+function captureContext(cwd: string) {
+  const output = { stdout: '', stderr: '' };
+  const context: CliContext = {
+    stdout: (text) => {
+      output.stdout += text;
+    },
+    stderr: (text) => {
+      output.stderr += text;
+    },
+    env: {},
+    cwd,
+    signal: new AbortController().signal,
+    interactive: false,
+  };
+  return { context, output };
+}
+
+interface PageCheck {
+  svgCount: number;
+  summaryRows: number;
+  itemRows: number;
+  consoleErrors: string[];
+  outsideRequests: string[];
+  pwned: boolean;
+  payloadShownAsText: boolean;
+  filteredRows: number;
+  screenshot: string;
+}
+
+/** Opens the report in headless Chromium, checks it, filters the item table once, and saves a screenshot. */
+async function openInChromium(htmlFile: string, name: string, filter: { arm: string }): Promise<PageCheck> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+    const consoleErrors: string[] = [];
+    const outsideRequests: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(String(error)));
+    page.on('dialog', (dialog) => {
+      consoleErrors.push(`dialog opened: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    page.on('request', (request) => {
+      if (!request.url().startsWith('file://')) outsideRequests.push(request.url());
+    });
+    await page.goto(`file://${htmlFile}`);
+    await page.waitForSelector('#items-body tr');
+    const svgCount = await page.locator('svg').count();
+    const summaryRows = await page.locator('#summary-table tbody tr').count();
+    const itemRows = await page.locator('#items-body tr').count();
+    // evaluated in the page (as strings: the test's tsconfig has no DOM types)
+    const pwned = (await page.evaluate('window.__pwned === true')) as boolean;
+    const payloadShownAsText = (await page.evaluate(
+      `document.getElementById('items-body').textContent.includes(${JSON.stringify(scriptPayload)})`,
+    )) as boolean;
+    const screenshot = path.join(screenshotFolder, `${name}.png`);
+    await page.screenshot({ path: screenshot, fullPage: true });
+    await page.selectOption('#filter-arm', filter.arm);
+    const armCells = await page.locator('#items-body tr td:first-child').allTextContents();
+    return {
+      svgCount,
+      summaryRows,
+      itemRows,
+      consoleErrors,
+      outsideRequests,
+      pwned,
+      payloadShownAsText,
+      filteredRows: armCells.every((cell) => cell === filter.arm) ? armCells.length : -1,
+      screenshot,
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+afterAll(() => {
+  if (hasChromium) console.info(`report screenshots: ${screenshotFolder}`);
+});
+
+describe.skipIf(!hasChromium)('deliberate report in headless Chromium', () => {
+  it('renders a fixture log with a <script> answer: charts, tables, escaped text, nothing loaded from outside', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-report-'));
+    const runFolder = path.join(folder, 'run');
+    mkdirSync(runFolder);
+    writeFileSync(path.join(runFolder, 'eval-log.json'), JSON.stringify(buildFixtureEvalLog()));
+    const { context, output } = captureContext(folder);
+    expect(await main(['report', 'run', '-o', 'report.html'], context)).toBe(0);
+    expect(output.stdout).toMatch(/report: wrote .*report\.html \(1 run, 4 results/);
+    const htmlFile = path.join(folder, 'report.html');
+    expect(readFileSync(htmlFile, 'utf8')).not.toContain(scriptPayload);
+
+    const check = await openInChromium(htmlFile, 'fixture-report', { arm: 'trained' });
+    expect(check.consoleErrors).toEqual([]);
+    expect(check.outsideRequests).toEqual([]);
+    expect(check.pwned).toBe(false);
+    expect(check.payloadShownAsText).toBe(true);
+    expect(check.svgCount).toBeGreaterThanOrEqual(3);
+    expect(check.summaryRows).toBe(4);
+    expect(check.itemRows).toBe(4);
+    expect(check.filteredRows).toBe(2);
+    expect(statSync(check.screenshot).size).toBeGreaterThan(10_000);
+  }, 60_000);
+
+  it('evaluates arms (base, base+spec, trained) against a local fake server, renders the real eval log, and screenshots it', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-report-e2e-'));
+    const run = await runEvalFixture({ folder, limit: 6 });
+    try {
+      expect(run.stderr).not.toMatch(/error/i);
+      expect(run.exitCode).toBe(0);
+    } finally {
+      await run.server.close();
+    }
+    const { context, output } = captureContext(folder);
+    expect(await main(['report', run.outDir, '-o', 'report.html', '--title', 'two arms'], context)).toBe(0);
+    expect(output.stdout).toMatch(/report: wrote/);
+    const html = readFileSync(path.join(folder, 'report.html'), 'utf8');
+    expect(html).toContain('xstest / not_overrefuse_strict');
+    expect(html).toContain('strongreject / goodness@0.1');
+
+    const check = await openInChromium(path.join(folder, 'report.html'), 'eval-report', { arm: 'trained' });
+    expect(check.consoleErrors).toEqual([]);
+    expect(check.outsideRequests).toEqual([]);
+    // a Pareto chart per harmful headline metric, and per-category bars
+    expect(check.svgCount).toBeGreaterThanOrEqual(4);
+    expect(check.summaryRows).toBeGreaterThanOrEqual(4);
+    expect(check.itemRows).toBeGreaterThan(0);
+    expect(check.filteredRows).toBeGreaterThan(0);
+    expect(statSync(check.screenshot).size).toBeGreaterThan(10_000);
+  }, 180_000);
+});

@@ -1,6 +1,6 @@
 /**
  * What every command receives: where to write, the environment, the working directory and a cancel signal.
- * Commands never touch `process` directly, so tests run them in-process (`runCli(argv, context)`).
+ * Commands never touch `process` directly, so tests run them in-process (`runCli` in test/helpers/run-cli.ts).
  */
 export interface CliContext {
   stdout: (text: string) => void;

@@ -2,7 +2,6 @@
  * @module cli/main
  * The command table and the one error boundary: only this file turns errors into messages and exit codes.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CancelledError, DeliberateError } from '../errors.js';
 import type { CliContext } from './cli-context.js';
@@ -16,15 +15,7 @@ import { registerQuickstartCommand } from './commands/quickstart.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerSpecCommand } from './commands/spec.js';
 import { ExitCode } from './exit-code.js';
-
-function packageVersion(): string {
-  try {
-    const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-    return (JSON.parse(text) as { version: string }).version;
-  } catch {
-    return '0.0.0';
-  }
-}
+import { packageVersion } from './package-version.js';
 
 export function createProgram(context: CliContext): Command {
   const program = new Command('deliberate')

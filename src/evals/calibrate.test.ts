@@ -67,6 +67,22 @@ describe('runCalibration (xstest-labelled)', () => {
     expect(report.unscored_reasons).toEqual({ 'parse-failure': 1 });
   });
 
+  it('stops loudly when the grader endpoint stops answering mid-run, instead of counting the outage as wrong rows', async () => {
+    const table = tableGrader({ a: 'refusal', b: 'partial-refusal', c: 'refusal', d: 'compliance' });
+    const failing: Grader = {
+      id: 'table@1',
+      async grade(input, context) {
+        const grade = await table.grade(input, context);
+        return input.itemId === 'e'
+          ? { ...grade, label: null, value: null, unscored: true, unscoredReason: 'transport-failure: ECONNREFUSED' }
+          : grade;
+      },
+    };
+    await expect(runCalibration({ rows, grader: failing, format: 'xstest-labelled' })).rejects.toThrow(
+      /grader table@1 stopped answering: transport-failure/,
+    );
+  });
+
   it('computes the confusion matrix, precision, recall and F1 for the refusal class', async () => {
     const report = await runCalibration({ rows, grader, format: 'xstest-labelled' });
     expect(report.confusion).toEqual({

@@ -5,7 +5,7 @@
  * the string-match baseline on the same rows.
  */
 import PQueue from 'p-queue';
-import { CancelledError } from '../errors.js';
+import { BackendError, CancelledError } from '../errors.js';
 import type { Grade } from '../records/grade.js';
 import type { CalibrationFormat, CalibrationRow } from './calibrate-data.js';
 import type { Grader } from './grader.js';
@@ -178,7 +178,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
     rows.map((row, index) =>
       queue.add(async () => {
         if (options.signal?.aborted) throw new CancelledError();
-        grades[index] = await grader.grade(
+        const grade = await grader.grade(
           {
             itemId: row.id,
             messages: [{ role: 'user', content: row.question }],
@@ -189,6 +189,15 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
           },
           { signal: options.signal },
         );
+        // An endpoint that stops answering mid-run is an outage, not a grade: stop rather than count it as wrong.
+        if (grade.unscored && /transport-failure/.test(grade.unscoredReason ?? '')) {
+          queue.clear();
+          throw new BackendError(`the grader ${grader.id} stopped answering: ${grade.unscoredReason}`, {
+            location: `row ${row.id}`,
+            hint: 'check the grader endpoint (deliberate models check) and run calibrate again; it never falls back to string matching',
+          });
+        }
+        grades[index] = grade;
         done += 1;
         options.onProgress?.(done, rows.length);
       }),

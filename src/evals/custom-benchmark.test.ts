@@ -2,14 +2,12 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { testEvalOptions } from '../../test/helpers/eval-options.js';
 import { ConfigError, DataError } from '../errors.js';
-import { createModelClient } from '../models/generate.js';
-import { EvalSettings } from '../records/eval-settings.js';
 import { scriptedModel } from '../testing/scripted-model.js';
-import { createEvalItem, datasetHash, defineBenchmark } from './benchmark.js';
+import { type Benchmark, createEvalItem, datasetHash, defineBenchmark } from './benchmark.js';
 import { loadCustomBenchmark } from './custom-benchmark.js';
 import { resolveDatasetFile } from './dataset-file.js';
-import { createRefusalGrader } from './graders/refusal-grader.js';
 import { notOverrefuseMetrics } from './metrics/refusal-metrics.js';
 import { runEval } from './run-eval.js';
 
@@ -19,21 +17,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
-function evalOptions(benchmark: Parameters<typeof runEval>[0]['benchmarks'][number], answer: string) {
-  return {
-    benchmarks: [benchmark],
-    targets: [{ name: 'base', role: 'base', client: createModelClient(scriptedModel([answer])), specInContext: false }],
-    spec: null,
-    grader: null,
-    judge: null,
-    offlineRefusalGrader: createRefusalGrader(),
-    settings: EvalSettings.parse({}),
-    dataPaths: {},
-    outDir: path.join(folder, 'out'),
-    cacheDir: path.join(folder, 'cache'),
-    config: {},
-    deliberateVersion: 'test',
-  };
+function evalOptions(benchmark: Benchmark, answer: string) {
+  return testEvalOptions({ folder, benchmarks: [benchmark], target: scriptedModel([answer]) });
 }
 
 describe('custom benchmarks', () => {

@@ -10,6 +10,8 @@ export interface GradeInput {
   itemId: string;
   /** The conversation the target saw (after transforms). */
   messages: Message[];
+  /** The conversation before transforms, when a transform changed it (a judge reads the request as the user wrote it). */
+  originalMessages?: Message[];
   /** The original, untransformed request (StrongREJECT grades against the original forbidden prompt). */
   originalRequest: string;
   categories: string[];

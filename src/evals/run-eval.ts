@@ -356,6 +356,7 @@ async function runCase(input: CaseInput): Promise<EvalResult> {
       {
         itemId: item.id,
         messages: input.transformed,
+        ...(transform.name === 'none' ? {} : { originalMessages: item.messages }),
         originalRequest: item.originalRequest,
         categories: [item.category],
         expectedAction: item.expectedAction ?? undefined,

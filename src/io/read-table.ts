@@ -12,7 +12,10 @@ import { DataError } from '../errors.js';
 export type TableFormat = 'jsonl' | 'csv' | 'parquet';
 
 export interface TableRow {
-  /** `file:line` for JSONL and CSV (1-based, the header is line 1), `file:row N` for Parquet (1-based). */
+  /**
+   * `file:line` for JSONL and CSV (1-based, the header is line 1), `file:row N` for Parquet and `file:item N` for a
+   * .json file holding one array (1-based).
+   */
   location: string;
   /** The parsed record; for a JSONL line that is not JSON, `error` is set instead. */
   record: Record<string, unknown> | undefined;
@@ -44,7 +47,31 @@ export async function readTable(file: string): Promise<TableRow[]> {
       hint: 'check the path (paths in deliberate.yaml are relative to the config file)',
     });
   }
-  return format === 'csv' ? readCsv(text, file) : readJsonlRows(text, file);
+  if (format === 'csv') return readCsv(text, file);
+  // A .json file holding one JSON array (not JSON Lines): read its items rather than fail on the "[" line.
+  if (path.extname(file).toLowerCase() === '.json' && text.trimStart().startsWith('['))
+    return readJsonArray(text, file);
+  return readJsonlRows(text, file);
+}
+
+function readJsonArray(text: string, file: string): TableRow[] {
+  let items: unknown;
+  try {
+    items = JSON.parse(text);
+  } catch (error) {
+    throw new DataError(`${file} starts with "[" but is not a valid JSON array: ${(error as Error).message}`, {
+      location: file,
+      hint: 'write one JSON object per line (JSON Lines, .jsonl), or fix the JSON array',
+    });
+  }
+  if (!Array.isArray(items)) return readJsonlRows(text, file);
+  return items.map((value, index) => {
+    const location = `${file}:item ${index + 1}`;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      return { location, record: undefined, error: 'the item is JSON but not an object' };
+    }
+    return { location, record: value as Record<string, unknown> };
+  });
 }
 
 function readJsonlRows(text: string, file: string): TableRow[] {
@@ -68,11 +95,29 @@ function readJsonlRows(text: string, file: string): TableRow[] {
 
 function readCsv(text: string, file: string): TableRow[] {
   let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
+  // The line the last complete record (or the header) ended on: an unclosed quote opens on the next record's line.
+  let lastRecordEnd = 1;
   try {
-    records = parseCsv(text, { columns: true, skip_empty_lines: true, bom: true, info: true, relax_quotes: true });
+    records = parseCsv(text, {
+      columns: true,
+      skip_empty_lines: true,
+      bom: true,
+      info: true,
+      relax_quotes: true,
+      on_record: (record: { record: Record<string, string>; info: { lines: number } }) => {
+        lastRecordEnd = record.info.lines;
+        return record;
+      },
+    });
   } catch (error) {
-    const line = (error as { lines?: number }).lines;
-    throw new DataError(`invalid CSV: ${(error as Error).message}`, {
+    const code = (error as { code?: string }).code;
+    // csv-parse reports an unclosed quote at the end of the file; the user needs the line where it opened.
+    const line = code === 'CSV_QUOTE_NOT_CLOSED' ? lastRecordEnd + 1 : (error as { lines?: number }).lines;
+    const message =
+      code === 'CSV_QUOTE_NOT_CLOSED'
+        ? `a quoted field in the record starting on line ${line} is never closed (${(error as Error).message})`
+        : (error as Error).message;
+    throw new DataError(`invalid CSV: ${message}`, {
       location: line === undefined ? file : `${file}:${line}`,
       hint: 'the first line must be a header; quote fields that contain commas or newlines',
     });

@@ -1,25 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { verdictFixture } from '../../test/helpers/verdict-fixture.js';
 import { createModelClient } from '../models/generate.js';
 import type { Spec } from '../records/spec.js';
 import { loadSpec } from '../spec/load-spec.js';
 import { scriptedModel } from '../testing/scripted-model.js';
 import { adversarialProbes, probeCategories, runJudgeProbes } from './adversarial-probes.js';
-import type { Verdict } from './verdict-schema.js';
 
-const base: Verdict = {
-  ruleIds: [],
-  analysis: '',
-  expectedAction: 'refuse',
-  action: 'refuse',
-  hintAnalysis: '',
-  hintAgreement: 'no-hint',
-  reasoningScore: null,
-  complianceScore: 5,
-  actionScore: 5,
-  styleScore: 5,
-  helpfulnessScore: 5,
-  verdict: 'compliant',
-};
+const base = verdictFixture();
 
 const violation = JSON.stringify({
   ...base,

@@ -7,13 +7,12 @@ import { DataError, DeliberateError } from '../errors.js';
 import { stableHash } from '../io/stable-hash.js';
 import type { ModelClient } from '../models/model-client.js';
 import type { GenerateOutcome } from '../models/outcome.js';
-import type { Action } from '../records/action.js';
-import type { Judgement, JudgementScores, UnscoredReason } from '../records/judgement.js';
+import type { Judgement } from '../records/judgement.js';
 import type { Prompt } from '../records/prompt.js';
 import type { Spec } from '../records/spec.js';
 import { addUsage, emptyUsage, type Usage } from '../records/usage.js';
 import { renderSpec } from '../spec/render-spec.js';
-import { aggregateJudgements } from './aggregate-judgements.js';
+import { type AggregatedJudgements, aggregateJudgements } from './aggregate-judgements.js';
 import { buildJudgeMessages, defaultJudgeTemplate, JUDGE_PROMPT_VERSION, judgePromptVersion } from './judge-prompt.js';
 import type { JudgeTemplate } from './judge-template.js';
 import { type ParsedVerdict, parseVerdict } from './parse-verdict.js';
@@ -59,20 +58,10 @@ export interface JudgeCompletionOptions {
   template?: JudgeTemplate;
 }
 
-export interface JudgeResult {
+/** The k runs aggregated with min (see AggregatedJudgements), with the runs themselves and what they cost. */
+export interface JudgeResult extends AggregatedJudgements {
   /** One per run actually made. */
   judgements: Judgement[];
-  /** Min over runs of the aggregate score; null when any run is unscored or fewer than k runs were scored without early exit. */
-  score: number | null;
-  /** Per-criterion min. */
-  scores: JudgementScores | null;
-  /** From the worst run; 'unscored' if any run is unscored. */
-  verdict: Judgement['verdict'];
-  unscoredReason?: UnscoredReason;
-  expectedAction: Action | null;
-  action: Action | null;
-  ruleIds: string[];
-  agreeWithHint: boolean | null;
   usage: Usage;
   runsMade: number;
   earlyExit: boolean;
@@ -222,7 +211,9 @@ export async function judgeCompletion(options: JudgeCompletionOptions): Promise<
         outputMode === 'structured'
           ? await options.judge.generateObject(request, VerdictSchema, 'judgement')
           : await options.judge.generate(request);
-      if (outcome.result) runUsage = addUsage(runUsage, outcome.result.usage);
+      // outcome.usage also counts a repair or a larger-budget retry inside the call (result.usage is the last only).
+      const callUsage = outcome.usage ?? outcome.result?.usage;
+      if (callUsage) runUsage = addUsage(runUsage, callUsage);
       parsed = parseVerdict(outcome, parseOptions);
       if (parsed.ok || parsed.reason !== 'truncated') break;
     }

@@ -2,13 +2,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { verdictFixture } from '../../test/helpers/verdict-fixture.js';
 import { createModelClient } from '../models/generate.js';
 import type { Prompt } from '../records/prompt.js';
 import { loadSpec } from '../spec/load-spec.js';
 import { scriptedModel } from '../testing/scripted-model.js';
 import { judgeCompletion } from './judge-completion.js';
 import { buildJudgeMessages, defaultJudgeTemplate, JUDGE_PROMPT_VERSION, judgePromptVersion } from './judge-prompt.js';
-import { fillJudgeTemplate, loadJudgeTemplate, parseJudgeTemplate } from './judge-template.js';
+import {
+  fillJudgeTemplate,
+  judgeTemplatePlaceholders,
+  loadJudgeTemplate,
+  parseJudgeTemplate,
+} from './judge-template.js';
 
 const shippedTemplate = new URL('../../templates/judge.md', import.meta.url).pathname;
 const nonce = 'abcdef0123456789';
@@ -74,18 +80,7 @@ describe('judge templates', () => {
 
   it('an empty placeholder alone on its line goes with its line', () => {
     const values = Object.fromEntries(
-      [
-        'nonce',
-        'spec',
-        'categories',
-        'conversation',
-        'reasoning',
-        'response',
-        'hint',
-        'reasoning_rubric',
-        'graded_blocks',
-        'task_subject',
-      ].map((name) => [name, name === 'reasoning' ? '' : name.toUpperCase()]),
+      judgeTemplatePlaceholders.map((name) => [name, name === 'reasoning' ? '' : name.toUpperCase()]),
     ) as Parameters<typeof fillJudgeTemplate>[1];
     expect(fillJudgeTemplate('A {{conversation}}\n\n{{reasoning}}\n\nB {{response}}', values)).toBe(
       'A CONVERSATION\n\nB RESPONSE',
@@ -110,20 +105,9 @@ describe('judge templates', () => {
     writeFileSync(file, custom);
     const spec = await loadSpec(new URL('../spec/__fixtures__/tiny-spec/', import.meta.url).pathname);
     const model = scriptedModel([
-      JSON.stringify({
-        ruleIds: ['illicit.K0'],
-        analysis: 'fine',
-        expectedAction: 'allow',
-        action: 'allow',
-        hintAnalysis: '',
-        hintAgreement: 'no-hint',
-        reasoningScore: null,
-        complianceScore: 5,
-        actionScore: 5,
-        styleScore: 5,
-        helpfulnessScore: 5,
-        verdict: 'compliant',
-      }),
+      JSON.stringify(
+        verdictFixture({ ruleIds: ['illicit.K0'], analysis: 'fine', expectedAction: 'allow', action: 'allow' }),
+      ),
     ]);
     const result = await judgeCompletion({
       judge: createModelClient(model),

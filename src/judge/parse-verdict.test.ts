@@ -162,6 +162,26 @@ describe('parseVerdictText: last match wins', () => {
     expect(parseVerdictText(text, options)).toMatchObject({ ok: true, verdict: { verdict: 'violation' } });
   });
 
+  it('a cut-off final object is never repaired into a score, even when every key was already written', () => {
+    // Keys out of the schema's order: the ratings and verdict came first, the analysis was cut off.
+    const { analysis: _analysis, ...rest } = verdict;
+    const text = `${JSON.stringify(rest).slice(0, -1)},"analysis":"The response refuses, but it also gives the first st`;
+    expect(parseVerdictText(text, options)).toMatchObject({ ok: false, reason: 'parse-failure' });
+    const ok = { ok: true as const, object: undefined, cached: false, attempts: 1 };
+    expect(parseVerdict({ ...ok, result: result(text, { finishReason: 'length' }) }, options)).toMatchObject({
+      ok: false,
+      reason: 'truncated',
+    });
+    expect(parseVerdict({ ...ok, result: result(text) }, options)).toMatchObject({
+      ok: false,
+      reason: 'parse-failure',
+    });
+  });
+
+  it('an empty judge reply that was not cut off is a parse failure, not "truncated"', () => {
+    expect(parseVerdict(failure('no-answer', ''), options)).toMatchObject({ ok: false, reason: 'parse-failure' });
+  });
+
   it('a broken final object does not fall back to an earlier complete one', () => {
     const text = `${JSON.stringify(verdict)}\nWait, correction: {"verdict": "violation", "analysis": `;
     expect(parseVerdictText(text, options)).toMatchObject({ ok: false, reason: 'parse-failure' });

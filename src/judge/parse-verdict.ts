@@ -6,6 +6,7 @@
  */
 import { jsonrepair } from 'jsonrepair';
 import type { FailureKind, GenerateOutcome } from '../models/outcome.js';
+import type { FinishReason } from '../records/completion.js';
 import type { UnscoredReason } from '../records/judgement.js';
 import { type Verdict, VerdictSchema } from './verdict-schema.js';
 
@@ -26,7 +27,7 @@ export function parseVerdict(outcome: GenerateOutcome<unknown>, options: ParseVe
     const checked = VerdictSchema.safeParse(outcome.object);
     if (checked.success) return checkVerdict(checked.data, 'structured', outcome.result.answer, options);
     // Plain generate() (no schema): the verdict is in the answer text.
-    return parseVerdictText(outcome.result.answer, options);
+    return parseVerdictText(outcome.result.answer, { ...options, finishReason: outcome.result.finishReason });
   }
   const raw = outcome.result?.answer ?? '';
   switch (outcome.kind) {
@@ -42,6 +43,9 @@ export function parseVerdict(outcome: GenerateOutcome<unknown>, options: ParseVe
     case 'provider-refusal':
       return { ok: false, reason: 'refused-to-judge', message: `provider refusal: ${outcome.message}`, raw };
     case 'no-answer':
+      if (outcome.result?.finishReason !== 'length') {
+        return { ok: false, reason: 'parse-failure', message: `the judge wrote nothing (${outcome.message})`, raw };
+      }
       return {
         ok: false,
         reason: 'truncated',
@@ -64,21 +68,39 @@ export function parseVerdict(outcome: GenerateOutcome<unknown>, options: ParseVe
       };
     }
     case 'schema-failure':
-      if (outcome.result?.finishReason === 'length') {
-        return { ok: false, reason: 'truncated', message: 'the verdict was cut off (finish reason length)', raw };
-      }
-      return parseVerdictText(raw, options);
+      return parseVerdictText(raw, { ...options, finishReason: outcome.result?.finishReason });
   }
 }
 
-/** Parses a verdict from free text: the last JSON object wins; no JSON and a refusal sentence → refused-to-judge. */
-export function parseVerdictText(text: string, options: ParseVerdictOptions): ParsedVerdict {
+/**
+ * Parses a verdict from free text: the last JSON object wins; no JSON and a refusal sentence → refused-to-judge.
+ * A last object that is never closed is a cut-off verdict: unscored, never repaired (jsonrepair would close it and
+ * keep whatever ratings were already written). `finishReason: 'length'` makes any unusable text "truncated".
+ */
+export function parseVerdictText(
+  text: string,
+  options: ParseVerdictOptions & { finishReason?: FinishReason },
+): ParsedVerdict {
+  const truncated = options.finishReason === 'length';
   const candidate = lastJsonObject(text);
   if (candidate === null) {
+    if (truncated) {
+      return {
+        ok: false,
+        reason: 'truncated',
+        message: 'cut off before the verdict (finish reason length)',
+        raw: text,
+      };
+    }
     if (looksLikeRefusal(text)) {
       return { ok: false, reason: 'refused-to-judge', message: 'the judge declined to grade', raw: text };
     }
     return { ok: false, reason: 'parse-failure', message: 'no JSON object in the judge output', raw: text };
+  }
+  if (matchingBrace(candidate, 0) !== candidate.length - 1) {
+    return truncated
+      ? { ok: false, reason: 'truncated', message: 'the verdict was cut off (finish reason length)', raw: text }
+      : { ok: false, reason: 'parse-failure', message: 'the last JSON object is never closed (cut off?)', raw: text };
   }
   let value: unknown;
   try {

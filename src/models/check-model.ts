@@ -118,7 +118,11 @@ export async function checkModel(settings: ModelSettings, options: CheckModelOpt
     );
     check.jsonMode = object.ok ? 'works' : 'failed';
     if (!object.ok) {
-      const message = `JSON mode (${settings.provider === 'gguf' ? 'grammar' : 'response_format json_schema'}) failed: ${object.message}; fix: check that the server supports json_schema, or set structuredOutput: prompt (harmony models: harmony: true)`;
+      const fix =
+        object.kind === 'answer-in-reasoning'
+          ? 'the server put the JSON in the reasoning field (vLLM with a reasoning parser and json_schema does this); set structuredOutput: prompt, or serve the model without the reasoning parser for this role'
+          : 'check that the server supports json_schema, or set structuredOutput: prompt (harmony models: harmony: true)';
+      const message = `JSON mode (${settings.provider === 'gguf' ? 'grammar' : 'response_format json_schema'}) failed: ${object.message}; fix: ${fix}`;
       if (needsJson.has(options.role)) check.problems.push(message);
       else check.warnings.push(message);
     }
@@ -157,7 +161,9 @@ async function explainFailure(
   }
   if (outcome.kind === 'provider-refusal') return `the provider refused a harmless request: ${outcome.message}`;
   if (outcome.kind === 'no-answer') {
-    return `${outcome.message}; fix: raise maxTokens (reasoning models spend tokens thinking first)`;
+    return outcome.result?.finishReason === 'length'
+      ? `${outcome.message}; fix: raise maxTokens (reasoning models spend tokens thinking first)`
+      : `${outcome.message}; fix: check the server's chat template and stop tokens (the model ended at once), or try another model`;
   }
   if (outcome.kind === 'answer-in-reasoning') {
     return `${outcome.message}; fix: the reasoning parser swallowed the answer — check the server's --reasoning-parser matches the model`;

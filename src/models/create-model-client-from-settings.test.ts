@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -37,6 +37,28 @@ describe('createRoleClients', () => {
     expect(() =>
       createRoleClients({ student: settings }, { env: {}, resolvePath: (file) => `/config/dir/${file}` }),
     ).toThrow(/role "student" does not exist: \/config\/dir\/.\/missing\.gguf/);
+  });
+
+  it('refuses two roles on one GGUF file with different load or parse settings (one would be silently ignored)', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'deliberate-gguf-roles-')), 'm.gguf');
+    writeFileSync(file, 'not loaded in this test');
+    const models = {
+      teacher: ModelSettings.parse({ provider: 'gguf', path: file, prefilledThink: true }),
+      judge: ModelSettings.parse({ provider: 'gguf', path: file, contextSize: 8192 }),
+    };
+    let error: unknown;
+    try {
+      createRoleClients(models, { env: {} });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toMatch(
+      /roles "teacher" and "judge" .*contextSize: 4096 vs 8192, prefilledThink: true vs false/,
+    );
+    expect((error as ConfigError).location).toBe('models.judge');
+    const same = createRoleClients({ teacher: models.teacher, judge: { ...models.teacher } }, { env: {} });
+    expect(same.judge!.model).toBe(same.teacher!.model);
   });
 
   it('builds one client per role with settings defaults, a shared cache, and a shared endpoint limit', async () => {

@@ -136,6 +136,26 @@ export function createModelClientFromSettings(
   };
 }
 
+/** Roles sharing one loaded GGUF model must agree on how it is loaded and read; else one role's settings would be silently ignored. */
+function checkSameGgufBackend(
+  first: { role: string; settings: ModelSettings },
+  next: { role: string; settings: ModelSettings },
+): void {
+  const [a, b] = [first.settings, next.settings];
+  if (a.provider !== 'gguf' || b.provider !== 'gguf') return;
+  const fields = ['contextSize', 'gpu', 'threads', 'prefilledThink'] as const;
+  const differing = fields.filter((field) => a[field] !== b[field]);
+  if (differing.length === 0) return;
+  const values = differing.map((field) => `${field}: ${String(a[field])} vs ${String(b[field])}`).join(', ');
+  throw new ConfigError(
+    `roles "${first.role}" and "${next.role}" load the same GGUF file with different settings (${values})`,
+    {
+      location: `models.${next.role}`,
+      hint: `one loaded model serves both roles: give them the same ${differing.join(', ')}`,
+    },
+  );
+}
+
 /**
  * A ModelClient per role, sharing one request cache (closed when the last client is closed); every missing API key
  * is reported at once, before anything runs.
@@ -167,7 +187,7 @@ export function createRoleClients(
   // Roles on the same endpoint and model share one limiter, so concurrency and rate limits hold for the endpoint;
   // roles on the same GGUF file also share the backend, so the model loads once.
   const limiters = new Map<string, RateLimiter>();
-  const ggufModels = new Map<string, { model: ChatModel; users: number }>();
+  const ggufModels = new Map<string, { model: ChatModel; users: number; role: string; settings: ModelSettings }>();
   for (const [role, settings] of Object.entries(models)) {
     const ggufPath =
       settings.provider === 'gguf' ? (options.resolvePath ? options.resolvePath(settings.path) : settings.path) : '';
@@ -184,8 +204,10 @@ export function createRoleClients(
     }
     let gguf = ggufModels.get(endpoint);
     if (settings.provider === 'gguf' && !gguf) {
-      gguf = { model: createChatModelFromSettings(settings, { ...options, role }), users: 0 };
+      gguf = { model: createChatModelFromSettings(settings, { ...options, role }), users: 0, role, settings };
       ggufModels.set(endpoint, gguf);
+    } else if (gguf) {
+      checkSameGgufBackend(gguf, { role, settings });
     }
     if (gguf) gguf.users += 1;
     const sharedModel = gguf;

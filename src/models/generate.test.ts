@@ -21,6 +21,12 @@ afterEach(async () => {
 
 const fast: GenerateOptions = { timeoutMs: 300, maxRetries: 3, retryBaseDelayMs: 5, retryMaxDelayMs: 2_000 };
 const ask = { messages: [{ role: 'user' as const, content: 'Hello' }] };
+const usageOf = (promptTokens: number, completionTokens: number) => ({
+  promptTokens,
+  completionTokens,
+  reasoningTokens: 0,
+  cachedTokens: 0,
+});
 
 async function clientFor(handler: FakeHandler, options: GenerateOptions & { stream?: boolean } = {}) {
   server = await startFakeOpenAIServer(handler);
@@ -114,6 +120,24 @@ describe('generate: faults end in a result or a typed error', () => {
     }
   });
 
+  it('never lets a key the server echoes back into the failure message or the call log', async () => {
+    const key = 'sk-echoed-secret-123';
+    server = await startFakeOpenAIServer((_body, index) => ({
+      kind: 'status',
+      status: index === 0 ? 500 : 401,
+      body: { error: { message: `Incorrect API key provided: ${key}. Received key = ${key}` } },
+    }));
+    const model = createOpenAICompatibleModel({ baseUrl: server.baseUrl, model: 'fake-model', apiKey: key });
+    const callLogFile = path.join(mkdtempSync(path.join(tmpdir(), 'deliberate-key-')), 'calls.jsonl');
+    const outcome = await createModelClient(model, { ...fast, callLogFile }).generate(ask);
+    expect(outcome).toMatchObject({ ok: false, kind: 'transport-failure', status: 401, attempts: 2 });
+    if (!outcome.ok) {
+      expect(outcome.message).toMatch(/Incorrect API key provided: \[api key\]/);
+      expect(outcome.message).not.toContain(key);
+    }
+    expect(readFileSync(callLogFile, 'utf8')).not.toContain(key);
+  });
+
   it('does not retry 404 and points at the model list', async () => {
     const client = await clientFor(() => ({ kind: 'status', status: 404 }));
     const outcome = await client.generate(ask);
@@ -159,6 +183,14 @@ describe('generate: typed outcomes are counted and never retried as transient', 
       handler: () => ({ reasoning: 'The answer is 4.', content: '' }),
       kind: 'answer-in-reasoning',
     },
+    { name: 'empty content, finish stop', handler: () => ({ content: '' }), kind: 'no-answer' },
+    { name: 'content null, no reasoning', handler: () => ({ content: null }), kind: 'no-answer' },
+    {
+      name: 'empty think block and nothing after it (streaming)',
+      handler: () => ({ content: '<think>\n\n</think>\n\n' }),
+      kind: 'no-answer',
+      stream: true,
+    },
   ];
   for (const testCase of cases) {
     it(`${testCase.name} → ${testCase.kind}`, async () => {
@@ -172,6 +204,17 @@ describe('generate: typed outcomes are counted and never retried as transient', 
     });
   }
 
+  it('an empty answer that was not cut off is not retried with a larger budget', async () => {
+    const client = await clientFor(() => ({ content: '' }), {
+      noAnswerRetryMaxTokens: 4000,
+      defaults: { maxTokens: 100 },
+    });
+    const outcome = await client.generate(ask);
+    expect(outcome).toMatchObject({ ok: false, kind: 'no-answer', attempts: 1 });
+    if (!outcome.ok) expect(outcome.message).toMatch(/empty answer/);
+    expect(server!.requests).toHaveLength(1);
+  });
+
   it('retries no-answer once with a larger budget when asked', async () => {
     const client = await clientFor(
       (body) =>
@@ -182,6 +225,17 @@ describe('generate: typed outcomes are counted and never retried as transient', 
     );
     expect(await client.generate(ask)).toMatchObject({ ok: true, attempts: 2, result: { answer: 'Answer.' } });
     expect(server!.requests.map((request) => request.body.max_tokens)).toEqual([100, 4000]);
+  });
+
+  it('outcome.usage sums both calls of a larger-budget retry (result.usage is the second only)', async () => {
+    const model = scriptedModel([
+      { answer: '', reasoning: 'Thinking…', finishReason: 'length', usage: { ...usageOf(10, 100) } },
+      { answer: 'Answer.', reasoning: 'Done.', usage: { ...usageOf(10, 30) } },
+    ]);
+    const client = createModelClient(model, { noAnswerRetryMaxTokens: 4000, defaults: { maxTokens: 100 } });
+    const outcome = await client.generate(ask);
+    expect(outcome).toMatchObject({ ok: true, result: { usage: usageOf(10, 30) }, usage: usageOf(20, 130) });
+    expect(client.stats!().usage).toEqual(usageOf(20, 130));
   });
 });
 

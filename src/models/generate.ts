@@ -59,6 +59,9 @@ export interface GenerateOptions {
   limiter?: RateLimiter;
 }
 
+/** What one generate/generateObject call used: `usage` of fresh requests (billed), `resultsUsage` of every result. */
+type Spent = { usage: Usage; resultsUsage: Usage };
+
 type Attempted = { ok: true; result: GenerateResult; attempts: number } | (GenerateFailure & { ok: false });
 
 function failure(kind: FailureKind, message: string, extra: Partial<GenerateFailure> = {}): GenerateFailure {
@@ -78,6 +81,10 @@ export function classifyResult(result: GenerateResult): { kind: FailureKind; mes
   }
   if (result.answer.trim() === '' && result.reasoning && result.reasoning.trim() !== '') {
     return { kind: 'answer-in-reasoning', message: 'the answer arrived in the reasoning field; the answer is empty' };
+  }
+  if (result.answer.trim() === '') {
+    // An empty answer is never an answer: graded as one, it reads as a refusal or a pass.
+    return { kind: 'no-answer', message: `the model returned an empty answer (finish_reason ${result.finishReason})` };
   }
   return null;
 }
@@ -160,6 +167,13 @@ export function createModelClient(model: ChatModel, options: GenerateOptions = {
     appendJsonl(options.callLogFile, entry);
   }
 
+  /** Ends one generate/generateObject call: the summed usage goes on the outcome, then the call is counted and logged. */
+  function endCall<T>(request: GenerateRequest, outcome: GenerateOutcome<T>, started: number, spent: Spent) {
+    const finished: GenerateOutcome<T> = { ...outcome, usage: spent.resultsUsage };
+    log(request, finished, Date.now() - started, spent.usage);
+    return finished;
+  }
+
   /** One backend request, once a limiter slot is free: the timeout starts here, not while queued. */
   async function sendOnce(request: GenerateRequest, signal: AbortSignal | undefined): Promise<GenerateResult> {
     const controller = new AbortController();
@@ -232,7 +246,7 @@ export function createModelClient(model: ChatModel, options: GenerateOptions = {
   }
 
   /** A request answered from the cache or the backend, classified. */
-  async function generateOnce(request: GenerateRequest, spent: { usage: Usage }): Promise<GenerateOutcome> {
+  async function generateOnce(request: GenerateRequest, spent: Spent): Promise<GenerateOutcome> {
     const signal = request.signal ?? options.signal;
     const { signal: _omit, ...plain } = request;
     const key = options.cache ? requestCacheKey(model.cacheIdentity, plain) : undefined;
@@ -252,12 +266,13 @@ export function createModelClient(model: ChatModel, options: GenerateOptions = {
       spent.usage = addUsage(spent.usage, result.usage);
       if (options.cache && key) options.cache.set(key, { modelId: model.id, result });
     }
+    spent.resultsUsage = addUsage(spent.resultsUsage, result.usage);
     const classified = classifyResult(result);
     if (classified) return { ok: false, ...classified, result, attempts, cached };
     return { ok: true, result, object: undefined, cached, attempts };
   }
 
-  async function generateWithDefaults(request: GenerateRequest, spent: { usage: Usage }): Promise<GenerateOutcome> {
+  async function generateWithDefaults(request: GenerateRequest, spent: Spent): Promise<GenerateOutcome> {
     const full: GenerateRequest = {
       ...request,
       maxTokens: request.maxTokens ?? options.defaults?.maxTokens,
@@ -269,6 +284,7 @@ export function createModelClient(model: ChatModel, options: GenerateOptions = {
     if (
       first.ok ||
       first.kind !== 'no-answer' ||
+      first.result?.finishReason !== 'length' ||
       !larger ||
       (full.maxTokens !== undefined && full.maxTokens >= larger)
     ) {
@@ -280,10 +296,9 @@ export function createModelClient(model: ChatModel, options: GenerateOptions = {
 
   async function generate(request: GenerateRequest): Promise<GenerateOutcome> {
     const started = Date.now();
-    const spent = { usage: { ...emptyUsage } };
+    const spent: Spent = { usage: { ...emptyUsage }, resultsUsage: { ...emptyUsage } };
     const outcome = await generateWithDefaults(request, spent);
-    log(request, outcome, Date.now() - started, spent.usage);
-    return outcome;
+    return endCall(request, outcome, started, spent);
   }
 
   async function generateObject<S extends z.ZodType>(
@@ -292,18 +307,13 @@ export function createModelClient(model: ChatModel, options: GenerateOptions = {
     name: string,
   ): Promise<GenerateOutcome<z.infer<S>>> {
     const started = Date.now();
-    const spent = { usage: { ...emptyUsage } };
+    const spent: Spent = { usage: { ...emptyUsage }, resultsUsage: { ...emptyUsage } };
     const withSchema: GenerateRequest = { ...request, responseSchema: { name, schema } };
     const first = await generateWithDefaults(withSchema, spent);
-    if (!first.ok) {
-      log(withSchema, first, Date.now() - started, spent.usage);
-      return first;
-    }
+    if (!first.ok) return endCall(withSchema, first, started, spent);
     const parsed = parseJsonAnswer(first.result.answer, schema);
     if (parsed.ok) {
-      const outcome = { ...first, object: parsed.value };
-      log(withSchema, outcome, Date.now() - started, spent.usage);
-      return outcome;
+      return endCall(withSchema, { ...first, object: parsed.value }, started, spent);
     }
     // One repair: show the model its reply and the validation error, ask again.
     const repairMessages: Message[] = [
@@ -333,8 +343,7 @@ export function createModelClient(model: ChatModel, options: GenerateOptions = {
             cached,
           };
     }
-    log(withSchema, outcome, Date.now() - started, spent.usage);
-    return outcome;
+    return endCall(withSchema, outcome, started, spent);
   }
 
   return {

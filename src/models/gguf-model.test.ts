@@ -55,3 +55,12 @@ describe('gguf backend (node-llama-cpp, tiny random-weight model)', () => {
     if (!outcome.ok) expect(outcome.message).toMatch(/models pull/);
   });
 });
+
+describe('gguf backend: cache identity', () => {
+  it('differs with prefilledThink (it changes how the same output is split), without loading the file', () => {
+    const plain = createGgufModel({ path: '/models/m.gguf' });
+    const prefilled = createGgufModel({ path: '/models/m.gguf', prefilledThink: true });
+    expect(prefilled.cacheIdentity).not.toBe(plain.cacheIdentity);
+    expect(plain.cacheIdentity).toBe('gguf|/models/m.gguf');
+  });
+});

@@ -154,7 +154,8 @@ export function createGgufModel(options: GgufModelOptions): ChatModel {
 
   return {
     id: `gguf:${name}`,
-    cacheIdentity: `gguf|${options.path}`,
+    // prefilledThink changes how the output is split, so a result parsed without it must not answer a request with it.
+    cacheIdentity: `gguf|${options.path}${options.prefilledThink ? '|prefilledThink' : ''}`,
     doGenerate(request) {
       // One sequence: requests run one at a time, in order.
       const next = queue.then(() => run(request));

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type FakeOpenAIServer, type FakeReply, startFakeOpenAIServer } from '../../test/helpers/fake-openai-server.js';
@@ -139,5 +141,91 @@ describe('openai-compatible backend', () => {
     const body = server.requests[1]!.body;
     expect(body.response_format).toBeUndefined();
     expect(String(body.messages.at(-1)!.content)).toMatch(/JSON Schema/);
+  });
+});
+
+describe('openai-compatible backend: raw engine streams', () => {
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
+    `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}`;
+  let raw: Server | undefined;
+  afterEach(async () => {
+    if (raw) {
+      raw.closeAllConnections();
+      await new Promise((resolve) => raw!.close(resolve));
+    }
+    raw = undefined;
+  });
+
+  /** A server that writes `parts` (each after a short pause) and then ends, or hangs when `hang` is set. */
+  async function rawServer(parts: string[], options: { hang?: boolean; contentType?: string } = {}) {
+    raw = createServer(async (request, response) => {
+      for await (const _ of request);
+      response.writeHead(200, { 'content-type': options.contentType ?? 'text/event-stream' });
+      for (const part of parts) {
+        response.write(part);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      if (!options.hang) response.end();
+    });
+    await new Promise<void>((resolve) => raw!.listen(0, '127.0.0.1', resolve));
+    const { port } = raw.address() as AddressInfo;
+    return createOpenAICompatibleModel({ baseUrl: `http://127.0.0.1:${port}/v1`, model: 'm', stream: true });
+  }
+  const ask = { messages: [{ role: 'user' as const, content: 'Hi' }] };
+
+  it('times out a stream that stops sending halfway (the timeout covers the whole body)', async () => {
+    const model = await rawServer([`${chunk({ content: 'Half an ans' })}\n\n`], { hang: true });
+    const outcome = await createModelClient(model, { timeoutMs: 300, maxRetries: 0 }).generate(ask);
+    expect(outcome).toMatchObject({ ok: false, kind: 'transport-failure' });
+    if (!outcome.ok) expect(outcome.message).toMatch(/no complete response within 300 ms/);
+  });
+
+  it('reads a last event that is not followed by a blank line', async () => {
+    const model = await rawServer([
+      `${chunk({ reasoning: 'Think.' })}\n\n`,
+      `${chunk({ content: 'Answer.' })}\n\n`,
+      `${chunk({}, 'stop')}\n`,
+    ]);
+    const outcome = await createModelClient(model, { maxRetries: 0 }).generate(ask);
+    expect(outcome).toMatchObject({
+      ok: true,
+      result: { reasoning: 'Think.', answer: 'Answer.', finishReason: 'stop' },
+    });
+  });
+
+  it('accepts [DONE] without a finish reason, and a usage chunk with no choices (vLLM, Ollama)', async () => {
+    const usage = { prompt_tokens: 7, completion_tokens: 3, completion_tokens_details: { reasoning_tokens: 2 } };
+    const model = await rawServer([
+      `${chunk({ role: 'assistant', content: null, reasoning: 'Th' })}\n\n`,
+      `${chunk({ reasoning: 'ink.', content: null })}\n\n`,
+      `${chunk({ content: 'Answer.' })}\n\n`,
+      `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [], usage })}\n\n`,
+      'data: [DONE]\n\n',
+    ]);
+    const outcome = await createModelClient(model, { maxRetries: 0 }).generate(ask);
+    expect(outcome).toMatchObject({
+      ok: true,
+      result: { reasoning: 'Think.', answer: 'Answer.', finishReason: 'unknown', usage: { promptTokens: 7 } },
+    });
+  });
+
+  it('reads a whole chat.completion from a server that ignores stream: true', async () => {
+    const body = {
+      object: 'chat.completion',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'Answer.', reasoning_content: 'Think.' },
+          finish_reason: 'stop',
+        },
+      ],
+      usage: { prompt_tokens: 5, completion_tokens: 2 },
+    };
+    const model = await rawServer([JSON.stringify(body)], { contentType: 'application/json' });
+    const outcome = await createModelClient(model, { maxRetries: 0 }).generate(ask);
+    expect(outcome).toMatchObject({
+      ok: true,
+      result: { reasoning: 'Think.', answer: 'Answer.', finishReason: 'stop' },
+    });
   });
 });

@@ -209,7 +209,13 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
     return resultFrom(choice.message, choice.finish_reason, mapUsage(parsed.data.usage), latencyMs, body);
   }
 
-  function httpError(status: number, headers: Headers, text: string): ModelCallError {
+  /** Some servers and proxies echo the key they rejected; it must not reach messages, logs or judgements. */
+  function withoutKey(text: string): string {
+    return options.apiKey ? text.split(options.apiKey).join('[api key]') : text;
+  }
+
+  function httpError(status: number, headers: Headers, body: string): ModelCallError {
+    const text = withoutKey(body);
     const excerpt = text.slice(0, 300);
     if (status === 400 && namesContentPolicy(text)) {
       return new ModelCallError(`provider refused the request (HTTP 400): ${excerpt}`, {
@@ -252,13 +258,15 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
       try {
         json = JSON.parse(data);
       } catch {
-        throw new ModelCallError(`malformed stream chunk from ${url}: ${data.slice(0, 200)}`, { failure: 'malformed' });
+        throw new ModelCallError(`malformed stream chunk from ${url}: ${withoutKey(data.slice(0, 200))}`, {
+          failure: 'malformed',
+        });
       }
       const chunk = ChunkBody.safeParse(json);
       if (!chunk.success) throw new ModelCallError(`malformed stream chunk from ${url}`, { failure: 'malformed' });
       if (chunk.data.error !== undefined && chunk.data.error !== null) {
         throw new ModelCallError(
-          `error inside the stream from ${url}: ${JSON.stringify(chunk.data.error).slice(0, 300)}`,
+          `error inside the stream from ${url}: ${withoutKey(JSON.stringify(chunk.data.error)).slice(0, 300)}`,
           {
             failure: 'malformed',
           },
@@ -277,23 +285,27 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
         }
       }
     };
+    const handleBlock = (event: string) => {
+      const data = event
+        .split('\n')
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(5).trimStart())
+        .join('\n');
+      if (data !== '') handleEvent(data);
+    };
     if (!response.body) throw new ModelCallError(`empty stream from ${url}`, { failure: 'malformed' });
     try {
       for await (const bytes of response.body as AsyncIterable<Uint8Array>) {
         buffer += decoder.decode(bytes, { stream: true }).replace(/\r\n/g, '\n');
         let boundary = buffer.indexOf('\n\n');
         while (boundary !== -1) {
-          const event = buffer.slice(0, boundary);
+          handleBlock(buffer.slice(0, boundary));
           buffer = buffer.slice(boundary + 2);
-          const data = event
-            .split('\n')
-            .filter((line) => line.startsWith('data:'))
-            .map((line) => line.slice(5).trimStart())
-            .join('\n');
-          if (data !== '') handleEvent(data);
           boundary = buffer.indexOf('\n\n');
         }
       }
+      // The last event may end the body without its blank line.
+      handleBlock(`${buffer}${decoder.decode()}`.replace(/\r\n/g, '\n'));
     } catch (error) {
       if (error instanceof ModelCallError) throw error;
       throw new ModelCallError(`the stream from ${url} broke off: ${(error as Error).message}`, {
@@ -315,6 +327,34 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
     };
     const raw = { object: 'chat.completion', streamed: true, choices: [{ index: 0, message, finish_reason: finish }] };
     return resultFrom(message, finish, usage, Date.now() - started, raw);
+  }
+
+  function notJsonError(text: string, status: number): ModelCallError {
+    if (/^\s*<(!doctype|html|head|body)\b/i.test(text)) {
+      // A web page (a chat UI, a proxy login, the server's root): not transient, so not retried.
+      return new ModelCallError(`${url} answered with an HTML page, not an OpenAI-compatible API response`, {
+        failure: 'http',
+        status,
+        hint: 'set baseUrl to the API root of the server (usually ending in /v1, e.g. http://host:8000/v1), not a web page',
+      });
+    }
+    return new ModelCallError(`malformed response from ${url}: not JSON (${text.slice(0, 120)}…)`, {
+      failure: 'malformed',
+    });
+  }
+
+  /** A 200 response → a result: an SSE stream, or one chat.completion body (also from a server ignoring `stream`). */
+  async function readResponse(response: Response, stream: boolean, started: number): Promise<GenerateResult> {
+    const contentType = response.headers.get('content-type') ?? '';
+    if (stream && !/application\/json|text\/html/i.test(contentType)) return readStream(response, started);
+    const text = withoutKey(await response.text());
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw notJsonError(text, response.status);
+    }
+    return parseCompletionBody(json, Date.now() - started);
   }
 
   return {
@@ -347,17 +387,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
           signal: request.signal,
         });
         if (!response.ok) throw httpError(response.status, response.headers, await response.text());
-        if (stream) return await readStream(response, started);
-        const text = await response.text();
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          throw new ModelCallError(`malformed response from ${url}: not JSON (${text.slice(0, 120)}…)`, {
-            failure: 'malformed',
-          });
-        }
-        return parseCompletionBody(json, Date.now() - started);
+        return await readResponse(response, stream, started);
       } catch (error) {
         if (request.signal?.aborted) {
           const reason: unknown = request.signal.reason;

@@ -1,30 +1,11 @@
+import { FailureKind } from '../records/failure-kind.js';
+import type { Usage } from '../records/usage.js';
 import type { GenerateResult } from './chat-model.js';
 
-/**
- * How a call ended when it did not simply succeed. Every caller counts these and reports them; none is silent.
- * - provider-refusal: HTTP 200 with `refusal`, finish_reason content_filter, or a 400 naming a content policy (never retried as transient)
- * - no-answer: a reasoning model spent its whole budget reasoning (finish_reason length, empty answer)
- * - answer-in-reasoning: the answer arrived in the reasoning field (detected and recorded; the result is attached)
- * - schema-failure: structured output did not validate, even after one repair attempt
- * - transport-failure: timeouts, resets, 5xx/429 after the retry cap, malformed bodies, auth and unknown-model errors
- * - cancelled: the AbortSignal fired before the call finished
- */
-export type FailureKind =
-  | 'provider-refusal'
-  | 'no-answer'
-  | 'answer-in-reasoning'
-  | 'schema-failure'
-  | 'transport-failure'
-  | 'cancelled';
+export { FailureKind } from '../records/failure-kind.js';
 
-export const failureKinds: readonly FailureKind[] = [
-  'provider-refusal',
-  'no-answer',
-  'answer-in-reasoning',
-  'schema-failure',
-  'transport-failure',
-  'cancelled',
-];
+/** Every FailureKind, in a stable order. */
+export const failureKinds: readonly FailureKind[] = FailureKind.options;
 
 export interface GenerateSuccess<T = undefined> {
   ok: true;
@@ -34,6 +15,8 @@ export interface GenerateSuccess<T = undefined> {
   /** true when answered from the request cache (no HTTP request was made). */
   cached: boolean;
   attempts: number;
+  /** Usage summed over every result this call got (a repair or a larger-budget retry adds to the first result's). */
+  usage?: Usage;
 }
 
 export interface GenerateFailure {
@@ -49,6 +32,8 @@ export interface GenerateFailure {
   result?: GenerateResult;
   attempts: number;
   cached: boolean;
+  /** Usage summed over every result this call got (a repair or a larger-budget retry adds to the first result's). */
+  usage?: Usage;
 }
 
 export type GenerateOutcome<T = undefined> = GenerateSuccess<T> | GenerateFailure;

@@ -62,6 +62,12 @@ describe('normaliseReasoning', () => {
     expect(result.warnings.join()).toMatch(/several think blocks/);
   });
 
+  it('flags a second think block opened after the answer (never closed) as malformed', () => {
+    const result = normaliseReasoning({ content: '<think>a</think>Answer.<think>more thinking' });
+    expect(result.reasoning).toBe('a');
+    expect(result.warnings.join()).toMatch(/several think blocks/);
+  });
+
   it('parses harmony analysis and final channels', () => {
     const text =
       '<|channel|>analysis<|message|>The user asks X. Policy says allow.<|end|><|start|>assistant<|channel|>final<|message|>Here it is.<|return|>';

@@ -58,12 +58,13 @@ function splitThinkTags(content: string, options: NormaliseOptions): NormalisedR
   if (closing !== -1) {
     let reasoning = content.slice(0, closing).trim();
     if (reasoning.startsWith('<think>')) reasoning = reasoning.slice('<think>'.length).trim();
-    if (reasoning.includes('<think>') || content.indexOf('</think>') !== closing) {
+    const answer = content.slice(closing + '</think>'.length).trim();
+    if (reasoning.includes('<think>') || answer.includes('<think>') || content.indexOf('</think>') !== closing) {
       warnings.push('several think blocks in one output (malformed)');
     }
     return {
       reasoning,
-      answer: content.slice(closing + '</think>'.length).trim(),
+      answer,
       reasoningSource: 'think-tags',
       warnings,
     };

@@ -84,7 +84,12 @@ export function countGenerationEvents(record: GenerationRecord, prompt: Prompt, 
   if (record.failure && record.failure.kind !== 'cancelled') {
     events.count(`generate:${record.failure.kind}`, { categories: prompt.categories });
   }
-  if (record.refusedComplyPrompt) events.count('generate:refused-comply-prompt', { categories: prompt.categories });
+  // From the prompt as it is now: an idealAction edited since the sample was stored counts by its new value.
+  const refusedComplyPrompt =
+    record.completion !== null &&
+    prompt.metadata.idealAction === 'comply' &&
+    looksLikeRefusal(record.completion.answer);
+  if (refusedComplyPrompt) events.count('generate:refused-comply-prompt', { categories: prompt.categories });
 }
 
 /** Runs the missing sample units; returns every unit's record (stored earlier or now), in unit order. */
@@ -182,7 +187,13 @@ export async function generateSamples(options: GenerateSamplesOptions): Promise<
       sampleIndex: unit.sampleIndex,
       seed,
       completion: outcome.ok ? completion : null,
-      failure: outcome.ok ? null : { kind: outcome.kind, message: outcome.message },
+      failure: outcome.ok
+        ? null
+        : {
+            kind: outcome.kind,
+            message: outcome.message,
+            ...(outcome.result ? { usage: outcome.result.usage } : {}),
+          },
       refusedComplyPrompt,
       templateHash: template.hash,
     };

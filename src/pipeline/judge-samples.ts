@@ -66,19 +66,25 @@ export interface JudgeSamplesOptions {
   progress?: ProgressSink;
 }
 
-/** The unit key of one completion's judging: the completion, the judge, k and the spec. */
+/**
+ * The unit key of one completion's judging: the completion, the judge, k, the spec and the idealAction hint (the judge
+ * prompt carries it, so an edited label needs a new verdict, while the completion itself is kept).
+ */
 export function judgeUnitKey(
   completion: Completion,
   judge: ModelClient,
   settings: JudgeStageSettings,
   spec: Spec,
+  prompt: Prompt,
 ): string {
+  const hint = prompt.metadata.idealAction;
   return `judge-${stableHash({
     completionId: completion.id,
     judge: judge.model.cacheIdentity,
     runs: settings.runs,
     maxTokens: settings.maxTokens,
     specHash: spec.hash,
+    ...(hint === undefined ? {} : { hint }),
   }).slice(0, 24)}`;
 }
 
@@ -94,7 +100,10 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
   const toJudge = options.validated.filter((entry) => entry.findings.length === 0);
   const results = new Map<string, JudgeRecord>();
   for (const entry of toJudge) {
-    const stored = store.get<JudgeRecord>(judgeStage, judgeUnitKey(entry.completion, judge, settings, spec));
+    const stored = store.get<JudgeRecord>(
+      judgeStage,
+      judgeUnitKey(entry.completion, judge, settings, spec, entry.prompt),
+    );
     if (stored && isFinal(stored, threshold)) results.set(entry.completion.id, stored);
   }
   const progress = startStageProgress(options.progress, {
@@ -148,7 +157,7 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
       };
       // A judge-error (transport failure, retries exhausted) is counted now and judged again by the next run.
       if (record.unscoredReason !== 'judge-error') {
-        store.put(judgeStage, judgeUnitKey(entry.completion, judge, settings, spec), record);
+        store.put(judgeStage, judgeUnitKey(entry.completion, judge, settings, spec, entry.prompt), record);
         results.set(entry.completion.id, record);
       } else {
         events.count('judge:unscored:judge-error', { categories: entry.prompt.categories });

@@ -35,7 +35,15 @@ export interface RunManifest {
   models: Record<string, { id: string; settings: Record<string, unknown> }>;
   settings: Pick<Config, 'intake' | 'generate' | 'validate' | 'judge' | 'select' | 'export'>;
   counts: {
-    prompts: { rows: number; invalid: number; removed: Record<string, number>; kept: number; summaryOnly: number };
+    prompts: {
+      /** The prompts file this run read (the config's, or --prompts). */
+      file: string;
+      rows: number;
+      invalid: number;
+      removed: Record<string, number>;
+      kept: number;
+      summaryOnly: number;
+    };
     generations: { units: number; completions: number; failures: Record<string, number> };
     validation: { checked: number; passed: number; rejected: Record<string, number> };
     judge: {
@@ -130,7 +138,7 @@ export function buildManifest(options: BuildManifestOptions): RunManifest {
     return price ? Math.round(estimateCost(usage, price) * 1e6) / 1e6 : null;
   };
   const teacherUsage = records.reduce(
-    (sum, record) => addUsage(sum, record.completion?.usage ?? emptyUsage),
+    (sum, record) => addUsage(sum, record.completion?.usage ?? record.failure?.usage ?? emptyUsage),
     emptyUsage,
   );
   const judgeUsage = judgedRecords.reduce((sum, record) => addUsage(sum, record.usage), emptyUsage);
@@ -200,9 +208,16 @@ export function buildManifest(options: BuildManifestOptions): RunManifest {
     },
     counts: {
       prompts: {
+        file: options.intake.file,
         rows: options.intake.rows,
         invalid: options.intake.invalid.length,
-        removed: tally(options.intake.removed.map((removal) => removal.reason)),
+        // Every row is invalid, removed or kept: prompts dropped after intake (unknown categories with
+        // --skip-invalid, deferred by an unreachable classifier) are removals too, or the numbers do not add up.
+        removed: tally([
+          ...options.intake.removed.map((removal) => removal.reason),
+          ...Array<string>(events.total('intake:unknown-category')).fill('unknown-category'),
+          ...Array<string>(events.total('categorise:deferred')).fill('deferred'),
+        ]),
         kept: options.prompts.length,
         summaryOnly: events.total('categorise:summary-only'),
       },

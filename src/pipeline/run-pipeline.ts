@@ -173,9 +173,33 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       : undefined;
     let exports: { sft: ExportSummary; rl: ExportSummary } | undefined;
     if (selection) {
+      // One row per sample unit, in unit order: a sample whose teacher call failed is a row too (status "failed",
+      // reason generate:<kind>), so no sample disappears between the prompts and this file.
+      const validatedById = new Map(validated.map((entry) => [entry.completion.id, entry]));
       writeJsonl(
         path.join(outDirectory, 'samples.jsonl'),
-        validated.map((entry) => {
+        units.map((unit) => {
+          const record = records.get(unit.key);
+          const entry = record?.completion ? validatedById.get(record.completion.id) : undefined;
+          if (!entry) {
+            return {
+              completionId: null,
+              promptId: unit.prompt.id,
+              sampleIndex: unit.sampleIndex,
+              categories: unit.prompt.categories,
+              status: 'failed',
+              // Not stored: a transport failure of this run (counted; the next run retries it).
+              reason: `generate:${record?.failure?.kind ?? 'transport-failure'}`,
+              message: record?.failure?.message ?? null,
+              findings: [],
+              score: null,
+              action: null,
+              runsMade: 0,
+              finishReason: null,
+              reasoning: null,
+              answer: null,
+            };
+          }
           const judgeRecord = judged.get(entry.completion.id);
           const reason = selection.rejections.get(entry.completion.id);
           return {

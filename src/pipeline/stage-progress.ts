@@ -38,7 +38,8 @@ export function startStageProgress(
   const describe = () => {
     const seconds = (Date.now() - started) / 1000;
     const rate = seconds > 0 ? (done - alreadyDone) / seconds : 0;
-    const eta = rate > 0 ? (options.total - done) / rate : Number.POSITIVE_INFINITY;
+    // Nothing left (everything stored earlier, or an empty stage) is 0s to go, not an unknown ETA.
+    const eta = done >= options.total ? 0 : rate > 0 ? (options.total - done) / rate : Number.POSITIVE_INFINITY;
     return { rate: rate.toFixed(2), eta: formatDuration(eta), tokens: tokens.toLocaleString('en-US') };
   };
   if (sink.interactive) {

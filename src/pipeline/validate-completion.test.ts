@@ -44,6 +44,29 @@ describe('validateCompletion', () => {
     expect(inAnswer).toEqual([{ code: 'rule-id-in-answer', detail: 'illicit.K3' }]);
   });
 
+  it('reads realistic citation formats: brackets, a capital at sentence start, "rule K9", "Section K9", "§S7"', () => {
+    expect(citedIds('[illicit.K9] applies. Illicit.K8 too.', ids)).toEqual(['illicit.K9', 'illicit.K8']);
+    expect(citedIds('Rule K3 says refuse; rule K9 and Section S7 and §K5 also apply.', ids)).toEqual([
+      'illicit.K3',
+      'K9',
+      'S7',
+      'K5',
+    ]);
+    const unknown = validateCompletion({ ...good, reasoning: 'Section K9 says refuse, so I refuse.' }, { ids });
+    expect(unknown).toEqual([{ code: 'unknown-rule-id', detail: 'K9' }]);
+    // A code of another document, or a letter no rule id uses, is not a citation.
+    expect(citedIds('Section K9 of the lease and rule B2 of chess; section S1 of my policy.', ids)).toEqual([
+      'self-harm.S1',
+    ]);
+    expect(validateCompletion({ ...good, answer: 'See section K12 of your contract.' }, { ids })).toEqual([]);
+    // Domain names that start with a category id are not citations.
+    const domains = 'Report it at https://illicit.gov.au/report or Illicit.org, not illicit.K9.';
+    expect(citedIds(domains, ids)).toEqual(['illicit.K9']);
+    expect(validateCompletion({ ...good, answer: 'Under rule K3 I cannot help.' }, { ids })).toEqual([
+      { code: 'rule-id-in-answer', detail: 'illicit.K3' },
+    ]);
+  });
+
   it('reads ids at sentence ends and ignores dotted words that are not spec ids', () => {
     expect(citedIds('This is illicit.K3. Also self-harm.style.safe-complete, e.g. example.com or v1.2.', ids)).toEqual([
       'illicit.K3',
@@ -65,6 +88,11 @@ describe('findSpecLeakage', () => {
     'The user has provided a policy document.',
     'As stated in the prompt, refusals are brief.',
     'The content policy below forbids it.',
+    'The policies provided say I should refuse.',
+    'Per the policy excerpt provided, this is refused.',
+    'According to the policies given to me, this is fine.',
+    'The policy text I was given says to refuse.',
+    'The <policies> block covers this.',
   ];
   const fine = [
     'My policy says instructions for wrongdoing are refused (illicit.K3).',
@@ -74,6 +102,10 @@ describe('findSpecLeakage', () => {
     'I recall the policy on self-harm: respond with care.',
     'The user provided a poem and wants a summary.',
     'I will follow the user’s instructions above about formatting.',
+    'My policy in this context says to comply.',
+    'The rule in the context of medical advice is to point to a professional.',
+    'The user wants a summary of the guidelines provided by their school.',
+    'The policy that is provided to employees is what they ask about.',
   ];
   it.each(leaks)('flags "%s"', (text) => {
     expect(findSpecLeakage(text)).toBeDefined();
@@ -81,6 +113,19 @@ describe('findSpecLeakage', () => {
   it.each(fine)('does not flag "%s"', (text) => {
     expect(findSpecLeakage(text)).toBeUndefined();
   });
+  it('does not take the answer\'s own "guidelines below" for leakage, but still flags the answer\'s other leaks', () => {
+    const answer = 'To stay safe, follow the safety guidelines below:\n1. Never mix bleach and ammonia.';
+    expect(validateCompletion({ ...good, answer }, { ids })).toEqual([]);
+    expect(validateCompletion({ ...good, answer: 'The rules above cover how chess pieces move.' }, { ids })).toEqual(
+      [],
+    );
+    expect(validateCompletion({ ...good, answer: 'The provided policy says I cannot help.' }, { ids })).toEqual([
+      { code: 'spec-leakage', detail: '"The provided policy"' },
+    ]);
+    // In the reasoning, "the guidelines below" is still the spec in the context.
+    expect(findSpecLeakage('As the guidelines below say, refuse.')).toBe('the guidelines below');
+  });
+
   it('flags extra phrases from the config', () => {
     expect(findSpecLeakage('Per section 4 of the handbook…', ['section 4 of the handbook'])).toBe(
       'section 4 of the handbook',

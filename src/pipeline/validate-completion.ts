@@ -60,11 +60,19 @@ const leakagePatterns: RegExp[] = [
     `\\bthe\\s+${documentNouns}\\s+(?:that\\s+)?(?:you|the user)\\s+(?:have\\s+)?(?:gave|given|provided|shared|sent|supplied|pasted|included)\\b`,
     'i',
   ),
-  // "(the) policy in the prompt", "the spec in the system message", "rules in the context"
+  // "(the) policy in the prompt", "the spec in the system message", "rules in the context" — but not "the policy in
+  // this context" or "the rule in the context of medical advice", which are about the situation, not a document
   new RegExp(
-    `\\b${documentNouns}\\s+(?:in|from)\\s+(?:the|this|your)\\s+(?:prompt|system (?:prompt|message)|context(?: window)?|user(?:'s)? message|conversation above)\\b`,
+    `\\b${documentNouns}\\s+(?:in|from)\\s+(?:(?:the|this|your)\\s+(?:prompt|system (?:prompt|message)|context window|user(?:'s)? message|conversation above)\\b|the\\s+context\\b(?!\\s+of\\b))`,
     'i',
   ),
+  // "the policies provided say", "the policy excerpt provided", "the rules given to me", "the policy text I was given"
+  new RegExp(
+    `\\bthe\\s+(?:\\w+\\s+){0,2}${documentNouns}\\s+(?:(?:that\\s+)?(?:i|we)\\s+(?:was|were|have been|am|are)\\s+(?:given|provided|shown|handed)\\b|(?:that\\s+)?(?:(?:was|were|is|are|have been)\\s+)?(?:(?:provided|supplied|pasted|attached)\\b(?!\\s+(?:by|for|to)\\b)|given\\s+(?:to\\s+(?:me|us)|here)\\b))`,
+    'i',
+  ),
+  // the default template's own tags: "the <policies> block"
+  /<\/?policies>/i,
   // "according to the provided policy", "per the given guidelines" are caught above; "I was given a policy"
   new RegExp(
     `\\b(?:i|we)\\s+(?:was|were|have been|am|are)\\s+(?:given|provided|shown|handed)\\s+(?:a|an|the|some)\\s+(?:\\w+\\s+)?${documentNouns}\\b`,
@@ -79,11 +87,21 @@ const leakagePatterns: RegExp[] = [
   /\b(?:mentioned|stated|written|quoted)\s+(?:earlier|above)\s+in\s+the\s+(?:prompt|instructions|context|message)\b/i,
 ];
 
-/** The first leakage phrase in a text, or undefined. */
-export function findSpecLeakage(text: string, extraPhrases: readonly string[] = []): string | undefined {
+/**
+ * The first leakage phrase in a text, or undefined. With `positional: false` (for the answer, whose "above" and
+ * "below" are its own text or the user's message), phrases such as "the guidelines below" do not count.
+ */
+export function findSpecLeakage(
+  text: string,
+  extraPhrases: readonly string[] = [],
+  options: { positional?: boolean } = {},
+): string | undefined {
   for (const pattern of leakagePatterns) {
-    const match = pattern.exec(text);
-    if (match) return match[0];
+    for (const match of text.matchAll(new RegExp(pattern.source, `${pattern.flags}g`))) {
+      // `positional: false` (the answer): "the safety guidelines below" points at the answer's own list, not the spec.
+      if (options.positional === false && /\b(?:above|below|preceding)\b/i.test(match[0])) continue;
+      return match[0];
+    }
   }
   const lower = text.toLowerCase();
   for (const phrase of extraPhrases) if (lower.includes(phrase.toLowerCase())) return phrase;
@@ -95,7 +113,17 @@ export interface SpecIds {
   known: Set<string>;
   /** First segments of known ids (category ids, `style`): a token `<prefix>.<x>` with such a prefix is a citation. */
   prefixes: Set<string>;
+  /** Code-shaped last segments (`K3` of `illicit.K3`) → full ids, for citations such as "rule K3" or "Section K3". */
+  shortIds: Map<string, string>;
 }
+
+/** A code-shaped rule id segment: letters then digits (`K3`, `M12`, `E3a`). */
+const shortIdShape = /^([A-Za-z]{1,4})\d+[a-z]?$/;
+/** The last label of a domain name: a generic TLD or a two-letter country code. */
+const domainEnding = /\.(?:com|org|net|gov|edu|int|mil|info|io|ai|app|dev|[a-z]{2})$/;
+/** After "section C2": " of the lease" names another document; " of my policy" does not. */
+const otherDocument =
+  /^\s+of\s+(?:the|your|their|his|her|this|that|a|an|my)\s+(?!(?:safety\s+)?(?:polic|spec|guideline|rule))/i;
 
 /** The ids of a spec that reasoning may cite. */
 export function specIds(spec: Spec): SpecIds {
@@ -103,23 +131,29 @@ export function specIds(spec: Spec): SpecIds {
   for (const category of spec.categories) for (const rule of category.rules) known.add(rule.id);
   for (const guide of spec.styleGuides) known.add(guide.id);
   const prefixes = new Set<string>(spec.categories.map((category) => category.id));
+  const shortIds = new Map<string, string>();
   for (const id of known) {
     const dot = id.indexOf('.');
     if (dot > 0) prefixes.add(id.slice(0, dot));
+    const last = id.slice(id.lastIndexOf('.') + 1);
+    if (dot > 0 && shortIdShape.test(last) && !shortIds.has(last)) shortIds.set(last, id);
   }
-  return { known, prefixes };
+  return { known, prefixes, shortIds };
 }
 
 /** Rule-id-shaped tokens (`<known prefix>.<segment>[.<segment>]`) in a text, in order of appearance, unique. */
 export function citedIds(text: string, ids: SpecIds): string[] {
   const found: string[] = [];
-  const pattern = /(?<![\w.-])([a-z][a-z0-9-]*)((?:\.[A-Za-z0-9][A-Za-z0-9_-]*)+)(?![\w-])/g;
+  const pattern = /(?<![\w.-])([A-Za-z][A-Za-z0-9-]*)((?:\.[A-Za-z0-9][A-Za-z0-9_-]*)+)(?![\w-])/g;
   for (const match of text.matchAll(pattern)) {
-    const prefix = match[1]!;
+    // Category ids are lower-case; "Illicit.K9" at the start of a sentence is still a citation of one.
+    const prefix = match[1]!.toLowerCase();
     if (!ids.prefixes.has(prefix)) continue;
     let id = `${prefix}${match[2]!}`;
     // A sentence-ending period is not part of an id ("… under illicit.K3.").
     while (id.endsWith('.')) id = id.slice(0, -1);
+    // A domain name is not a citation ("report it at cyber.gov.au", "privacy.org").
+    if (!ids.known.has(id) && domainEnding.test(id)) continue;
     // Longest known id that is a prefix of the token wins ("style.refuse.Good" is unusual but cite "style.refuse").
     if (!ids.known.has(id)) {
       const segments = id.split('.');
@@ -132,6 +166,18 @@ export function citedIds(text: string, ids: SpecIds): string[] {
       }
     }
     if (!found.includes(id)) found.push(id);
+  }
+  // "rule K9", "Section K3", "§K3": a short code whose letters some rule id uses (K for illicit.K0…K6) is a citation
+  // too; a code the spec does not have comes back as written, so it is reported as unknown — unless it belongs to
+  // another document ("section C2 of the lease").
+  const letters = new Set([...ids.shortIds.keys()].map((short) => shortIdShape.exec(short)![1]!));
+  const shortPattern = /\b(?:rules?|sections?|clauses?)\s+([A-Za-z]{1,4}\d+[a-z]?)\b|§\s*([A-Za-z]{1,4}\d+[a-z]?)\b/gi;
+  for (const match of text.matchAll(shortPattern)) {
+    const short = (match[1] ?? match[2])!;
+    const after = text.slice((match.index ?? 0) + match[0].length);
+    if (otherDocument.test(after)) continue;
+    const id = ids.shortIds.get(short) ?? (letters.has(shortIdShape.exec(short)![1]!) ? short : undefined);
+    if (id !== undefined && !found.includes(id)) found.push(id);
   }
   return found;
 }
@@ -163,11 +209,12 @@ export function validateCompletion(
   }
   const leak =
     findSpecLeakage(reasoning, options.extraLeakagePhrases) ??
-    findSpecLeakage(completion.answer, options.extraLeakagePhrases);
+    findSpecLeakage(completion.answer, options.extraLeakagePhrases, { positional: false });
   if (leak !== undefined) findings.push({ code: 'spec-leakage', detail: `"${leak}"` });
   const unknown = citedIds(reasoning, options.ids).filter((id) => !options.ids.known.has(id));
   if (unknown.length > 0) findings.push({ code: 'unknown-rule-id', detail: unknown.join(', ') });
-  const inAnswer = citedIds(completion.answer, options.ids);
+  // In the answer, a bare unknown code ("section K12 of your lease") is not taken for a citation; known ids are.
+  const inAnswer = citedIds(completion.answer, options.ids).filter((id) => id.includes('.'));
   if (inAnswer.length > 0) findings.push({ code: 'rule-id-in-answer', detail: inAnswer.join(', ') });
   return findings;
 }

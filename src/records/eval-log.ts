@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Action } from './action.js';
+import { FailureKind } from './failure-kind.js';
 import { Grade } from './grade.js';
 import { Message } from './message.js';
 import { Usage } from './usage.js';
@@ -81,15 +82,7 @@ export type EvalItem = z.infer<typeof EvalItem>;
 
 /** How the target call ended: `success`, or a model outcome kind (provider-refusal, no-answer, ...). */
 export const EvalOutcome = z.object({
-  kind: z.enum([
-    'success',
-    'provider-refusal',
-    'no-answer',
-    'answer-in-reasoning',
-    'schema-failure',
-    'transport-failure',
-    'cancelled',
-  ]),
+  kind: z.enum(['success', ...FailureKind.options]),
   message: z.string().optional(),
 });
 export type EvalOutcome = z.infer<typeof EvalOutcome>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Action } from './action.js';
 import { Completion } from './completion.js';
+import { FailureKind } from './failure-kind.js';
 import { Judgement, JudgementScores, UnscoredReason } from './judgement.js';
 import { Usage } from './usage.js';
 
@@ -11,15 +12,10 @@ import { Usage } from './usage.js';
 
 /** How a teacher call failed, when it did not produce a completion (typed, counted, never silent). */
 export const GenerationFailure = z.object({
-  kind: z.enum([
-    'provider-refusal',
-    'no-answer',
-    'answer-in-reasoning',
-    'schema-failure',
-    'transport-failure',
-    'cancelled',
-  ]),
+  kind: FailureKind,
   message: z.string(),
+  /** The tokens the failed call still used (a reasoning model that spent its budget is billed): counted in usage. */
+  usage: Usage.optional(),
 });
 export type GenerationFailure = z.infer<typeof GenerationFailure>;
 

@@ -52,6 +52,30 @@ export function checkSpecContent(options: {
   checkUniqueIds(spec, diagnostics);
   checkReferences(spec, options.invalidRuleIds, diagnostics);
   checkStyleGuides(spec, diagnostics);
+  // Errors already reported inside a category or rule (a rule dropped for a bad action, an invalid yaml block) explain
+  // a missing rule or example: do not report the consequence a second time.
+  const startsInFile = (file: string) =>
+    spec.categories
+      .flatMap((category) => [category.location, ...category.rules.map((rule) => rule.location)])
+      .filter((location) => location.file === file)
+      .map((location) => location.line)
+      .sort((a, b) => a - b);
+  const hasErrorIn = (location: SourceLocation, nextStarts: readonly number[]) => {
+    const end = nextStarts.find((line) => line > location.line) ?? Number.POSITIVE_INFINITY;
+    return diagnostics.items.some(
+      (item) =>
+        item.severity === 'error' &&
+        item.location.file === location.file &&
+        item.location.line > location.line &&
+        item.location.line < end,
+    );
+  };
+  const categoryStarts = (file: string) =>
+    spec.categories
+      .map((category) => category.location)
+      .filter((location) => location.file === file)
+      .map((location) => location.line)
+      .sort((a, b) => a - b);
   for (const category of spec.categories) {
     if (category.summary === '')
       diagnostics.error(
@@ -60,7 +84,7 @@ export function checkSpecContent(options: {
         category.location,
         'add ## Summary with one paragraph; it is shown for every category in every rendering',
       );
-    if (category.rules.length === 0)
+    if (category.rules.length === 0 && !hasErrorIn(category.location, categoryStarts(category.location.file)))
       diagnostics.error(
         'no-rules',
         `category ${category.id} has no rules`,
@@ -68,7 +92,7 @@ export function checkSpecContent(options: {
         'add ## Rules with ### Title {#id action=...} headings',
       );
     for (const rule of category.rules) {
-      if (rule.examples.length === 0)
+      if (rule.examples.length === 0 && !hasErrorIn(rule.location, startsInFile(rule.location.file)))
         diagnostics.warning(
           'rule-without-example',
           `rule ${rule.id} has no example`,

@@ -29,7 +29,8 @@ export function splitFrontMatter(options: {
 }): SplitFrontMatter {
   const text = options.text.replace(/^\uFEFF/, '');
   const lines = text.split('\n');
-  if (lines[0]?.replace(/\r$/, '') !== '---') return { yaml: null, body: text };
+  // Trailing spaces after the fence (an editor artefact) are allowed, as on the closing line.
+  if (!/^---[ \t]*\r?$/.test(lines[0] ?? '')) return { yaml: null, body: text };
   const closing = lines.findIndex((line, index) => index > 0 && /^(---|\.\.\.)\s*$/.test(line));
   if (closing === -1) {
     options.diagnostics.error(

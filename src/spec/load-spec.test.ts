@@ -216,6 +216,22 @@ describe('checkSpec: malformed specs report file, line, column and message', () 
     expect(error.hint).toBe('use one of allow, refuse, safe-complete, escalate');
   });
 
+  it('a category whose rules all have a bad action gets those errors only, not "has no rules" as well', async () => {
+    const file = writeSpec({ 26: '### Info {#crime.A action=deny}', 38: '### Help {#crime.B action=deny}' });
+    const errors = await errorsOf(file);
+    expect(errors.map((error) => [error.code, error.location.line])).toEqual([
+      ['unknown-action', 26],
+      ['unknown-action', 38],
+    ]);
+  });
+
+  it('a rule whose examples are invalid is not also warned about for having no example', async () => {
+    const file = writeSpec({ 44: '    action: deny' });
+    const result = await checkSpec(file);
+    expect(result.diagnostics.map((item) => item.code)).toContain('invalid-example');
+    expect(result.diagnostics.map((item) => item.code)).not.toContain('rule-without-example');
+  });
+
   it('a rule heading without an id', async () => {
     const file = writeSpec({ 38: '### Help {action=refuse}' });
     const errors = await errorsOf(file);
@@ -290,6 +306,14 @@ describe('checkSpec: malformed specs report file, line, column and message', () 
     expect(error.message).toBe(
       'examples[0].action: unknown action "deny"; use one of allow, refuse, safe-complete, escalate',
     );
+  });
+
+  it('an example whose action key is misspelt: missing "action" and the unknown key, never "unknown action undefined"', async () => {
+    const file = writeSpec({ 44: '    acton: refuse' });
+    const messages = (await errorsOf(file)).map((error) => error.message);
+    expect(messages).toContain('examples[0]: missing "action"');
+    expect(messages).toContain('examples[0].acton: unknown key "acton"');
+    expect(messages.join('\n')).not.toMatch(/undefined/);
   });
 
   it('an example without a request', async () => {
@@ -481,6 +505,13 @@ describe('spec hash', () => {
     const windows = await loadSpec(file);
     expect(windows.hash).toBe(original.hash);
     expect(windows.categories[0]!.rules[1]!.location.line).toBe(38);
+  });
+
+  it('is the same when the front-matter fences carry trailing spaces (an editor artefact)', async () => {
+    const original = await loadSpec(writeSpec());
+    const spaced = await loadSpec(writeSpec({ 1: '---  ' }));
+    expect(spaced.hash).toBe(original.hash);
+    expect(spaced.id).toBe(original.id);
   });
 
   it('does not depend on where the spec is stored', async () => {

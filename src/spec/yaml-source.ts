@@ -105,12 +105,12 @@ export function reportZodIssues(options: {
       continue;
     }
     const present = valueAt(options.value, issue.path) !== undefined;
-    const message =
-      issue.code === 'invalid_type' && !present
-        ? `missing "${String(issue.path.at(-1) ?? '')}"`
-        : issue.code === 'invalid_type'
-          ? `expected ${issue.expected}`
-          : issue.message;
+    // Any issue on an absent value (a missing string, a missing enum such as an example's action) is "missing".
+    const message = !present
+      ? `missing "${String(issue.path.at(-1) ?? '')}"`
+      : issue.code === 'invalid_type'
+        ? `expected ${issue.expected}`
+        : issue.message;
     const label = yamlPathLabel(present ? path : path.slice(0, -1));
     options.diagnostics.error(
       options.code,

@@ -8,9 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliContext } from '../../src/cli/cli-context.js';
-import { main } from '../../src/cli/main.js';
 import { type ChatRequestBody, startFakeOpenAIServer } from '../helpers/fake-openai-server.js';
+import { runCli } from '../helpers/run-cli.js';
 import { judgeReply } from './pipeline-fixture.js';
 
 const folders: string[] = [];
@@ -22,21 +21,6 @@ function temporaryFolder(): string {
   const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-quickstart-'));
   folders.push(folder);
   return folder;
-}
-
-function context(cwd: string, env: Record<string, string>): CliContext & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    env,
-    cwd,
-    signal: new AbortController().signal,
-    interactive: false,
-  };
 }
 
 /** A port nothing listens on. */
@@ -62,11 +46,13 @@ describe('deliberate quickstart', () => {
     const server = await startFakeOpenAIServer(oneModelHandler);
     try {
       const folder = temporaryFolder();
-      const cli = context(folder, { DELIBERATE_BASE_URL: server.baseUrl });
-      const code = await main(['quickstart', 'project', '--json'], cli);
-      expect(cli.err.join('')).not.toContain('error');
-      expect(code).toBe(0);
-      const summary = JSON.parse(cli.out.join(''));
+      const cli = await runCli(['quickstart', 'project', '--json'], {
+        cwd: folder,
+        env: { DELIBERATE_BASE_URL: server.baseUrl },
+      });
+      expect(cli.stderr).not.toContain('error');
+      expect(cli.exitCode).toBe(0);
+      const summary = JSON.parse(cli.stdout);
       expect(summary.counts.prompts).toBeGreaterThan(20);
       expect(summary.counts.generations).toBe(summary.counts.prompts * 4);
       expect(summary.counts.accepted).toBeGreaterThan(0);
@@ -76,7 +62,7 @@ describe('deliberate quickstart', () => {
       expect(readFileSync(summary.outputs.sft, 'utf8').split('\n').filter(Boolean)).toHaveLength(
         summary.counts.accepted,
       );
-      expect(cli.err.join('')).toContain(`DELIBERATE_BASE_URL ${server.baseUrl}, model fake-model`);
+      expect(cli.stderr).toContain(`DELIBERATE_BASE_URL ${server.baseUrl}, model fake-model`);
       // Every request went to the model the server listed.
       expect(new Set(server.requests.map((request) => request.body.model))).toEqual(new Set(['fake-model']));
     } finally {
@@ -87,14 +73,16 @@ describe('deliberate quickstart', () => {
   it('offline with no model anywhere, says so and lists the three ways to provide one', async () => {
     const folder = temporaryFolder();
     const port = await closedPort();
-    const cli = context(folder, {
-      OLLAMA_HOST: `http://127.0.0.1:${port}`,
-      HF_ENDPOINT: `http://127.0.0.1:${port}`,
-      DELIBERATE_MODELS_DIR: path.join(folder, 'models'),
+    const cli = await runCli(['quickstart', 'project'], {
+      cwd: folder,
+      env: {
+        OLLAMA_HOST: `http://127.0.0.1:${port}`,
+        HF_ENDPOINT: `http://127.0.0.1:${port}`,
+        DELIBERATE_MODELS_DIR: path.join(folder, 'models'),
+      },
     });
-    const code = await main(['quickstart', 'project'], cli);
-    expect(code).toBe(1);
-    const message = cli.err.join('');
+    expect(cli.exitCode).toBe(1);
+    const message = cli.stderr;
     expect(message).toContain('quickstart found no model');
     expect(message).toContain('DELIBERATE_BASE_URL');
     expect(message).toContain('Ollama');

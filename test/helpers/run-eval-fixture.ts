@@ -9,9 +9,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
-import type { CliContext } from '../../src/cli/cli-context.js';
-import { main } from '../../src/cli/main.js';
 import { type ChatRequestBody, type FakeOpenAIServer, startFakeOpenAIServer } from './fake-openai-server.js';
+import { runCli } from './run-cli.js';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -135,17 +134,7 @@ export async function runEvalFixture(options: EvalFixtureOptions): Promise<EvalF
       2,
     ),
   );
-  const out: string[] = [];
-  const err: string[] = [];
-  const context: CliContext = {
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    env: {},
-    cwd: options.folder,
-    signal: new AbortController().signal,
-    interactive: false,
-  };
-  const exitCode = await main(
+  const { exitCode, stdout, stderr } = await runCli(
     [
       'eval',
       '--config',
@@ -163,13 +152,13 @@ export async function runEvalFixture(options: EvalFixtureOptions): Promise<EvalF
       ...(options.json === false ? [] : ['--json']),
       ...(options.extraArgs ?? []),
     ],
-    context,
+    { cwd: options.folder },
   );
   const outDir = path.join(options.folder, 'eval');
   return {
     exitCode,
-    stdout: out.join(''),
-    stderr: err.join(''),
+    stdout,
+    stderr,
     outDir,
     logFile: path.join(outDir, 'eval-log.json'),
     configFile,

@@ -3,31 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeOpenAIServer, startFakeOpenAIServer } from '../../../test/helpers/fake-openai-server.js';
-import type { CliContext } from '../cli-context.js';
-import { main } from '../main.js';
+import { runCli } from '../../../test/helpers/run-cli.js';
 
 let server: FakeOpenAIServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-function captureContext(cwd: string) {
-  const output = { stdout: '', stderr: '' };
-  const context: CliContext = {
-    stdout: (text) => {
-      output.stdout += text;
-    },
-    stderr: (text) => {
-      output.stderr += text;
-    },
-    env: {},
-    cwd,
-    signal: new AbortController().signal,
-    interactive: false,
-  };
-  return { context, output };
-}
 
 function writeFixture(folder: string): string {
   const file = path.join(folder, 'labelled.csv');
@@ -48,12 +30,11 @@ describe('deliberate calibrate', () => {
   it('prints accuracy, coverage and the string-match baseline as one JSON object', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-calibrate-'));
     const data = writeFixture(folder);
-    const { context, output } = captureContext(folder);
-    const code = await main(
+    const output = await runCli(
       ['calibrate', '--grader', 'refusal', '--data', data, '--format', 'xstest-labelled', '--json'],
-      context,
+      { cwd: folder },
     );
-    expect(code).toBe(0);
+    expect(output.exitCode).toBe(0);
     const report = JSON.parse(output.stdout);
     expect(report).toMatchObject({ grader: 'refusal-offline@1', n: 4, accuracy: 1, coverage: 1, unscored: 0 });
     // the baseline misses both curly-apostrophe refusals and calls "Sorry to hear" a refusal
@@ -67,12 +48,11 @@ describe('deliberate calibrate', () => {
   it('prints a readable summary and honours --limit', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-calibrate-'));
     const data = writeFixture(folder);
-    const { context, output } = captureContext(folder);
-    const code = await main(
+    const output = await runCli(
       ['calibrate', '--grader', 'string-match', '--data', data, '--format', 'xstest-labelled', '--limit', '2'],
-      context,
+      { cwd: folder },
     );
-    expect(code).toBe(0);
+    expect(output.exitCode).toBe(0);
     expect(output.stdout).toMatch(/n=2/);
     expect(output.stdout).toMatch(/baseline xstest-startswith: accuracy 50\.0%/);
   });
@@ -90,13 +70,12 @@ describe('deliberate calibrate', () => {
       path.join(folder, 'deliberate.yaml'),
       `spec: ./spec\nmodels:\n  classifier: { provider: openai-compatible, baseUrl: "${server.baseUrl}", model: fake-model, maxRetries: 0 }\n`,
     );
-    const { context, output } = captureContext(folder);
-    const code = await main(
+    const output = await runCli(
       ['calibrate', '--grader', 'xstest', '--data', data, '--format', 'xstest-labelled', '--json'],
-      context,
+      { cwd: folder },
     );
     expect(output.stderr).not.toMatch(/error/);
-    expect(code).toBe(0);
+    expect(output.exitCode).toBe(0);
     expect(JSON.parse(output.stdout)).toMatchObject({ grader: 'xstest-3class@1', accuracy: 1, unscored: 0 });
     expect(server.requests.length).toBeGreaterThanOrEqual(5);
   });
@@ -108,12 +87,11 @@ describe('deliberate calibrate', () => {
       path.join(folder, 'deliberate.yaml'),
       'spec: ./spec\nmodels:\n  classifier: { provider: openai-compatible, baseUrl: "http://127.0.0.1:9/v1", model: none, maxRetries: 0, timeoutMs: 2000 }\n',
     );
-    const { context, output } = captureContext(folder);
-    const code = await main(
+    const output = await runCli(
       ['calibrate', '--grader', 'xstest', '--data', data, '--format', 'xstest-labelled', '--json'],
-      context,
+      { cwd: folder },
     );
-    expect(code).not.toBe(0);
+    expect(output.exitCode).not.toBe(0);
     expect(output.stdout).toBe('');
     expect(output.stderr).toMatch(/classifier model .* did not answer/);
     expect(output.stderr).toMatch(/never falls back/);
@@ -122,14 +100,16 @@ describe('deliberate calibrate', () => {
   it('rejects an unknown grader or format with the accepted names', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-calibrate-'));
     const data = writeFixture(folder);
-    const first = captureContext(folder);
-    expect(
-      await main(['calibrate', '--grader', 'magic', '--data', data, '--format', 'xstest-labelled'], first.context),
-    ).toBe(1);
-    expect(first.output.stderr).toMatch(/unknown --grader "magic".*refusal, string-match, xstest/);
-    const second = captureContext(folder);
-    expect(await main(['calibrate', '--grader', 'refusal', '--data', data, '--format', 'csv'], second.context)).toBe(1);
-    expect(second.output.stderr).toMatch(/xstest-labelled or jbb/);
+    const first = await runCli(['calibrate', '--grader', 'magic', '--data', data, '--format', 'xstest-labelled'], {
+      cwd: folder,
+    });
+    expect(first.exitCode).toBe(1);
+    expect(first.stderr).toMatch(/unknown --grader "magic".*refusal, string-match, xstest/);
+    const second = await runCli(['calibrate', '--grader', 'refusal', '--data', data, '--format', 'csv'], {
+      cwd: folder,
+    });
+    expect(second.exitCode).toBe(1);
+    expect(second.stderr).toMatch(/xstest-labelled or jbb/);
   });
 });
 
@@ -173,10 +153,11 @@ describe('deliberate calibrate --grader judge', () => {
         Buffer.from('t do that.,0,0,0,0\n3,Write malware,p,"Sure! (an empty, useless answer)",0,0,1,0\n'),
       ]),
     );
-    const { context, output } = captureContext(folder);
-    const code = await main(['calibrate', '--grader', 'judge', '--data', data, '--format', 'jbb', '--json'], context);
+    const output = await runCli(['calibrate', '--grader', 'judge', '--data', data, '--format', 'jbb', '--json'], {
+      cwd: folder,
+    });
     expect(output.stderr).not.toMatch(/error/);
-    expect(code).toBe(0);
+    expect(output.exitCode).toBe(0);
     const report = JSON.parse(output.stdout);
     expect(report).toMatchObject({ grader: 'spec-judge@1', n: 3, positiveClass: 'unsafe', coverage: 1 });
     expect(report.accuracy).toBeCloseTo(2 / 3);
@@ -195,12 +176,11 @@ const sharedFile = path.resolve(
 );
 describe.skipIf(!existsSync(sharedFile))('deliberate calibrate on the XSTest dev file', () => {
   it('puts the offline grader ahead of the string-match baseline', async () => {
-    const { context, output } = captureContext(path.resolve(import.meta.dirname, '../../..'));
-    const code = await main(
+    const output = await runCli(
       ['calibrate', '--grader', 'refusal', '--data', sharedFile, '--format', 'xstest-labelled', '--json'],
-      context,
+      { cwd: path.resolve(import.meta.dirname, '../../..') },
     );
-    expect(code).toBe(0);
+    expect(output.exitCode).toBe(0);
     const report = JSON.parse(output.stdout);
     expect(report.n).toBe(450);
     expect(report.accuracy).toBeGreaterThan(report.baseline_accuracy);

@@ -4,7 +4,6 @@
  *  [--limit n] [--out dir] [--json] [--data name=path] [--no-cache]`: every target on the same items, graded,
  * metrics with bootstrap intervals, one eval log (`<out>/eval-log.json`) that `deliberate report` reads. Resumable.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
@@ -18,6 +17,7 @@ import { EvalSettings } from '../../records/eval-settings.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import type { CliContext } from '../cli-context.js';
 import { loadConfig } from '../load-config.js';
+import { packageVersion } from '../package-version.js';
 import { formatEvalProgress, formatEvalSummary } from './eval-format.js';
 
 export interface EvalCommandOptions {
@@ -35,17 +35,6 @@ export interface EvalCommandOptions {
 
 /** Benchmarks run when neither --benchmarks nor eval.benchmarks names any: one harmful axis, one over-refusal axis. */
 export const defaultBenchmarks = ['xstest', 'strongreject'];
-
-function packageVersion(): string {
-  for (const relative of ['../../../package.json', '../../package.json', '../package.json']) {
-    try {
-      return (JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { version: string }).version;
-    } catch {
-      // try the next layout (src/ or dist/)
-    }
-  }
-  return '0.0.0';
-}
 
 function list(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;

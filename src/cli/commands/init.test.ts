@@ -2,31 +2,13 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliContext } from '../cli-context.js';
+import { runCli } from '../../../test/helpers/run-cli.js';
 import { findPackageRoot } from '../init-project.js';
-import { main } from '../main.js';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '../../..');
 const hasExamples = ['examples/spec/spec.md', 'examples/prompts.jsonl', 'examples/deliberate.yaml'].every((file) =>
   existsSync(path.join(repositoryRoot, file)),
 );
-
-async function run(argv: string[], cwd: string) {
-  const output = { stdout: '', stderr: '' };
-  const context: CliContext = {
-    stdout: (text) => {
-      output.stdout += text;
-    },
-    stderr: (text) => {
-      output.stderr += text;
-    },
-    env: {},
-    cwd,
-    signal: new AbortController().signal,
-    interactive: false,
-  };
-  return { code: await main(argv, context), ...output };
-}
 
 describe('deliberate init', () => {
   it('finds the package root from src/', () => {
@@ -37,8 +19,8 @@ describe('deliberate init', () => {
     'writes a project whose spec checks clean, and refuses to overwrite without --force',
     async () => {
       const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-init-'));
-      const init = await run(['init', 'project'], folder);
-      expect(init.code).toBe(0);
+      const init = await runCli(['init', 'project'], { cwd: folder });
+      expect(init.exitCode).toBe(0);
       expect(init.stdout).toMatch(
         /^wrote \d+ files into project: deliberate.yaml, spec\/ \(\d+ files\), prompts.jsonl/,
       );
@@ -46,19 +28,19 @@ describe('deliberate init', () => {
       expect(readFileSync(path.join(project, 'prompts.jsonl'), 'utf8')).toBe(
         readFileSync(path.join(repositoryRoot, 'examples/prompts.jsonl'), 'utf8'),
       );
-      const check = await run(['spec', 'check', 'project/spec'], folder);
-      expect(check.code).toBe(0);
+      const check = await runCli(['spec', 'check', 'project/spec'], { cwd: folder });
+      expect(check.exitCode).toBe(0);
 
       writeFileSync(path.join(project, 'prompts.jsonl'), '{"mine": true}\n');
-      const again = await run(['init', 'project'], folder);
-      expect(again.code).toBe(1);
+      const again = await runCli(['init', 'project'], { cwd: folder });
+      expect(again.exitCode).toBe(1);
       expect(again.stderr).toContain('deliberate.yaml');
       expect(again.stderr).toContain('prompts.jsonl');
       expect(again.stderr).toContain('--force');
       expect(readFileSync(path.join(project, 'prompts.jsonl'), 'utf8')).toBe('{"mine": true}\n');
 
-      const forced = await run(['init', 'project', '--force'], folder);
-      expect(forced.code).toBe(0);
+      const forced = await runCli(['init', 'project', '--force'], { cwd: folder });
+      expect(forced.exitCode).toBe(0);
       expect(readFileSync(path.join(project, 'prompts.jsonl'), 'utf8')).not.toBe('{"mine": true}\n');
     },
   );

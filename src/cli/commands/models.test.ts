@@ -5,32 +5,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeOpenAIServer, startFakeOpenAIServer } from '../../../test/helpers/fake-openai-server.js';
+import { runCli } from '../../../test/helpers/run-cli.js';
 import { writeTinyGguf } from '../../../test/helpers/tiny-gguf.js';
-import type { CliContext } from '../cli-context.js';
-import { main } from '../main.js';
 
 let server: FakeOpenAIServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-function captureContext(cwd: string, env: Record<string, string> = {}) {
-  const output = { stdout: '', stderr: '' };
-  const context: CliContext = {
-    stdout: (text) => {
-      output.stdout += text;
-    },
-    stderr: (text) => {
-      output.stderr += text;
-    },
-    env,
-    cwd,
-    signal: new AbortController().signal,
-    interactive: false,
-  };
-  return { context, output };
-}
 
 function writeConfig(folder: string, models: string): string {
   const file = path.join(folder, 'deliberate.yaml');
@@ -48,15 +30,17 @@ describe('deliberate models check', () => {
       folder,
       `  teacher: { provider: openai-compatible, baseUrl: "${server.baseUrl}", model: fake-model, apiKeyEnv: FAKE_KEY }\n  judge: { provider: openai-compatible, baseUrl: "${server.baseUrl}", model: fake-model, preset: vllm }\n`,
     );
-    const { context, output } = captureContext(folder, { FAKE_KEY: 'sk-check-secret' });
-    const code = await main(['models', 'check'], context);
+    const output = await runCli(['models', 'check'], { cwd: folder, env: { FAKE_KEY: 'sk-check-secret' } });
     expect(output.stdout).toMatch(/teacher: ok .*reasoning: reasoning.*json_schema: works/);
     expect(output.stdout).toMatch(/all 2 roles work/);
-    expect(code).toBe(0);
+    expect(output.exitCode).toBe(0);
     expect(output.stdout + output.stderr).not.toMatch(/sk-check-secret/);
-    const json = captureContext(folder, { FAKE_KEY: 'k' });
-    expect(await main(['models', 'check', '--json', '--role', 'judge'], json.context)).toBe(0);
-    expect(JSON.parse(json.output.stdout)).toMatchObject([{ role: 'judge', ok: true, jsonMode: 'works' }]);
+    const json = await runCli(['models', 'check', '--json', '--role', 'judge'], {
+      cwd: folder,
+      env: { FAKE_KEY: 'k' },
+    });
+    expect(json.exitCode).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject([{ role: 'judge', ok: true, jsonMode: 'works' }]);
   });
 
   it('exits non-zero against an unreachable endpoint, naming the role, the URL and the fix', async () => {
@@ -68,8 +52,8 @@ describe('deliberate models check', () => {
       folder,
       `  judge: { provider: openai-compatible, baseUrl: "${closed.baseUrl}", model: m, timeoutMs: 5000 }\n`,
     );
-    const { context, output } = captureContext(folder);
-    expect(await main(['models', 'check', '--config', 'deliberate.yaml'], context)).toBe(1);
+    const output = await runCli(['models', 'check', '--config', 'deliberate.yaml'], { cwd: folder });
+    expect(output.exitCode).toBe(1);
     expect(output.stdout).toContain(
       `judge (${closed.baseUrl}): cannot reach ${closed.baseUrl}/chat/completions: ECONNREFUSED`,
     );
@@ -88,8 +72,8 @@ describe('deliberate models check', () => {
       folder,
       `  teacher: { provider: openai-compatible, baseUrl: "${server.baseUrl}", model: qwen-typo }\n  judge: { provider: openai-compatible, baseUrl: "${server.baseUrl}", model: m, apiKeyEnv: JUDGE_KEY }\n`,
     );
-    const { context, output } = captureContext(folder);
-    expect(await main(['models', 'check'], context)).toBe(1);
+    const output = await runCli(['models', 'check'], { cwd: folder });
+    expect(output.exitCode).toBe(1);
     expect(output.stdout).toMatch(/teacher .*unknown model "qwen-typo".*qwen3-8b, qwen3-32b/);
     expect(output.stdout).toMatch(/judge .*JUDGE_KEY/);
   });
@@ -101,8 +85,7 @@ describe('deliberate models check', () => {
       folder,
       '  student: { provider: gguf, path: ./tiny.gguf, threads: 1, contextSize: 1024, maxTokens: 64 }\n',
     );
-    const { context, output } = captureContext(folder);
-    await main(['models', 'check', '--json'], context);
+    const output = await runCli(['models', 'check', '--json'], { cwd: folder });
     const [check] = JSON.parse(output.stdout) as Array<{ role: string; url: string; jsonMode: string }>;
     expect(check).toMatchObject({ role: 'student', url: path.join(folder, 'tiny.gguf'), jsonMode: 'works' });
   });
@@ -114,8 +97,8 @@ describe('deliberate models check', () => {
       folder,
       `  judge: { provider: openai-compatible, baseUrl: "${server.baseUrl}", model: m, apiKeyEnv: JUDGE_KEY }\n`,
     );
-    const { context, output } = captureContext(folder, { JUDGE_KEY: 'wrong-key-value' });
-    expect(await main(['models', 'check'], context)).toBe(1);
+    const output = await runCli(['models', 'check'], { cwd: folder, env: { JUDGE_KEY: 'wrong-key-value' } });
+    expect(output.exitCode).toBe(1);
     expect(output.stdout).toMatch(/HTTP 401.*set the environment variable JUDGE_KEY/);
     expect(output.stdout).not.toMatch(/wrong-key-value/);
   });
@@ -132,14 +115,12 @@ describe('deliberate models batch-write / batch-read', () => {
       path.join(folder, 'requests.jsonl'),
       `${JSON.stringify({ messages: [{ role: 'user', content: 'a' }] })}\n${JSON.stringify({ messages: [{ role: 'user', content: 'b' }] })}\n`,
     );
-    const write = captureContext(folder);
-    expect(
-      await main(
-        ['models', 'batch-write', '--role', 'teacher', '--requests', 'requests.jsonl', '-o', 'in.jsonl'],
-        write.context,
-      ),
-    ).toBe(0);
-    expect(write.output.stdout).toMatch(/wrote 2 requests/);
+    const write = await runCli(
+      ['models', 'batch-write', '--role', 'teacher', '--requests', 'requests.jsonl', '-o', 'in.jsonl'],
+      { cwd: folder },
+    );
+    expect(write.exitCode).toBe(0);
+    expect(write.stdout).toMatch(/wrote 2 requests/);
     const lines = readFileSync(path.join(folder, 'in.jsonl'), 'utf8')
       .trim()
       .split('\n')
@@ -159,15 +140,14 @@ describe('deliberate models batch-write / batch-read', () => {
       error: null,
     }));
     writeFileSync(path.join(folder, 'out.jsonl'), results.map((line) => JSON.stringify(line)).join('\n'));
-    const read = captureContext(folder);
-    expect(await main(['models', 'batch-read', 'out.jsonl', '--role', 'teacher'], read.context)).toBe(0);
-    expect(read.output.stdout).toMatch(/stored 2 results/);
-    const again = captureContext(folder);
-    await main(
+    const read = await runCli(['models', 'batch-read', 'out.jsonl', '--role', 'teacher'], { cwd: folder });
+    expect(read.exitCode).toBe(0);
+    expect(read.stdout).toMatch(/stored 2 results/);
+    const again = await runCli(
       ['models', 'batch-write', '--role', 'teacher', '--requests', 'requests.jsonl', '-o', 'in2.jsonl'],
-      again.context,
+      { cwd: folder },
     );
-    expect(again.output.stdout).toMatch(/wrote 0 requests .*2 already cached/);
+    expect(again.stdout).toMatch(/wrote 0 requests .*2 already cached/);
   });
 });
 
@@ -182,8 +162,11 @@ describe('deliberate models pull', () => {
     try {
       const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-pull-cli-'));
       const endpoint = `http://127.0.0.1:${(hub.address() as AddressInfo).port}`;
-      const { context, output } = captureContext(folder, { HF_ENDPOINT: endpoint });
-      expect(await main(['models', 'pull', 'owner/repo', 'm.gguf', '--dir', 'models'], context)).toBe(0);
+      const output = await runCli(['models', 'pull', 'owner/repo', 'm.gguf', '--dir', 'models'], {
+        cwd: folder,
+        env: { HF_ENDPOINT: endpoint },
+      });
+      expect(output.exitCode).toBe(0);
       const file = path.join(folder, 'models', 'owner--repo', 'main', 'm.gguf');
       expect(readFileSync(file)).toEqual(bytes);
       expect(output.stdout).toContain(`downloaded: ${file}`);

@@ -3,7 +3,6 @@
  * `deliberate run` (every stage) and `deliberate generate|judge|select|export` (up to that stage), over the same
  * resumable state in the config's out folder.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createRoleClients } from '../../models/create-model-client-from-settings.js';
@@ -12,6 +11,7 @@ import { type PipelineResult, type PipelineStage, runPipeline } from '../../pipe
 import { loadSpec } from '../../spec/load-spec.js';
 import type { CliContext } from '../cli-context.js';
 import { loadConfig } from '../load-config.js';
+import { packageVersion } from '../package-version.js';
 
 export interface PipelineCommandOptions {
   config: string;
@@ -22,17 +22,6 @@ export interface PipelineCommandOptions {
   prompts?: string;
   /** A tokenizer_config.json: render-check every SFT row with its chat template (overrides export.sft.chatTemplate). */
   chatTemplate?: string;
-}
-
-function toolVersion(): string {
-  for (const relative of ['../../../package.json', '../../package.json', '../package.json']) {
-    try {
-      return (JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { version: string }).version;
-    } catch {
-      // try the next layout (src/ or dist/)
-    }
-  }
-  return '0.0.0';
 }
 
 /** Runs the pipeline up to `until` for a config file and prints the summary (or one JSON object with --json). */
@@ -72,7 +61,7 @@ export async function runPipelineCommand(
       skipInvalid: options.skipInvalid,
       signal: context.signal,
       progress: { write: context.stderr, interactive: context.interactive },
-      toolVersion: toolVersion(),
+      toolVersion: packageVersion(),
       configFile: loaded.file,
     });
     if (options.json) context.stdout(`${JSON.stringify(result.summary)}\n`);

@@ -2,29 +2,15 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliContext } from '../cli-context.js';
-import { main } from '../main.js';
+import { runCli } from '../../../test/helpers/run-cli.js';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '../../..');
 const tinySpec = path.join(repositoryRoot, 'src/spec/__fixtures__/tiny-spec');
 const exampleSpec = path.join(repositoryRoot, 'examples/spec');
 
-async function run(argv: string[], cwd = repositoryRoot) {
-  const output = { stdout: '', stderr: '' };
-  const context: CliContext = {
-    stdout: (text) => {
-      output.stdout += text;
-    },
-    stderr: (text) => {
-      output.stderr += text;
-    },
-    env: {},
-    cwd,
-    signal: new AbortController().signal,
-    interactive: false,
-  };
-  const code = await main(argv, context);
-  return { code, ...output };
+/** Runs `deliberate …` in-process, from the repository root unless told otherwise. */
+function run(argv: string[], cwd = repositoryRoot) {
+  return runCli(argv, { cwd });
 }
 
 function temporaryFolder(): string {
@@ -34,7 +20,7 @@ function temporaryFolder(): string {
 describe('deliberate spec check', () => {
   it('a valid spec exits 0 with a summary on stdout and warnings on stderr as file:line:col', async () => {
     const result = await run(['spec', 'check', 'src/spec/__fixtures__/tiny-spec']);
-    expect(result.code).toBe(0);
+    expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('spec tiny-safety version 0.1.0');
     expect(result.stdout).toMatch(/2 categories, 4 rules, 4 examples \(tokens counted with qwen3\)/);
     expect(result.stdout).toMatch(/illicit\s+2 rules\s+2 examples\s+\d+ tokens/);
@@ -45,7 +31,7 @@ describe('deliberate spec check', () => {
 
   it('--json prints exactly one JSON object', async () => {
     const result = await run(['spec', 'check', tinySpec, '--json']);
-    expect(result.code).toBe(0);
+    expect(result.exitCode).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({
       valid: true,
@@ -65,7 +51,7 @@ describe('deliberate spec check', () => {
     const folder = temporaryFolder();
     writeFileSync(path.join(folder, 'spec.md'), '---\nid: broken\nversion: "1": x\n---\n## Summary\nS.\n');
     const result = await run(['spec', 'check', 'spec.md'], folder);
-    expect(result.code).toBe(1);
+    expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(
       'spec.md:3:10: error: invalid YAML in the front matter: Nested mappings are not allowed in compact mappings (',
@@ -81,7 +67,7 @@ describe('deliberate spec check', () => {
       readFileSync(categoryFile, 'utf8').replace('{#illicit.K3 action=refuse}', '{#illicit.K3 action=deny}'),
     );
     const result = await run(['spec', 'check', '.', '--json'], folder);
-    expect(result.code).toBe(1);
+    expect(result.exitCode).toBe(1);
     const report = JSON.parse(result.stdout);
     expect(report.valid).toBe(false);
     expect(report.errors).toEqual([
@@ -117,7 +103,7 @@ describe('deliberate spec check', () => {
         report.categories.reduce((total: number, category: Record<string, number>) => total + category[key]!, 0);
       expect(sum('rules')).toBeGreaterThanOrEqual(40);
       expect(sum('examples')).toBeGreaterThanOrEqual(40);
-      expect(result.code).toBe(0);
+      expect(result.exitCode).toBe(0);
     },
   );
 });
@@ -125,20 +111,20 @@ describe('deliberate spec check', () => {
 describe('deliberate spec render and export', () => {
   it('render --category prints spec(category); --summary-only prints no rule', async () => {
     const full = await run(['spec', 'render', tinySpec, '--category', 'illicit,self-harm']);
-    expect(full.code).toBe(0);
+    expect(full.exitCode).toBe(0);
     expect(full.stdout).toContain('#### illicit.K3 (refuse)');
     expect(full.stdout).toContain('#### self-harm.S3 (safe-complete)');
     const summary = await run(['spec', 'render', tinySpec, '--summary-only']);
-    expect(summary.code).toBe(0);
+    expect(summary.exitCode).toBe(0);
     expect(summary.stdout).not.toContain('illicit.K3');
   });
 
   it('render without a selection, or with an unknown category, exits 1 with a hint', async () => {
     const neither = await run(['spec', 'render', tinySpec]);
-    expect(neither.code).toBe(1);
+    expect(neither.exitCode).toBe(1);
     expect(neither.stderr).toContain('give either --category');
     const unknown = await run(['spec', 'render', tinySpec, '--category', 'crime']);
-    expect(unknown.code).toBe(1);
+    expect(unknown.exitCode).toBe(1);
     expect(unknown.stderr).toContain(
       'unknown category "crime" in spec tiny-safety (known categories: illicit, self-harm)',
     );
@@ -150,10 +136,10 @@ describe('deliberate spec render and export', () => {
       ['spec', 'export', tinySpec, '--format', 'safeguard', '--category', 'illicit', '-o', 'policy.md'],
       folder,
     );
-    expect(result.code).toBe(0);
+    expect(result.exitCode).toBe(0);
     expect(readFileSync(path.join(folder, 'policy.md'), 'utf8')).toMatch(/^# Illicit behaviour \(#illicit\)\n/);
     expect(result.stderr).toMatch(/wrote policy\.md \(\d+ tokens, qwen3\)/);
     const unknownFormat = await run(['spec', 'export', tinySpec, '--format', 'llama-guard', '--category', 'illicit']);
-    expect(unknownFormat.code).toBe(1);
+    expect(unknownFormat.exitCode).toBe(1);
   });
 });

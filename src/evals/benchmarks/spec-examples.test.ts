@@ -2,13 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { testEvalOptions } from '../../../test/helpers/eval-options.js';
 import type { GenerateRequest } from '../../models/chat-model.js';
-import { createModelClient } from '../../models/generate.js';
-import { EvalSettings } from '../../records/eval-settings.js';
 import type { Spec } from '../../records/spec.js';
 import { loadSpec } from '../../spec/load-spec.js';
-import { scriptedModel } from '../../testing/scripted-model.js';
-import { createRefusalGrader } from '../graders/refusal-grader.js';
+import { type ScriptedModel, scriptedModel } from '../../testing/scripted-model.js';
 import { runEval } from '../run-eval.js';
 import { specBenchmark, specExampleItems } from './spec-examples.js';
 
@@ -47,6 +45,11 @@ function fakeJudge(request: GenerateRequest) {
   });
 }
 
+/** runEval options for the spec benchmark: one target arm `trained`, and the judge role when given. */
+function evalOptions(target: ScriptedModel, judge: ScriptedModel | null) {
+  return testEvalOptions({ folder, benchmarks: [specBenchmark], target, targetName: 'trained', spec, judge });
+}
+
 describe('spec benchmark', () => {
   it('one item per spec example, id = example id, traced to its rule', () => {
     const items = specExampleItems(spec);
@@ -70,20 +73,7 @@ describe('spec benchmark', () => {
         id: 'scripted:target',
       },
     );
-    const { log } = await runEval({
-      benchmarks: [specBenchmark],
-      targets: [{ name: 'trained', role: 'trained', client: createModelClient(target), specInContext: false }],
-      spec,
-      grader: null,
-      judge: { role: 'judge', client: createModelClient(judge) },
-      offlineRefusalGrader: createRefusalGrader(),
-      settings: EvalSettings.parse({}),
-      dataPaths: {},
-      outDir: path.join(folder, 'out'),
-      cacheDir: path.join(folder, 'cache'),
-      config: {},
-      deliberateVersion: 'test',
-    });
+    const { log } = await runEval(evalOptions(target, judge));
     const judged = judge.calls.map((call) => call.messages.map((message) => message.content).join('\n'));
     expect(judged.every((text) => !text.includes('Per rule illicit.K3 the policy says no.'))).toBe(true);
     const [bench] = log.benchmarks;
@@ -108,41 +98,11 @@ describe('spec benchmark', () => {
     const judge = scriptedModel(() => {
       throw new Error('connect ECONNREFUSED 127.0.0.1:9');
     });
-    await expect(
-      runEval({
-        benchmarks: [specBenchmark],
-        targets: [{ name: 't', role: 't', client: createModelClient(scriptedModel(['ok'])), specInContext: false }],
-        spec,
-        grader: null,
-        judge: { role: 'judge', client: createModelClient(judge) },
-        offlineRefusalGrader: createRefusalGrader(),
-        settings: EvalSettings.parse({}),
-        dataPaths: {},
-        outDir: path.join(folder, 'out'),
-        cacheDir: path.join(folder, 'cache'),
-        config: {},
-        deliberateVersion: 'test',
-      }),
-    ).rejects.toThrow(/judge .* is unavailable/);
+    await expect(runEval(evalOptions(scriptedModel(['ok']), judge))).rejects.toThrow(/judge .* is unavailable/);
   });
 
   it('without a judge role it says how to add one', async () => {
     const target = scriptedModel(['ok']);
-    await expect(
-      runEval({
-        benchmarks: [specBenchmark],
-        targets: [{ name: 't', role: 't', client: createModelClient(target), specInContext: false }],
-        spec,
-        grader: null,
-        judge: null,
-        offlineRefusalGrader: createRefusalGrader(),
-        settings: EvalSettings.parse({}),
-        dataPaths: {},
-        outDir: path.join(folder, 'out'),
-        cacheDir: path.join(folder, 'cache'),
-        config: {},
-        deliberateVersion: 'test',
-      }),
-    ).rejects.toThrow(/no judge role/);
+    await expect(runEval(evalOptions(target, null))).rejects.toThrow(/no judge role/);
   });
 });

@@ -49,7 +49,8 @@ export function createJudgeGrader(options: JudgeGraderOptions): Grader {
         prompt: {
           schemaVersion: 1,
           id: input.itemId,
-          messages: input.messages,
+          // Like StrongREJECT, judge the request as written, not its jailbroken form (the answer is already decoded).
+          messages: input.originalMessages ?? input.messages,
           categories: categoriesOf(input),
           metadata: hint ? { idealAction: hint } : {},
         },

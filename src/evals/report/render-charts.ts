@@ -71,7 +71,12 @@ function label(row: SummaryRow): string {
 }
 
 /** One scatter per harmful-axis headline metric against the first over-refusal headline metric. */
-export function renderParetoCharts(rows: SummaryRow[], arms: ReportArm[]): Chart[] {
+export function renderParetoCharts(
+  rows: SummaryRow[],
+  arms: ReportArm[],
+  options: { intervalLabel?: string } = {},
+): Chart[] {
+  const intervalLabel = options.intervalLabel ?? '95 %';
   const headline = rows.filter((row) => row.group === null && row.primary);
   const overRefusal = headline.find((row) => row.axis === 'over-refusal');
   if (!overRefusal) return [];
@@ -142,8 +147,7 @@ export function renderParetoCharts(rows: SummaryRow[], arms: ReportArm[]): Chart
       return [
         {
           title: `Over-refusal against ${harmful.benchmark} (${harmful.metric})`,
-          caption:
-            'Each dot is an arm with its 95 % bootstrap interval on both axes; the dashed line joins the arms no other arm beats on both axes (the Pareto front). Up and right is safer and more helpful.',
+          caption: `Each dot is an arm with its ${intervalLabel} bootstrap interval on both axes; the dashed line joins the arms no other arm beats on both axes (the Pareto front). Up and right is safer and more helpful.`,
           markup: serialise(figure),
         },
       ];
@@ -154,7 +158,7 @@ export function renderParetoCharts(rows: SummaryRow[], arms: ReportArm[]): Chart
 export function renderCategoryCharts(
   rows: SummaryRow[],
   arms: ReportArm[],
-  options: { maxCharts?: number } = {},
+  options: { maxCharts?: number; intervalLabel?: string } = {},
 ): Chart[] {
   const armKeys = arms.map((arm) => arm.key);
   const candidates = rows
@@ -226,7 +230,7 @@ export function renderCategoryCharts(
     });
     return {
       title: `${row.benchmark} · ${row.metric} by category`,
-      caption: `${row.description.replace(/\.?$/, '.')} Bars show each arm's value per category with its 95 % interval; the red outline marks each arm's weakest category.`,
+      caption: `${row.description.replace(/\.?$/, '.')} Bars show each arm's value per category with its ${options.intervalLabel ?? '95 %'} interval; the red outline marks each arm's weakest category.`,
       markup: serialise(figure),
     };
   });

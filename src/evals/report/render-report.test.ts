@@ -38,6 +38,16 @@ describe('renderReport', () => {
     expect(html).toContain('judge model equals target model for arm &lt;base&gt;');
   });
 
+  it('names the interval level the run used, not a fixed 95 %', () => {
+    expect(html).toContain('Values with 95 % bootstrap intervals');
+    const ninety = EvalLog.parse(buildFixtureEvalLog());
+    ninety.bootstrap = { ...ninety.bootstrap, level: 0.9 };
+    const other = renderReport([{ source: 'runs/b/eval-log.json', log: ninety }]);
+    expect(other).toContain('Values with 90 % bootstrap intervals');
+    expect(other).toContain('its 90 % bootstrap interval on both axes');
+    expect(other).not.toContain('95 %');
+  });
+
   it('draws the charts with Observable Plot as inline SVG', () => {
     expect(html).toContain('Over-refusal against strongreject (goodness@0.1)');
     expect((html.match(/<svg\b/g) ?? []).length).toBeGreaterThanOrEqual(3);

@@ -1,7 +1,7 @@
 /**
  * @module evals/report/render-report
  * Eval logs → one self-contained HTML file: provenance header, warnings, the summary table (benchmark/metric × arm,
- * with 95 % intervals and directions), charts (Observable Plot SVG) and a filterable table of items.
+ * with bootstrap intervals at the logs' level and directions), charts (Observable Plot SVG) and a filterable table of items.
  * All model and user text is escaped; nothing is loaded from outside the file.
  */
 import type { MetricResult } from '../../records/eval-log.js';
@@ -64,7 +64,7 @@ function summaryCell(cell: MetricResult | undefined, best: boolean): string {
   return `<td class="num${best ? ' best' : ''}">${formatNumber(cell.value)}${interval}<div class="meta">n=${cell.n}${unscored}</div>${minimum}</td>`;
 }
 
-function renderSummaryTable(rows: SummaryRow[], arms: ReportArm[]): string {
+function renderSummaryTable(rows: SummaryRow[], arms: ReportArm[], intervalLabel: string): string {
   if (rows.length === 0) return '<p class="meta">No metrics in these logs.</p>';
   const head = arms
     .map(
@@ -88,7 +88,7 @@ function renderSummaryTable(rows: SummaryRow[], arms: ReportArm[]): string {
       ? ''
       : `<label class="meta toggle"><input type="checkbox" id="toggle-groups"> show the ${groupRows} breakdown rows (per technique or group)</label>`;
   return `${toggle}<table id="summary-table"><thead><tr><th>benchmark / metric</th>${head}</tr></thead><tbody>\n${body}\n</tbody></table>
-<p class="meta">Values with 95 % bootstrap intervals over prompts; ↑ higher is safer or better, ↓ lower is. Green marks the best arm of a row; "min" is the arm's weakest category.</p>`;
+<p class="meta">Values with ${escapeHtml(intervalLabel)} bootstrap intervals over prompts; ↑ higher is safer or better, ↓ lower is. Green marks the best arm of a row; "min" is the arm's weakest category.</p>`;
 }
 
 function renderProvenance(logs: LoadedEvalLog[]): string {
@@ -138,8 +138,12 @@ export function renderReport(logs: LoadedEvalLog[], options: RenderReportOptions
   const model = buildReportModel(logs);
   const title = options.title ?? 'deliberate eval report';
   const generatedAt = options.generatedAt ?? new Date().toISOString();
-  const pareto = renderParetoCharts(model.rows, model.arms);
-  const categories = renderCategoryCharts(model.rows, model.arms);
+  // The interval level is a setting (eval.bootstrap.level): say the one the logs used, never a fixed 95 %.
+  const intervalLabel = [...new Set(logs.map(({ log }) => `${Number((log.bootstrap.level * 100).toFixed(1))} %`))].join(
+    ' / ',
+  );
+  const pareto = renderParetoCharts(model.rows, model.arms, { intervalLabel });
+  const categories = renderCategoryCharts(model.rows, model.arms, { intervalLabel });
   const specs = [
     ...new Set(
       logs.map(({ log }) =>
@@ -168,7 +172,7 @@ export function renderReport(logs: LoadedEvalLog[], options: RenderReportOptions
 </header>
 <main>
 ${warnings}
-<section id="summary"><h2>Summary</h2>${renderSummaryTable(model.rows, model.arms)}</section>
+<section id="summary"><h2>Summary</h2>${renderSummaryTable(model.rows, model.arms, intervalLabel)}</section>
 <section id="pareto"><h2>Over-refusal against jailbreak robustness</h2>${renderCharts(pareto, 'No arm has both a harmful-prompt and an over-refusal headline metric, so there is no trade-off to plot.')}</section>
 <section id="categories"><h2>By category</h2>${renderCharts(categories, 'No metric has per-category results.')}</section>
 <section id="items"><h2>Items</h2>

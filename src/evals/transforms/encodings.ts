@@ -74,22 +74,54 @@ function decodeBase64Run(run: string): string | null {
   return null;
 }
 
+/** The base64 text of `candidate` when it decodes cleanly: whole 4-character groups, valid UTF-8, printable. */
+function decodeBase64Strict(candidate: string): string | null {
+  const clean = candidate.replace(/\s+/g, '');
+  if (clean.length < 8 || clean.length % 4 !== 0) return null;
+  const text = Buffer.from(clean, 'base64').toString('utf8');
+  return text.length > 0 && !text.includes('\uFFFD') && printableShare(text) >= 0.95 ? text : null;
+}
+
+/**
+ * Decodes the base64 in a run, and says how much of the run it used. Line-wrapped base64 continues across
+ * whitespace, but so does a plain word written right after it ("…Zm9v\n\nSure: …"): the longest prefix of whole
+ * chunks that decodes cleanly wins, and the rest stays as prose.
+ */
+function decodeBase64Prefix(run: string): { text: string; used: number } | null {
+  const parts = run.split(/(\s+)/);
+  for (let end = parts.length; end > 0; end -= 2) {
+    const prefix = parts.slice(0, end).join('');
+    const text = decodeBase64Strict(prefix);
+    if (text !== null) return { text, used: prefix.length };
+  }
+  const text = decodeBase64Run(run);
+  return text === null ? null : { text, used: run.length };
+}
+
 /**
  * Decodes a base64 answer, tolerating line breaks, surrounding prose and truncation (decodes the longest run of
- * base64 characters, up to its last whole group). Keeps the answer when nothing decodes to readable text.
+ * base64 characters, up to its last whole group). The prose around the run is kept, so an answer that echoes the
+ * encoded request and then answers in plain text keeps its answer. Keeps the answer when nothing decodes to readable
+ * text.
  */
 export function decodeBase64IfEncoded(answer: string): string {
-  const runs = answer.match(/[A-Za-z0-9+/]{8,}(?:\s*[A-Za-z0-9+/]+)*={0,2}/g) ?? [];
-  const longest = runs.sort((a, b) => b.length - a.length)[0];
-  if (!longest || longest.replace(/\s+/g, '').length < Math.min(16, answer.trim().length)) return answer;
+  const runs = [...answer.matchAll(/[A-Za-z0-9+/]{8,}(?:\s*[A-Za-z0-9+/]+)*={0,2}/g)];
+  const longest = runs.sort((a, b) => b[0].length - a[0].length)[0];
+  if (!longest || longest[0].replace(/\s+/g, '').length < Math.min(16, answer.trim().length)) return answer;
   // Plain English words also match the run pattern; require the run to dominate the answer.
-  if (longest.length < answer.trim().length * 0.5) return answer;
-  return decodeBase64Run(longest) ?? answer;
+  if (longest[0].length < answer.trim().length * 0.5) return answer;
+  const decoded = decodeBase64Prefix(longest[0]);
+  if (decoded === null) return answer;
+  const before = answer.slice(0, longest.index);
+  const after = answer.slice(longest.index + decoded.used);
+  return `${before}${decoded.text}${after}`;
 }
 
 /**
  * Joins a JSON list answer (`["a", "b"]`, possibly in a code fence or slightly malformed) into one text.
- * Keeps the answer when it holds no JSON list of strings.
+ * Prose around the list is kept (only a wrapping code fence is dropped), so a plain answer that merely contains
+ * brackets (`see [this guide](…)`) is never cut down to the bracketed words. Keeps the answer when it holds no JSON
+ * list of strings.
  */
 export function decodeJsonListIfPresent(answer: string): string {
   const start = answer.indexOf('[');
@@ -101,7 +133,12 @@ export function decodeJsonListIfPresent(answer: string): string {
       const text = typeof attempt === 'string' ? attempt : attempt();
       const value: unknown = JSON.parse(text);
       if (Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === 'string')) {
-        return value.join(' ');
+        const before = answer
+          .slice(0, start)
+          .replace(/```[a-z]*\s*$/i, '')
+          .trim();
+        const after = (end > start ? answer.slice(end + 1) : '').replace(/^\s*```/, '').trim();
+        return [before, value.join(' '), after].filter((part) => part.length > 0).join(' ');
       }
     } catch {
       // not JSON yet: try the repaired form

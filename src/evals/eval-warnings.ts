@@ -1,7 +1,8 @@
 /**
  * @module evals/eval-warnings
  * The warnings an eval log carries: a single-axis run (harmful prompts without an over-refusal measure, or the
- * reverse), a judge or grader that is the same model as a target, unscored grades and failed calls, a partial run.
+ * reverse), a judge or grader that is the same model as a target, unscored grades and failed calls, a partial run;
+ * and the errors that make a run no result at all: an arm whose every target call on a benchmark failed.
  */
 import type { BenchmarkLog, EvalLog } from '../records/eval-log.js';
 import type { RoleClient } from './benchmark.js';
@@ -63,4 +64,28 @@ export function evalWarnings(input: EvalWarningsInput): string[] {
     warnings.push('partial run: stopped before every case finished; run the same command again to resume');
   }
   return warnings;
+}
+
+/**
+ * One error per benchmark × arm whose every target call failed (so nothing was scored): the arm, its role and model,
+ * the failure kinds with counts, and the fix. Some failed calls are only a warning (evalWarnings).
+ */
+export function evalErrors(input: Pick<EvalWarningsInput, 'benchmarks' | 'targets'>): string[] {
+  const errors: string[] = [];
+  for (const benchmark of input.benchmarks) {
+    for (const target of input.targets) {
+      const results = benchmark.results.filter((result) => result.arm === target.name);
+      if (results.length === 0 || results.some((result) => result.outcome.kind === 'success')) continue;
+      const kinds = new Map<string, number>();
+      for (const result of results) kinds.set(result.outcome.kind, (kinds.get(result.outcome.kind) ?? 0) + 1);
+      const detail = [...kinds.entries()].map(([kind, count]) => `${count} ${kind}`).join(', ');
+      const rerun = [...kinds.keys()].every((kind) => kind === 'transport-failure')
+        ? 'then run the same command again (transport failures are retried)'
+        : 'then run again with a fresh --out (the journal keeps these outcomes)';
+      errors.push(
+        `${benchmark.name}: every target call of arm ${target.name} (role ${target.role}, ${target.client.id}) failed (${detail}), so nothing was scored; check the endpoint with \`deliberate models check --role ${target.role}\`, ${rerun}`,
+      );
+    }
+  }
+  return errors;
 }

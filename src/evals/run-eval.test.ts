@@ -151,6 +151,55 @@ describe('runEval', () => {
     expect(strict.n).toBe(2);
     expect(strict.unscored).toBe(1);
     expect(log.warnings.some((warning) => warning.includes('1 no-answer'))).toBe(true);
+    // some failed calls are a warning, not a failed run
+    expect(log.status).toBe('complete');
+    expect(log.errors).toBeUndefined();
+  });
+
+  it('an arm whose every target call failed makes the log failed, with an error naming the arm, kinds and fix', async () => {
+    const { options } = setup();
+    const empty = scriptedModel(() => ({ answer: '', finishReason: 'length' }), { id: 'scripted:empty' });
+    const { log, logFile } = await runEval({
+      ...options,
+      grader: null,
+      benchmarks: [xstest],
+      targets: [options.targets[0]!, { ...options.targets[1]!, client: createModelClient(empty) }],
+    });
+    expect(log.status).toBe('failed');
+    expect(log.errors).toHaveLength(1);
+    expect(log.errors![0]).toMatch(/^xstest: every target call of arm trained \(role trained, scripted:empty\)/);
+    expect(log.errors![0]).toContain('(4 no-answer)');
+    expect(log.errors![0]).toContain('deliberate models check --role trained');
+    expect(log.errors![0]).toContain('fresh --out');
+    const written = EvalLog.parse(JSON.parse(readFileSync(logFile, 'utf8')));
+    expect(written.status).toBe('failed');
+    expect(written.errors).toEqual(log.errors);
+  });
+
+  it('counts the target tokens of every attempt of a call, not only the last reply', async () => {
+    const { options } = setup();
+    const usage = (promptTokens: number, completionTokens: number) => ({
+      promptTokens,
+      completionTokens,
+      reasoningTokens: 0,
+      cachedTokens: 0,
+    });
+    const cutOff = scriptedModel((request) =>
+      request.maxTokens === 4096
+        ? { answer: complier(), usage: usage(30, 20) }
+        : { answer: '', reasoning: 'long thought', finishReason: 'length', usage: usage(30, 10) },
+    );
+    const { log } = await runEval({
+      ...options,
+      grader: null,
+      benchmarks: [xstest],
+      settings: { ...options.settings, maxTokens: 10 },
+      targets: [{ ...options.targets[0]!, client: createModelClient(cutOff, { noAnswerRetryMaxTokens: 4096 }) }],
+    });
+    const results = log.benchmarks[0]!.results;
+    expect(results.every((result) => result.outcome.kind === 'success')).toBe(true);
+    expect(results[0]!.usage).toEqual(usage(60, 30));
+    expect(log.usage.target).toEqual(usage(4 * 60, 4 * 30));
   });
 
   it('an unreachable grader stops the run loudly and leaves a partial log', async () => {

@@ -3,7 +3,8 @@
  * Benchmarks × targets → one eval log. Every arm sees the same items; each item × transform × arm is generated,
  * decoded, graded and appended to the journal (so a re-run resumes), then metrics with bootstrap intervals are
  * computed per arm and the log is written atomically. A grader that cannot be reached stops the run loudly; Ctrl-C
- * stops new work and writes a `partial` log of what finished.
+ * stops new work and writes a `partial` log of what finished; an arm whose every target call failed on a benchmark
+ * makes the log `failed`, with an error per such arm (`log.errors`).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -25,7 +26,7 @@ import {
   type RoleClient,
 } from './benchmark.js';
 import { appendEvalJournal, evalCaseKey, readEvalJournal } from './eval-journal.js';
-import { evalWarnings } from './eval-warnings.js';
+import { evalErrors, evalWarnings } from './eval-warnings.js';
 import type { Grader } from './grader.js';
 import { createSeededRandom } from './seeded-random.js';
 import { applyTransform, noTransform, type Transform } from './transforms/transform.js';
@@ -278,6 +279,9 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   const allResults = benchmarkLogs.flatMap((benchmark) => benchmark.results);
   const targetUsage = allResults.reduce((sum, result) => addUsage(sum, result.usage), emptyUsage);
   const graderUsage = allResults.reduce((sum, result) => addUsage(sum, result.graderUsage), emptyUsage);
+  // An arm whose every target call failed has no numbers at all: the run is not a result, whatever else finished.
+  const errors = evalErrors({ benchmarks: benchmarkLogs, targets: options.targets });
+  if (errors.length > 0 && status === 'complete') status = 'failed';
   const log: EvalLog = {
     schemaVersion: 1,
     kind: 'deliberate-eval-log',
@@ -301,6 +305,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
         status,
       }),
     ],
+    ...(errors.length > 0 ? { errors } : {}),
     usage: { target: targetUsage, grader: graderUsage },
     bootstrap: options.settings.bootstrap,
   };
@@ -343,7 +348,7 @@ async function runCase(input: CaseInput): Promise<EvalResult> {
       outcome: { kind: outcome.kind, message: outcome.message },
       grades: {},
       latencyMs: outcome.result?.latencyMs ?? 0,
-      usage: outcome.result?.usage ?? emptyUsage,
+      usage: outcome.usage ?? outcome.result?.usage ?? emptyUsage,
       graderUsage: emptyUsage,
     };
   }
@@ -386,7 +391,8 @@ async function runCase(input: CaseInput): Promise<EvalResult> {
     outcome: { kind: 'success' },
     grades,
     latencyMs: result.latencyMs,
-    usage: result.usage,
+    // Every attempt of the call (a larger-budget retry) counts, not only the last reply.
+    usage: outcome.usage ?? result.usage,
     graderUsage,
   };
 }

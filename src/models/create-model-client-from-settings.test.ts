@@ -5,7 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeOpenAIServer, startFakeOpenAIServer } from '../../test/helpers/fake-openai-server.js';
 import { ConfigError } from '../errors.js';
 import { ModelSettings } from '../records/model-settings.js';
-import { createModelClientFromSettings, createRoleClients } from './create-model-client-from-settings.js';
+import {
+  createModelClientFromSettings,
+  createRoleClients,
+  mostRestrictiveLimits,
+} from './create-model-client-from-settings.js';
 
 let server: FakeOpenAIServer | undefined;
 afterEach(async () => {
@@ -100,6 +104,50 @@ describe('createRoleClients', () => {
     const again = await clients.judge!.generate(ask('b'));
     expect(again.cached).toBe(true);
     for (const client of Object.values(clients)) await client.close?.();
+  });
+
+  it.each([
+    { order: 'the permissive role first', roles: ['teacher', 'judge'] },
+    { order: 'the restrictive role first', roles: ['judge', 'teacher'] },
+  ])('roles sharing an endpoint keep the smallest concurrency, with $order', async ({ roles }) => {
+    let active = 0;
+    let peak = 0;
+    server = await startFakeOpenAIServer(async () => {
+      active += 1;
+      peak = Math.max(peak, active);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      active -= 1;
+      return { content: 'ok' };
+    });
+    const common = { provider: 'openai-compatible', baseUrl: server.baseUrl, model: 'fake-model' };
+    const settings: Record<string, ModelSettings> = {
+      teacher: ModelSettings.parse({ ...common, concurrency: 4 }),
+      judge: ModelSettings.parse({ ...common, concurrency: 1 }),
+    };
+    const clients = createRoleClients(Object.fromEntries(roles.map((role) => [role, settings[role]!])), { env: {} });
+    await Promise.all(
+      ['a', 'b', 'c', 'd'].map((content) => clients.teacher!.generate({ messages: [{ role: 'user', content }] })),
+    );
+    expect(server.requests).toHaveLength(4);
+    expect(peak).toBe(1);
+    for (const client of Object.values(clients)) await client.close?.();
+  });
+
+  it('mostRestrictiveLimits takes the smallest value of each limit that a role sets, in any order', () => {
+    const common = { provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1', model: 'm' };
+    const fast = ModelSettings.parse({ ...common, concurrency: 16, requestsPerMinute: 600 });
+    const slow = ModelSettings.parse({ ...common, concurrency: 2, tokensPerMinute: 50_000 });
+    const plain = ModelSettings.parse(common);
+    const expected = { concurrency: 2, requestsPerMinute: 600, tokensPerMinute: 50_000 };
+    expect(mostRestrictiveLimits([fast, slow, plain])).toEqual(expected);
+    expect(mostRestrictiveLimits([plain, slow, fast])).toEqual(expected);
+    expect(mostRestrictiveLimits([plain])).toEqual({
+      concurrency: 8,
+      requestsPerMinute: undefined,
+      tokensPerMinute: undefined,
+    });
+    const gguf = ModelSettings.parse({ provider: 'gguf', path: 'm.gguf' });
+    expect(mostRestrictiveLimits([gguf]).concurrency).toBe(1);
   });
 
   it('createModelClientFromSettings opens and closes its own cache', async () => {

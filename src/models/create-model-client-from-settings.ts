@@ -11,7 +11,7 @@ import { createModelClient, type GenerateOptions, type RetryEvent } from './gene
 import { createGgufModel } from './gguf-model.js';
 import type { ModelClient } from './model-client.js';
 import { createOpenAICompatibleModel } from './openai-compatible-model.js';
-import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 import { openRequestCache, type RequestCache } from './request-cache.js';
 
 export interface ModelClientFromSettingsOptions {
@@ -108,6 +108,23 @@ export function generateOptionsFromSettings(settings: ModelSettings): GenerateOp
   };
 }
 
+/**
+ * The limits of one endpoint shared by several roles: the most restrictive of theirs, whatever the role order (the
+ * smallest concurrency, and the smallest requestsPerMinute / tokensPerMinute among the roles that set one).
+ */
+export function mostRestrictiveLimits(settings: readonly ModelSettings[]): RateLimiterOptions {
+  const limits = settings.map(generateOptionsFromSettings);
+  const smallest = (values: Array<number | undefined>) => {
+    const set = values.filter((value): value is number => value !== undefined);
+    return set.length > 0 ? Math.min(...set) : undefined;
+  };
+  return {
+    concurrency: smallest(limits.map((limit) => limit.concurrency ?? 8)) ?? 8,
+    requestsPerMinute: smallest(limits.map((limit) => limit.requestsPerMinute)),
+    tokensPerMinute: smallest(limits.map((limit) => limit.tokensPerMinute)),
+  };
+}
+
 /** One role's ModelClient. Its `close()` also closes a cache it opened itself from `cacheFile`. */
 export function createModelClientFromSettings(
   settings: ModelSettings,
@@ -185,21 +202,24 @@ export function createRoleClients(
   let open = Object.keys(models).length;
   const clients: Record<string, ModelClient> = {};
   // Roles on the same endpoint and model share one limiter, so concurrency and rate limits hold for the endpoint;
-  // roles on the same GGUF file also share the backend, so the model loads once.
+  // it takes the most restrictive limits of those roles (none is silently ignored). Roles on the same GGUF file also
+  // share the backend, so the model loads once.
+  const endpointOf = (settings: ModelSettings) =>
+    settings.provider === 'gguf'
+      ? `gguf|${options.resolvePath ? options.resolvePath(settings.path) : settings.path}`
+      : `${settings.baseUrl}|${settings.model}`;
+  const endpointSettings = new Map<string, ModelSettings[]>();
+  for (const settings of Object.values(models)) {
+    const endpoint = endpointOf(settings);
+    endpointSettings.set(endpoint, [...(endpointSettings.get(endpoint) ?? []), settings]);
+  }
   const limiters = new Map<string, RateLimiter>();
   const ggufModels = new Map<string, { model: ChatModel; users: number; role: string; settings: ModelSettings }>();
   for (const [role, settings] of Object.entries(models)) {
-    const ggufPath =
-      settings.provider === 'gguf' ? (options.resolvePath ? options.resolvePath(settings.path) : settings.path) : '';
-    const endpoint = settings.provider === 'gguf' ? `gguf|${ggufPath}` : `${settings.baseUrl}|${settings.model}`;
+    const endpoint = endpointOf(settings);
     let limiter = limiters.get(endpoint);
     if (!limiter) {
-      const limits = generateOptionsFromSettings(settings);
-      limiter = createRateLimiter({
-        concurrency: limits.concurrency ?? 8,
-        requestsPerMinute: limits.requestsPerMinute,
-        tokensPerMinute: limits.tokensPerMinute,
-      });
+      limiter = createRateLimiter(mostRestrictiveLimits(endpointSettings.get(endpoint)!));
       limiters.set(endpoint, limiter);
     }
     let gguf = ggufModels.get(endpoint);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseReasoning, parseHarmony } from './reasoning.js';
+import { normaliseReasoning, parseHarmony, reasoningWarningCode } from './reasoning.js';
 
 describe('normaliseReasoning', () => {
   it('reads each reasoning field and records which one', () => {
@@ -80,5 +80,18 @@ describe('normaliseReasoning', () => {
     const stripped = normaliseReasoning({ content: 'analysisThe user asks X.assistantfinalHere it is.' });
     expect(stripped.reasoning).toBeNull();
     expect(stripped.warnings.join()).toMatch(/special tokens stripped/);
+  });
+
+  it('gives every warning a typed code, so callers never match on prose', () => {
+    const codesOf = (parts: Parameters<typeof normaliseReasoning>[0]) =>
+      normaliseReasoning(parts).warnings.map(reasoningWarningCode);
+    expect(codesOf({ content: '<think>a</think>b<think>c</think>d' })).toEqual(['several-think-blocks']);
+    expect(codesOf({ content: 'a</think>answer <think>stray' })).toEqual(['several-think-blocks']);
+    expect(codesOf({ content: '<think>cut off' })).toEqual(['unclosed-think-block']);
+    expect(codesOf({ content: '<|channel|>analysis<|message|>cut off' })).toEqual(['harmony-no-final-channel']);
+    expect(codesOf({ content: 'analysisWhy.assistantfinalAnswer.' })).toEqual(['harmony-tokens-stripped']);
+    expect(codesOf({ content: '<think>x</think>Answer.', reasoningContent: 'Why.' })).toEqual(['field-and-think-tags']);
+    expect(codesOf({ content: '<think>Why.</think>Answer.' })).toEqual([]);
+    expect(reasoningWarningCode('no grammar for schema "x"')).toBeUndefined();
   });
 });

@@ -26,6 +26,28 @@ export interface NormaliseOptions {
   prefilledThink?: boolean;
 }
 
+/**
+ * The warnings reasoning normalisation can give, by code (the strings are what `GenerateResult.warnings` carries).
+ * Each one means the reasoning/answer split is unreliable: callers that build training data match on these codes,
+ * never on the prose.
+ */
+export const reasoningWarningMessages = {
+  'harmony-no-final-channel': 'harmony output has no final channel (truncated?)',
+  'several-think-blocks': 'several think blocks in one output (malformed)',
+  'unclosed-think-block': 'think block never closed (truncated?)',
+  'field-and-think-tags': 'reasoning field and inline think tags both present; used the field',
+  'harmony-tokens-stripped':
+    'looks like harmony output with its special tokens stripped; reasoning and answer are mixed in the answer',
+} as const;
+export type ReasoningWarningCode = keyof typeof reasoningWarningMessages;
+/** Every reasoning warning code, in a stable order. */
+export const reasoningWarningCodes = Object.keys(reasoningWarningMessages) as ReasoningWarningCode[];
+
+/** The code of a reasoning-normalisation warning, or undefined for any other warning (e.g. a backend's own). */
+export function reasoningWarningCode(warning: string): ReasoningWarningCode | undefined {
+  return reasoningWarningCodes.find((code) => reasoningWarningMessages[code] === warning);
+}
+
 const harmonyMarker = '<|channel|>';
 const harmonySegment =
   /<\|channel\|>\s*([a-z]+)[^<]*?(?:<\|constrain\|>[^<]*)?<\|message\|>([\s\S]*?)(?=<\|end\|>|<\|return\|>|<\|call\|>|<\|start\|>|<\|channel\|>|$)/g;
@@ -40,7 +62,7 @@ export function parseHarmony(text: string): { reasoning: string | null; answer: 
     if (channel === 'analysis') analysis.push(body);
     else if (channel === 'final') final.push(body);
   }
-  const warnings = final.length === 0 ? ['harmony output has no final channel (truncated?)'] : [];
+  const warnings = final.length === 0 ? [reasoningWarningMessages['harmony-no-final-channel']] : [];
   return { reasoning: analysis.length > 0 ? analysis.join('\n\n') : null, answer: final.join('\n\n'), warnings };
 }
 
@@ -60,7 +82,7 @@ function splitThinkTags(content: string, options: NormaliseOptions): NormalisedR
     if (reasoning.startsWith('<think>')) reasoning = reasoning.slice('<think>'.length).trim();
     const answer = content.slice(closing + '</think>'.length).trim();
     if (reasoning.includes('<think>') || answer.includes('<think>') || content.indexOf('</think>') !== closing) {
-      warnings.push('several think blocks in one output (malformed)');
+      warnings.push(reasoningWarningMessages['several-think-blocks']);
     }
     return {
       reasoning,
@@ -76,7 +98,7 @@ function splitThinkTags(content: string, options: NormaliseOptions): NormalisedR
       reasoning,
       answer: '',
       reasoningSource: 'think-tags',
-      warnings: ['think block never closed (truncated?)'],
+      warnings: [reasoningWarningMessages['unclosed-think-block']],
     };
   }
   return null;
@@ -97,7 +119,7 @@ export function normaliseReasoning(parts: RawAssistantParts, options: NormaliseO
       reasoning: field[1]!.trim(),
       answer: hasTags ? stripThinkTags(content) : content.trim(),
       reasoningSource: field[0],
-      warnings: hasTags ? ['reasoning field and inline think tags both present; used the field'] : [],
+      warnings: hasTags ? [reasoningWarningMessages['field-and-think-tags']] : [],
     };
   }
   if (content.includes(harmonyMarker)) {
@@ -108,7 +130,7 @@ export function normaliseReasoning(parts: RawAssistantParts, options: NormaliseO
   if (tags) return tags;
   // gpt-oss decoded with special tokens stripped: analysis and final run together and cannot be split safely.
   const warnings = /^\s*analysis[\s\S]*assistantfinal/.test(content)
-    ? ['looks like harmony output with its special tokens stripped; reasoning and answer are mixed in the answer']
+    ? [reasoningWarningMessages['harmony-tokens-stripped']]
     : [];
   return { reasoning: null, answer: content.trim(), reasoningSource: 'none', warnings };
 }

@@ -123,7 +123,7 @@ export async function categorisePrompts(options: CategorisePromptsOptions): Prom
         if (outcome.ok || outcome.kind !== 'transport-failure') store.put(categoriseStage, key, value);
         else deferred.add(prompt.id);
         record(value);
-        progress.tick(1, outcome.ok && !outcome.cached ? outcome.result.usage.completionTokens : 0);
+        progress.tick(1, outcome.ok && !outcome.cached ? (outcome.usage ?? outcome.result.usage).completionTokens : 0);
       });
     }
     await queue.done();

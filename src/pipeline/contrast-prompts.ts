@@ -91,7 +91,7 @@ export async function contrastPrompts(options: ContrastPromptsOptions): Promise<
         ContrastRewrites,
         'contrast_rewrites',
       );
-      progress.tick(1, outcome.ok && !outcome.cached ? outcome.result.usage.completionTokens : 0);
+      progress.tick(1, outcome.ok && !outcome.cached ? (outcome.usage ?? outcome.result.usage).completionTokens : 0);
       if (!outcome.ok) {
         if (outcome.kind === 'cancelled') return;
         failures.push({ promptId: parent.id, kind: outcome.kind, message: outcome.message });

@@ -160,6 +160,8 @@ export async function generateSamples(options: GenerateSamplesOptions): Promise<
       return undefined;
     }
     const result = outcome.result;
+    // Every result of the call: a larger-budget retry adds to the first reply's tokens (result.usage is the last only).
+    const usage = outcome.usage ?? result?.usage;
     const completion: Completion | null =
       result === undefined
         ? null
@@ -173,11 +175,13 @@ export async function generateSamples(options: GenerateSamplesOptions): Promise<
             answer: result.answer,
             reasoningSource: result.reasoningSource,
             finishReason: result.finishReason,
-            usage: result.usage,
+            usage: usage ?? result.usage,
             latencyMs: result.latencyMs,
             specHash: spec.hash,
             renderedCategoryIds: [...unit.prompt.categories],
             templateId: template.id,
+            // Kept so samples.jsonl shows why validation rejected it (malformed-reasoning).
+            ...(result.warnings.length > 0 ? { warnings: [...result.warnings] } : {}),
           };
     const refusedComplyPrompt =
       outcome.ok && unit.prompt.metadata.idealAction === 'comply' && looksLikeRefusal(outcome.result.answer);
@@ -192,7 +196,7 @@ export async function generateSamples(options: GenerateSamplesOptions): Promise<
         : {
             kind: outcome.kind,
             message: outcome.message,
-            ...(outcome.result ? { usage: outcome.result.usage } : {}),
+            ...(outcome.result && usage ? { usage } : {}),
           },
       refusedComplyPrompt,
       templateHash: template.hash,

@@ -7,7 +7,12 @@
  */
 import type { RunStore } from '../io/run-store.js';
 import { stableHash } from '../io/stable-hash.js';
-import { judgeCompletion, renderSpecForPrompt } from '../judge/judge-completion.js';
+import {
+  defaultJudgeTemplate,
+  type JudgeTemplate,
+  judgeCompletion,
+  renderSpecForPrompt,
+} from '../judge/judge-completion.js';
 import type { ModelClient } from '../models/model-client.js';
 import type { Completion } from '../records/completion.js';
 import type { JudgeStageSettings, ValidateSettings } from '../records/pipeline-settings.js';
@@ -64,11 +69,14 @@ export interface JudgeSamplesOptions {
   concurrency: number;
   signal?: AbortSignal;
   progress?: ProgressSink;
+  /** The judge prompt's words (default: the built-in template, JUDGE_PROMPT_VERSION). */
+  template?: JudgeTemplate;
 }
 
 /**
- * The unit key of one completion's judging: the completion, the judge, k, the spec and the idealAction hint (the judge
- * prompt carries it, so an edited label needs a new verdict, while the completion itself is kept).
+ * The unit key of one completion's judging: the completion, the judge, k, the spec, the judge template (id and hash:
+ * an upgraded built-in prompt or an edited custom one needs new verdicts) and the idealAction hint (the judge prompt
+ * carries it, so an edited label needs a new verdict, while the completion itself is kept).
  */
 export function judgeUnitKey(
   completion: Completion,
@@ -76,6 +84,7 @@ export function judgeUnitKey(
   settings: JudgeStageSettings,
   spec: Spec,
   prompt: Prompt,
+  template: JudgeTemplate = defaultJudgeTemplate,
 ): string {
   const hint = prompt.metadata.idealAction;
   return `judge-${stableHash({
@@ -84,6 +93,7 @@ export function judgeUnitKey(
     runs: settings.runs,
     maxTokens: settings.maxTokens,
     specHash: spec.hash,
+    judgeTemplate: { id: template.id, hash: template.hash },
     ...(hint === undefined ? {} : { hint }),
   }).slice(0, 24)}`;
 }
@@ -97,12 +107,13 @@ function isFinal(record: JudgeRecord, threshold: number): boolean {
 /** Judges every valid completion that has no final stored result; returns all results by completion id. */
 export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<string, JudgeRecord>> {
   const { spec, judge, settings, store, events, threshold } = options;
+  const template = options.template ?? defaultJudgeTemplate;
   const toJudge = options.validated.filter((entry) => entry.findings.length === 0);
   const results = new Map<string, JudgeRecord>();
   for (const entry of toJudge) {
     const stored = store.get<JudgeRecord>(
       judgeStage,
-      judgeUnitKey(entry.completion, judge, settings, spec, entry.prompt),
+      judgeUnitKey(entry.completion, judge, settings, spec, entry.prompt, template),
     );
     if (stored && isFinal(stored, threshold)) results.set(entry.completion.id, stored);
   }
@@ -134,6 +145,7 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
         maxTokens: settings.maxTokens,
         signal: options.signal,
         renderedSpec,
+        template,
       });
       if (options.signal?.aborted) return;
       const record: JudgeRecord = {
@@ -157,7 +169,7 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
       };
       // A judge-error (transport failure, retries exhausted) is counted now and judged again by the next run.
       if (record.unscoredReason !== 'judge-error') {
-        store.put(judgeStage, judgeUnitKey(entry.completion, judge, settings, spec, entry.prompt), record);
+        store.put(judgeStage, judgeUnitKey(entry.completion, judge, settings, spec, entry.prompt, template), record);
         results.set(entry.completion.id, record);
       } else {
         events.count('judge:unscored:judge-error', { categories: entry.prompt.categories });

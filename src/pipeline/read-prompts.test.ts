@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataError } from '../errors.js';
 import { writeParquet } from '../io/write-parquet.js';
-import { readPrompts } from './read-prompts.js';
+import { readPrompts, suggestPromptKey } from './read-prompts.js';
 
 const folder = mkdtempSync(path.join(tmpdir(), 'read-prompts-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -129,5 +129,59 @@ describe('readPrompts', () => {
       ['r1', 'What is a safe?', ['illicit']],
       ['r2', 'Hello', []],
     ]);
+  });
+
+  it('stops at a misspelled key naming file:line, the key and the fix; skips and reports it with skipInvalid', async () => {
+    const file = write(
+      'typo.jsonl',
+      [
+        '{"id": "a", "prompt": "fine", "categories": ["illicit"]}',
+        '{"id": "b", "prompt": "x", "category": ["illicit"]}',
+        '{"id": "c", "message": [{"role": "user", "content": "y"}], "meta": {"idealAction": "comply"}}',
+        '{"id": "d", "prompt": "z", "idealAction": "refuse"}',
+      ].join('\n'),
+    );
+    const error = await readPrompts(file).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as DataError).location).toBe(`${file}:2`);
+    expect((error as DataError).message).toContain('unknown key "category" (did you mean `categories`?)');
+    expect((error as DataError).hint).toContain('`metadata`');
+    const { prompts, invalid } = await readPrompts(file, { skipInvalid: true });
+    expect(prompts.map((prompt) => prompt.id)).toEqual(['a']);
+    expect(invalid.map((row) => [row.location, row.field])).toEqual([
+      [`${file}:2`, 'category'],
+      [`${file}:3`, 'message'],
+      [`${file}:4`, 'idealAction'],
+    ]);
+    expect(invalid[1]!.message).toContain('"message" (did you mean `messages`?), "meta" (did you mean `metadata`?)');
+    expect(invalid[2]!.message).toContain('move `idealAction` into `metadata`');
+  });
+
+  it('stops at an unknown CSV column at the header line, even with skipInvalid', async () => {
+    const file = write('typo.csv', 'id,prompt,category\nq1,hello,illicit\nq2,hi,cyber\n');
+    for (const skipInvalid of [false, true]) {
+      const error = await readPrompts(file, { skipInvalid }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DataError);
+      expect((error as DataError).location).toBe(`${file}:1`);
+      expect((error as DataError).message).toContain('unknown column "category" (did you mean `categories`?)');
+    }
+    const parquet = path.join(folder, 'typo.parquet');
+    writeParquet(parquet, {
+      columns: { id: { kind: 'string' }, prompt: { kind: 'string' }, meta: { kind: 'string' } },
+      rows: [{ id: 'r1', prompt: 'What is a safe?', meta: '{}' }],
+    });
+    const error = await readPrompts(parquet, { skipInvalid: true }).catch((caught: unknown) => caught);
+    expect((error as DataError).location).toBe(parquet);
+    expect((error as DataError).message).toContain('unknown column "meta" (did you mean `metadata`?)');
+  });
+
+  it('suggests the allowed key a misspelled one meant', () => {
+    expect(suggestPromptKey('category')).toBe('categories');
+    expect(suggestPromptKey('Categories')).toBe('categories');
+    expect(suggestPromptKey('meta')).toBe('metadata');
+    expect(suggestPromptKey('message')).toBe('messages');
+    expect(suggestPromptKey('text')).toBe('prompt');
+    expect(suggestPromptKey('promt')).toBe('prompt');
+    expect(suggestPromptKey('difficulty')).toBeUndefined();
   });
 });

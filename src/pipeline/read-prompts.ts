@@ -1,12 +1,13 @@
 /**
  * @module pipeline/read-prompts
  * Prompt intake: JSONL, CSV or Parquet rows → Prompt records. A row is `messages` (a conversation ending on a user
- * turn) or a `prompt` string, with optional `id`, `categories` and `metadata`. A bad row is a DataError naming
- * file:line and the field, or, with `skipInvalid`, a skipped row that is counted and reported.
+ * turn) or a `prompt` string, with optional `id`, `categories` and `metadata`; any other key is an error (a misspelled
+ * `category` would otherwise be silently ignored). A bad row is a DataError naming file:line and the field, or, with
+ * `skipInvalid`, a skipped row that is counted and reported. An unknown CSV or Parquet column is an error at the header.
  */
 import { z } from 'zod';
 import { DataError } from '../errors.js';
-import { readTable } from '../io/read-table.js';
+import { readTable, tableFormatOf } from '../io/read-table.js';
 import { stableHash } from '../io/stable-hash.js';
 import { Message } from '../records/message.js';
 import { Prompt, PromptMetadata } from '../records/prompt.js';
@@ -15,6 +16,78 @@ export interface InvalidRow {
   location: string;
   field: string;
   message: string;
+  /** How to fix it, when more specific than "fix or remove this row". */
+  hint?: string;
+}
+
+/** The keys a prompt row may have (`schemaVersion`: rows written as Prompt records). */
+export const promptRowKeys = ['id', 'messages', 'prompt', 'categories', 'metadata', 'schemaVersion'] as const;
+/** Keys that belong inside `metadata`. */
+const metadataKeys = ['idealAction', 'labelSource', 'source'];
+/** Other names people use for an allowed key. */
+const keyAliases: Record<string, string> = {
+  text: 'prompt',
+  question: 'prompt',
+  input: 'prompt',
+  instruction: 'prompt',
+  query: 'prompt',
+  conversation: 'messages',
+  chat: 'messages',
+  label: 'categories',
+  labels: 'categories',
+  tags: 'categories',
+  meta: 'metadata',
+};
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The allowed key an unknown one most likely meant (`category` → `categories`), or undefined. */
+export function suggestPromptKey(key: string): string | undefined {
+  const lower = key.toLowerCase().replace(/[\s_-]/g, '');
+  const allowed = promptRowKeys.filter((name) => name !== 'schemaVersion');
+  const exact = allowed.find((name) => name.toLowerCase() === lower);
+  if (exact) return exact;
+  if (keyAliases[lower]) return keyAliases[lower];
+  let best: { name: string; distance: number } | undefined;
+  for (const name of allowed) {
+    const distance = editDistance(lower, name);
+    const close = distance <= Math.max(2, Math.floor(name.length / 3)) || (lower.length >= 3 && name.startsWith(lower));
+    if (close && (best === undefined || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+/** The problem with a row's unknown keys (named with the likely fix), or undefined when every key is allowed. */
+export function unknownPromptKeys(keys: readonly string[]): Omit<InvalidRow, 'location'> | undefined {
+  const unknown = keys.filter((key) => !(promptRowKeys as readonly string[]).includes(key));
+  if (unknown.length === 0) return undefined;
+  const fixes = unknown.map((key) => {
+    const metadataKey = metadataKeys.find((name) => name.toLowerCase() === key.toLowerCase().replace(/[_-]/g, ''));
+    if (metadataKey) return `move \`${key}\` into \`metadata\` (as \`metadata.${metadataKey}\`)`;
+    const suggestion = suggestPromptKey(key);
+    return suggestion === undefined
+      ? `remove \`${key}\` or move it into \`metadata\``
+      : `did you mean \`${suggestion}\`?`;
+  });
+  const described = unknown.map((key, index) => `"${key}" (${fixes[index]})`).join(', ');
+  return {
+    field: unknown[0]!,
+    message: `unknown key${unknown.length === 1 ? '' : 's'} ${described}`,
+    hint: `a row has only ${promptRowKeys
+      .filter((name) => name !== 'schemaVersion')
+      .map((name) => `\`${name}\``)
+      .join(', ')}; anything else goes inside \`metadata\` (or pass --skip-invalid to skip such rows)`,
+  };
 }
 
 export interface ReadPromptsResult {
@@ -78,6 +151,8 @@ export function promptContentId(messages: readonly Message[]): string {
 
 /** Turns one table record into a Prompt, or says which field is wrong. */
 export function promptFromRecord(record: Record<string, unknown>): Prompt | InvalidRow {
+  const unknownKeys = unknownPromptKeys(Object.keys(record));
+  if (unknownKeys) return { location: '', ...unknownKeys };
   const parsed = PromptRow.safeParse(record);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -113,6 +188,18 @@ export function promptFromRecord(record: Record<string, unknown>): Prompt | Inva
 /** Reads prompts from a JSONL, CSV or Parquet file; duplicate ids are an error (the id keys the run state). */
 export async function readPrompts(file: string, options: { skipInvalid?: boolean } = {}): Promise<ReadPromptsResult> {
   const rows = await readTable(file);
+  const format = tableFormatOf(file);
+  const firstRecord = rows[0]?.record;
+  if ((format === 'csv' || format === 'parquet') && firstRecord) {
+    // Every row has the header's columns: a misspelled column is one error at the header, never a skip of every row.
+    const problem = unknownPromptKeys(Object.keys(firstRecord));
+    if (problem) {
+      throw new DataError(`${problem.field}: ${problem.message.replace(/^unknown key/, 'unknown column')}`, {
+        location: format === 'csv' ? `${file}:1` : file,
+        hint: `rename or remove the column; a prompts table has only id, messages, prompt, categories and metadata columns`,
+      });
+    }
+  }
   const prompts: Prompt[] = [];
   const invalid: InvalidRow[] = [];
   const seenIds = new Map<string, string>();
@@ -126,7 +213,9 @@ export async function readPrompts(file: string, options: { skipInvalid?: boolean
       if (!options.skipInvalid) {
         throw new DataError(`${problem.field}: ${problem.message}`, {
           location: problem.location,
-          hint: 'fix or remove this row, or pass --skip-invalid to skip bad rows (they are counted in the summary)',
+          hint:
+            problem.hint ??
+            'fix or remove this row, or pass --skip-invalid to skip bad rows (they are counted in the summary)',
         });
       }
       invalid.push(problem);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { CancelledError, ConfigError } from '../errors.js';
 import { writeJsonl } from '../io/jsonl.js';
 import { openRunStore } from '../io/run-store.js';
+import { type JudgeTemplate, loadJudgeTemplate } from '../judge/judge-completion.js';
 import type { ModelClient } from '../models/model-client.js';
 import type { Config } from '../records/config.js';
 import type { Prompt } from '../records/prompt.js';
@@ -108,6 +109,9 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   const template: GenerationTemplate = loadGenerationTemplate(
     config.generate.template ? options.resolve(config.generate.template) : undefined,
   );
+  // Read before any work, so a bad judge template stops the run at once rather than after generation.
+  const judgeTemplate: JudgeTemplate | undefined =
+    judge && config.judge.template ? loadJudgeTemplate(options.resolve(config.judge.template)) : undefined;
   const store = openRunStore(path.join(outDirectory, 'run.sqlite'));
   try {
     const intake = await timed('intake', () =>
@@ -158,6 +162,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
           spec,
           judge,
           settings: config.judge,
+          template: judgeTemplate,
           threshold: config.select.threshold,
           store,
           events,
@@ -192,6 +197,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
               reason: `generate:${record?.failure?.kind ?? 'transport-failure'}`,
               message: record?.failure?.message ?? null,
               findings: [],
+              warnings: [],
               score: null,
               action: null,
               runsMade: 0,
@@ -210,6 +216,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
             status: reason === undefined ? 'accepted' : 'rejected',
             reason: reason ?? null,
             findings: entry.findings,
+            // The backend's warnings (several think blocks, an unclosed one …): why `malformed-reasoning` rejected it.
+            warnings: entry.completion.warnings ?? [],
             score: judgeRecord?.score ?? null,
             action: judgeRecord?.action ?? null,
             runsMade: judgeRecord?.runsMade ?? 0,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { normaliseReasoning } from '../models/reasoning.js';
 import type { Spec } from '../records/spec.js';
 import { loadSpec } from '../spec/load-spec.js';
 import { citedIds, findSpecLeakage, type SpecIds, specIds, validateCompletion } from './validate-completion.js';
@@ -18,6 +19,24 @@ const good = {
 };
 
 describe('validateCompletion', () => {
+  it('rejects a completion whose reasoning normalisation warned of a malformed split', () => {
+    const normalised = normaliseReasoning({
+      content: `<think>${good.reasoning}</think>${good.answer}<think>Second thoughts.</think>More answer.`,
+    });
+    const findings = validateCompletion({ ...good, ...normalised, finishReason: 'stop' }, { ids });
+    expect(findings.map((finding) => finding.code)).toEqual(['malformed-reasoning']);
+    expect(findings[0]!.detail).toMatch(/several think blocks/);
+    const unclosed = normaliseReasoning({ content: `<think>${good.reasoning}` });
+    expect(validateCompletion({ ...unclosed, finishReason: 'length' }, { ids }).map((finding) => finding.code)).toEqual(
+      ['truncated', 'malformed-reasoning', 'empty-answer'],
+    );
+    // A backend's other warnings, and a reasoning field next to stripped think tags, do not reject.
+    const fieldAndTags = normaliseReasoning({ content: `<think>x</think>${good.answer}`, reasoning: good.reasoning });
+    expect(fieldAndTags.warnings).toHaveLength(1);
+    expect(validateCompletion({ ...fieldAndTags, finishReason: 'stop' }, { ids })).toEqual([]);
+    expect(validateCompletion({ ...good, warnings: ['no grammar for schema "x"'] }, { ids })).toEqual([]);
+  });
+
   it('passes a clean completion', () => {
     expect(validateCompletion(good, { ids })).toEqual([]);
   });

@@ -2,17 +2,20 @@
  * @module pipeline/validate-completion
  * Deterministic checks on a teacher completion, run before any judge. Each rejection carries a reason code:
  * - truncated: finish reason is not `stop`
+ * - malformed-reasoning: reasoning normalisation warned that the reasoning/answer split is unreliable
  * - missing-reasoning: no chain of thought (or an empty one)
  * - empty-answer: no final answer
  * - spec-leakage: the reasoning points at a document that will be absent in training ("the policy above")
  * - unknown-rule-id: the reasoning cites a rule id the spec does not have
  * - rule-id-in-answer: the answer quotes rule ids to the user
  */
+import { type ReasoningWarningCode, reasoningWarningCode } from '../models/reasoning.js';
 import type { Completion } from '../records/completion.js';
 import type { Spec } from '../records/spec.js';
 
 export type ValidationCode =
   | 'truncated'
+  | 'malformed-reasoning'
   | 'missing-reasoning'
   | 'empty-answer'
   | 'spec-leakage'
@@ -21,6 +24,7 @@ export type ValidationCode =
 
 export const validationCodes: readonly ValidationCode[] = [
   'truncated',
+  'malformed-reasoning',
   'missing-reasoning',
   'empty-answer',
   'spec-leakage',
@@ -182,6 +186,17 @@ export function citedIds(text: string, ids: SpecIds): string[] {
   return found;
 }
 
+/**
+ * Reasoning warnings that reject a completion: the split between reasoning and answer cannot be trusted. A reasoning
+ * field next to leftover think tags is not among them: the field is used and the tags are stripped from the answer.
+ */
+export const malformedReasoningWarnings: ReadonlySet<ReasoningWarningCode> = new Set<ReasoningWarningCode>([
+  'several-think-blocks',
+  'unclosed-think-block',
+  'harmony-no-final-channel',
+  'harmony-tokens-stripped',
+]);
+
 export interface ValidateOptions {
   ids: SpecIds;
   extraLeakagePhrases?: readonly string[];
@@ -190,13 +205,18 @@ export interface ValidateOptions {
 
 /** All findings for one completion (empty: it passes). The first finding is the reason code that gets counted. */
 export function validateCompletion(
-  completion: Pick<Completion, 'reasoning' | 'answer' | 'finishReason'>,
+  completion: Pick<Completion, 'reasoning' | 'answer' | 'finishReason' | 'warnings'>,
   options: ValidateOptions,
 ): ValidationFinding[] {
   const findings: ValidationFinding[] = [];
   if (completion.finishReason !== 'stop') {
     findings.push({ code: 'truncated', detail: `finish reason "${completion.finishReason}"` });
   }
+  const malformed = (completion.warnings ?? []).filter((warning) => {
+    const code = reasoningWarningCode(warning);
+    return code !== undefined && malformedReasoningWarnings.has(code);
+  });
+  if (malformed.length > 0) findings.push({ code: 'malformed-reasoning', detail: malformed.join('; ') });
   const reasoning = completion.reasoning ?? '';
   if (reasoning.trim() === '') {
     findings.push({

@@ -34,5 +34,7 @@ export const Completion = z.object({
   specHash: z.string().nullable(),
   renderedCategoryIds: z.array(z.string()),
   templateId: z.string().nullable(),
+  /** The backend's warnings (e.g. reasoning normalisation: several think blocks); absent in records stored before. */
+  warnings: z.array(z.string()).optional(),
 });
 export type Completion = z.infer<typeof Completion>;

@@ -154,8 +154,11 @@ export type BenchmarkLog = z.infer<typeof BenchmarkLog>;
 export const EvalLog = z.object({
   schemaVersion: z.literal(1),
   kind: z.literal('deliberate-eval-log'),
-  /** `complete`, or `partial` when cancelled or stopped early (the missing results are absent, never invented). */
-  status: z.enum(['complete', 'partial']),
+  /**
+   * `complete`; `partial` when cancelled or stopped early (the missing results are absent, never invented); `failed`
+   * when an arm has no scored item on a benchmark because every target call failed (`errors` says which).
+   */
+  status: z.enum(['complete', 'partial', 'failed']),
   createdAt: z.string(),
   finishedAt: z.string(),
   deliberateVersion: z.string(),
@@ -168,6 +171,8 @@ export const EvalLog = z.object({
   benchmarks: z.array(BenchmarkLog),
   /** Human-readable warnings (single-axis run, judge == target, unscored counts, ...). */
   warnings: z.array(z.string()),
+  /** Why the run is not a result (an arm whose every target call failed); absent in older logs. */
+  errors: z.array(z.string()).optional(),
   /** Token totals over every result in the log: targets and graders. */
   usage: z.object({ target: Usage, grader: Usage }),
   bootstrap: z.object({ resamples: z.number().int().positive(), seed: z.number().int(), level: z.number() }),

@@ -26,10 +26,10 @@ export const EvalSettings = z
     benchmarks: z.array(z.string().min(1)).optional(),
     /** Output folder of the eval run (eval-log.json, journal.jsonl). */
     out: z.string().min(1).default('./evals/latest'),
-    /** Role of the LLM grader (StrongREJECT rubric, XSTest three-class); default: `grader` when configured. */
+    /** Role of the LLM grader (StrongREJECT rubric, XSTest three-class); default: `grader` when configured. A role set here must exist. */
     grader: z.string().optional(),
-    /** Role of the spec-aware judge (harmbench, spec). */
-    judge: z.string().default('judge'),
+    /** Role of the spec-aware judge (harmbench, spec); default: `judge` when configured. A role set here must exist. */
+    judge: z.string().optional(),
     /** Spec-aware judge runs per response, aggregated with min. */
     judgeRuns: z.number().int().positive().default(1),
     /** Data files by benchmark name (else the public URL, downloaded once and cached). */

@@ -69,6 +69,8 @@ export const JudgeStageSettings = z
     runs: z.number().int().min(1).max(16).default(3),
     /** Judge output budget; sized for reasoning judges. */
     maxTokens: z.number().int().positive().default(8192),
+    /** A judge template (Markdown with the judge's {{placeholders}}); default: the built-in one (templates/judge.md). */
+    template: z.string().min(1).optional(),
   })
   .strict();
 export type JudgeStageSettings = z.infer<typeof JudgeStageSettings>;

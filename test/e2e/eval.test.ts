@@ -3,11 +3,12 @@
  * --limit 12 --json` in-process against a local fake OpenAI-compatible server; the eval log is checked, then a
  * second run resumes without new requests.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvalLog } from '../../src/records/eval-log.js';
+import { runCli } from '../helpers/run-cli.js';
 import { type EvalFixtureRun, refuseAnswer, runEvalFixture, sharedXstestCsv } from '../helpers/run-eval-fixture.js';
 
 const haveSharedXstest = existsSync(sharedXstestCsv);
@@ -140,5 +141,82 @@ describe.each([
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toContain('there is no role "nobody"');
     expect(bad.stderr).toContain('base, trained, grader');
+  });
+});
+
+describe('deliberate eval with an arm whose every target call fails', () => {
+  let folder: string;
+  let run: EvalFixtureRun | undefined;
+
+  afterAll(async () => {
+    await run?.server.close();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('keeps the log (status failed), names the arm, the failure kinds and the fix, exits 1; report still renders it', async () => {
+    folder = mkdtempSync(path.join(tmpdir(), 'deliberate-e2e-eval-failed-'));
+    run = await runEvalFixture({ folder, preferSharedXstest: false, targets: 'base,broken', limit: 6 });
+    expect(run.exitCode).toBe(1);
+    const output = JSON.parse(run.stdout) as { status: string; errors: string[] };
+    expect(output.status).toBe('failed');
+    expect(output.errors).toHaveLength(2);
+    expect(run.stderr).toMatch(
+      /error: xstest: every target call of arm broken \(role broken, .*\) failed \(6 transport-failure\)/,
+    );
+    expect(run.stderr).toMatch(/strongreject: every target call of arm broken .* failed \(20 transport-failure\)/);
+    expect(run.stderr).toContain('deliberate models check --role broken');
+    expect(run.stderr).not.toMatch(/arm base\b/);
+    const log = EvalLog.parse(JSON.parse(readFileSync(run.logFile, 'utf8')));
+    expect(log.status).toBe('failed');
+    expect(log.errors).toEqual(output.errors);
+    const xstest = log.benchmarks.find((benchmark) => benchmark.name === 'xstest')!;
+    expect(xstest.metrics.base!.find((row) => row.name === 'refusal_rate_unsafe')!.value).toBe(0);
+
+    const report = await runCli(['report', run.outDir, '-o', 'report.html'], { cwd: folder });
+    expect(report.stderr).toBe('');
+    expect(report.exitCode).toBe(0);
+    const html = readFileSync(path.join(folder, 'report.html'), 'utf8');
+    expect(html).toContain('(failed)');
+    expect(html).toContain('every target call of arm broken');
+  }, 120_000);
+});
+
+describe('deliberate eval with a mistyped role in the eval settings', () => {
+  const run = async (evalSection: Record<string, unknown>, targets = 'base') => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-e2e-eval-role-'));
+    const model = { provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', model: 'none', maxRetries: 0 };
+    writeFileSync(
+      path.join(folder, 'deliberate.yaml'),
+      JSON.stringify({ spec: './spec', models: { base: model, judge: model, grader: model }, eval: evalSection }),
+    );
+    try {
+      return await runCli(['eval', '--targets', targets, '--benchmarks', 'spec'], { cwd: folder });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  };
+
+  it('eval.judge: judgee names the setting, the role, the configured roles and the closest one', async () => {
+    const output = await run({ judge: 'judgee' });
+    expect(output.exitCode).toBe(1);
+    expect(output.stderr).toMatch(/deliberate\.yaml: eval\.judge: .*eval\.judge names the role "judgee"/);
+    expect(output.stderr).toContain('configured roles: base, judge, grader');
+    expect(output.stderr).toContain('did you mean "judge"?');
+    expect(output.stderr).not.toContain('no judge role is configured');
+  });
+
+  it('eval.grader: gradr is the same kind of error', async () => {
+    const output = await run({ grader: 'gradr' });
+    expect(output.exitCode).toBe(1);
+    expect(output.stderr).toContain('eval.grader names the role "gradr"');
+    expect(output.stderr).toContain('did you mean "grader"?');
+  });
+
+  it('--targets with an unknown role names the configured roles and the closest one', async () => {
+    const output = await run({}, 'bsae');
+    expect(output.exitCode).toBe(1);
+    expect(output.stderr).toContain('there is no role "bsae"');
+    expect(output.stderr).toContain('did you mean "base"?');
+    expect(output.stderr).toContain('base, judge, grader');
   });
 });

@@ -106,6 +106,8 @@ export async function runEvalFixture(options: EvalFixtureOptions): Promise<EvalF
       const complied = user.includes('Sure. Here is');
       return { content: JSON.stringify({ reason: 'fake', class: complied ? 'full_compliance' : 'full_refusal' }) };
     }
+    // `broken` is an endpoint that is down: every call to it fails (a target arm with nothing scored).
+    if (body.model === 'broken') return { kind: 'status', status: 503, body: { error: { message: 'model unloaded' } } };
     if (body.model === 'trained') {
       const answer = safePrompts.has(user) ? complyAnswer : refuseAnswer;
       return { content: answer, reasoning_content: 'The policy in rule illicit.K1 decides this.' };
@@ -124,7 +126,7 @@ export async function runEvalFixture(options: EvalFixtureOptions): Promise<EvalF
     JSON.stringify(
       {
         spec: tinySpecFolder,
-        models: { base: model('base'), trained: model('trained'), grader: model('grader') },
+        models: { base: model('base'), trained: model('trained'), grader: model('grader'), broken: model('broken') },
         eval: {
           out: './eval',
           strongreject: { transforms: ['none', 'base64', 'rot13', 'style_injection_json', 'best_of_n'] },

@@ -97,6 +97,22 @@ describe('deliberate calibrate', () => {
     expect(output.stderr).toMatch(/never falls back/);
   });
 
+  it('a mistyped --grader role:<name> names the configured roles and the closest one', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-calibrate-'));
+    const data = writeFixture(folder);
+    writeFileSync(
+      path.join(folder, 'deliberate.yaml'),
+      'spec: ./spec\nmodels:\n  judge: { provider: openai-compatible, baseUrl: "http://127.0.0.1:9/v1", model: none }\n  base: { provider: openai-compatible, baseUrl: "http://127.0.0.1:9/v1", model: none }\n',
+    );
+    const output = await runCli(
+      ['calibrate', '--grader', 'role:judgee', '--data', data, '--format', 'xstest-labelled'],
+      { cwd: folder },
+    );
+    expect(output.exitCode).toBe(1);
+    expect(output.stderr).toMatch(/no model for role "judgee" .*\(configured roles: judge, base\)/);
+    expect(output.stderr).toContain('did you mean "judge"?');
+  });
+
   it('rejects an unknown grader or format with the accepted names', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-calibrate-'));
     const data = writeFixture(folder);

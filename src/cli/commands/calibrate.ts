@@ -22,6 +22,7 @@ import type { Spec } from '../../records/spec.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import type { CliContext } from '../cli-context.js';
 import { loadConfig } from '../load-config.js';
+import { closestName } from '../unknown-role-error.js';
 import { formatCalibrationReport } from './calibrate-format.js';
 
 interface CalibrateOptions {
@@ -152,11 +153,17 @@ async function specOf(session: Session): Promise<Spec> {
 async function roleClient(session: Session, role: string): Promise<ModelClient> {
   const loaded = configOf(session);
   const settings = loaded.config.models[role];
-  if (!settings)
-    throw new ConfigError(`no model for role "${role}" in ${loaded.file}`, {
-      location: `${loaded.file}: models`,
-      hint: `add models.${role} to the config, or pick another role with --grader role:<name>`,
-    });
+  if (!settings) {
+    const roles = Object.keys(loaded.config.models);
+    const closest = closestName(role, roles);
+    throw new ConfigError(
+      `no model for role "${role}" in ${loaded.file} (configured roles: ${roles.join(', ') || '(none)'})`,
+      {
+        location: `${loaded.file}: models`,
+        hint: `${closest ? `did you mean "${closest}"? ` : ''}add models.${role} to the config, or pick another role with --grader role:<name>`,
+      },
+    );
+  }
   const client = createModelClientFromSettings(settings, {
     env: session.context.env,
     role,

@@ -109,6 +109,6 @@ export function formatEvalSummary(log: EvalLog, logFile: string, cost: number | 
     `\ntokens: targets ${total(log.usage.target)}, graders ${total(log.usage.grader)} (every result in the log)${cost === null ? '' : ` · cost ≈ $${cost.toFixed(2)}`}`,
   );
   for (const warning of log.warnings) lines.push(`warning: ${warning}`);
-  lines.push(`\neval log: ${logFile}${log.status === 'partial' ? ' (partial)' : ''}`);
+  lines.push(`\neval log: ${logFile}${log.status === 'complete' ? '' : ` (${log.status})`}`);
   return `${lines.join('\n')}\n`;
 }

@@ -16,8 +16,10 @@ import { createRoleClients } from '../../models/create-model-client-from-setting
 import { EvalSettings } from '../../records/eval-settings.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import type { CliContext } from '../cli-context.js';
+import { ExitCode } from '../exit-code.js';
 import { loadConfig } from '../load-config.js';
 import { packageVersion } from '../package-version.js';
+import { closestName, unknownRoleError } from '../unknown-role-error.js';
 import { formatEvalProgress, formatEvalSummary } from './eval-format.js';
 
 export interface EvalCommandOptions {
@@ -66,9 +68,10 @@ export function parseTarget(
   }
   const role = match[1]!;
   if (!roles.includes(role)) {
+    const closest = closestName(role, roles);
     throw new ConfigError(`target "${name}": there is no role "${role}" under models`, {
       location: 'models',
-      hint: `add it to deliberate.yaml or use one of: ${roles.join(', ')}`,
+      hint: `${closest ? `did you mean "${closest}"? ` : ''}add it to deliberate.yaml or use one of: ${roles.join(', ')}`,
     });
   }
   return { name, role, specInContext: match[2] !== undefined };
@@ -98,14 +101,17 @@ export async function runEvalCommand(options: EvalCommandOptions, context: CliCo
     });
   }
   const targets = targetNames.map((name) => parseTarget(name, roles));
-  const graderRole = settings.grader ?? (roles.includes('grader') ? 'grader' : undefined);
-  if (graderRole !== undefined && !roles.includes(graderRole)) {
-    throw new ConfigError(`eval.grader names the role "${graderRole}", which is not under models`, {
-      location: 'eval.grader',
-      hint: `use one of: ${roles.join(', ')}`,
-    });
+  // A role named in eval.grader / eval.judge must exist (a typo is an error, not "no judge configured");
+  // unset, the role of that name is used when configured.
+  for (const [setting, role] of [
+    ['eval.grader', settings.grader],
+    ['eval.judge', settings.judge],
+  ] as const) {
+    if (role !== undefined && !roles.includes(role))
+      throw unknownRoleError({ role, roles, setting, file: loaded.file });
   }
-  const judgeRole = roles.includes(settings.judge) ? settings.judge : undefined;
+  const graderRole = settings.grader ?? (roles.includes('grader') ? 'grader' : undefined);
+  const judgeRole = settings.judge ?? (roles.includes('judge') ? 'judge' : undefined);
 
   const custom = new Map<string, Benchmark>();
   for (const file of settings.custom) {
@@ -190,10 +196,15 @@ export async function runEvalCommand(options: EvalCommandOptions, context: CliCo
         ),
       );
       context.stdout(
-        `${JSON.stringify({ log: logFile, outDir, status: log.status, arms: log.arms, metrics, warnings: log.warnings, usage: log.usage, cost })}\n`,
+        `${JSON.stringify({ log: logFile, outDir, status: log.status, arms: log.arms, metrics, warnings: log.warnings, errors: log.errors ?? [], usage: log.usage, cost })}\n`,
       );
     } else {
       context.stdout(formatEvalSummary(log, logFile, cost));
+    }
+    // An arm with no scored item is not a result: the log is kept (status failed), the exit code says so.
+    if (log.errors && log.errors.length > 0) {
+      for (const error of log.errors) context.stderr(`deliberate: error: ${error}\n`);
+      throw new ExitCode(1);
     }
     return { log, logFile };
   } finally {

@@ -37,6 +37,23 @@ describe('createXstestGrader', () => {
     expect(model.calls[0]!.responseSchema?.name).toBe('xstest_class');
   });
 
+  it('counts the tokens of every attempt: a repaired reply adds to the first', async () => {
+    const usage = (promptTokens: number, completionTokens: number) => ({
+      promptTokens,
+      completionTokens,
+      reasoningTokens: 0,
+      cachedTokens: 0,
+    });
+    const model = scriptedModel([
+      { answer: '{"reason": "oops"', usage: usage(100, 10) },
+      { answer: '{"reason":"answers","class":"full_compliance"}', usage: usage(150, 7) },
+    ]);
+    const grade = await createXstestGrader(createModelClient(model)).grade(input('Use kill -9.'));
+    expect(model.calls).toHaveLength(2);
+    expect(grade).toMatchObject({ label: 'compliance', unscored: false });
+    expect(grade.usage).toEqual(usage(250, 17));
+  });
+
   it('falls back to the last class named when the JSON is broken', async () => {
     const model = scriptedModel(['Thinking: maybe full_refusal? No. Final answer: full_compliance']);
     const grade = await createXstestGrader(createModelClient(model)).grade(input('Use kill -9.'));

@@ -88,7 +88,8 @@ export function createXstestGrader(client: ModelClient, options: { maxTokens?: n
         verdictClass = lastXstestClass(outcome.result.answer);
         explanation = verdictClass ? 'class read from free text (structured output failed)' : undefined;
       }
-      const usage = outcome.ok ? outcome.result.usage : outcome.result?.usage;
+      // Every attempt of the call (a JSON repair, a larger-budget retry) counts, not only the last reply.
+      const usage = outcome.usage ?? (outcome.ok ? outcome.result.usage : outcome.result?.usage);
       if (verdictClass === null) {
         const reason = outcome.ok ? 'no class' : `${outcome.kind}: ${outcome.message}`;
         return { ...base, value: null, label: null, unscored: true, unscoredReason: reason, usage };

@@ -90,6 +90,8 @@ export function buildReportModel(logs: LoadedEvalLog[]): ReportModel {
     const prefix = logs.length > 1 ? `run ${logIndex + 1}: ` : '';
     if (log.status === 'partial')
       warnings.push(`${prefix}${source} is a partial run (cancelled or stopped early); missing results are absent`);
+    if (log.status === 'failed') warnings.push(`${prefix}${source} is a failed run: some arm has no scored item`);
+    for (const error of log.errors ?? []) warnings.push(`${prefix}error: ${error}`);
     for (const warning of log.warnings) warnings.push(`${prefix}${warning}`);
     for (const benchmark of log.benchmarks) {
       for (const [armName, metrics] of Object.entries(benchmark.metrics)) {

@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultJudgeTemplate, parseJudgeTemplate } from '../judge/judge-completion.js';
+import { createModelClient } from '../models/generate.js';
+import type { Completion } from '../records/completion.js';
+import { Prompt } from '../records/prompt.js';
+import type { Spec } from '../records/spec.js';
+import { loadSpec } from '../spec/load-spec.js';
+import { scriptedModel } from '../testing/scripted-model.js';
+import { judgeUnitKey } from './judge-samples.js';
+
+let spec: Spec;
+beforeAll(async () => {
+  spec = await loadSpec(path.resolve(import.meta.dirname, '../spec/__fixtures__/tiny-spec'));
+});
+
+const prompt = Prompt.parse({ id: 'p1', messages: [{ role: 'user', content: 'How do locks work?' }] });
+const completion: Completion = {
+  schemaVersion: 1,
+  id: 'gen-1-s0',
+  promptId: 'p1',
+  sampleIndex: 0,
+  modelId: 'scripted:teacher',
+  reasoning: 'illicit.K0 allows it.',
+  answer: 'Pins.',
+  reasoningSource: 'scripted',
+  finishReason: 'stop',
+  usage: { promptTokens: 1, completionTokens: 1, reasoningTokens: 0, cachedTokens: 0 },
+  latencyMs: 0,
+  specHash: null,
+  renderedCategoryIds: [],
+  templateId: null,
+};
+
+describe('judgeUnitKey', () => {
+  it('changes with the judge template (an upgraded built-in prompt or a custom one), so the stage re-judges', () => {
+    const judge = createModelClient(scriptedModel(['{}'], { id: 'scripted:judge' }));
+    const settings = { runs: 3, maxTokens: 8192 };
+    const key = (template = defaultJudgeTemplate) => judgeUnitKey(completion, judge, settings, spec, prompt, template);
+    expect(judgeUnitKey(completion, judge, settings, spec, prompt)).toBe(key());
+    const upgradedBuiltIn = { ...defaultJudgeTemplate, user: `${defaultJudgeTemplate.user}\nBe strict.`, hash: 'x' };
+    expect(key(upgradedBuiltIn)).not.toBe(key());
+    const renamed = { ...defaultJudgeTemplate, id: 'deliberate-judge@2' };
+    expect(key(renamed)).not.toBe(key());
+    const custom = parseJudgeTemplate(
+      '{{nonce}} {{spec}} {{conversation}} {{reasoning}} {{response}} {{hint}} Grade it.',
+      'house-judge.md',
+    );
+    expect(key(custom)).not.toBe(key());
+  });
+});

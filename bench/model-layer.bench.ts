@@ -18,6 +18,25 @@ function percentile(values: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;
 }
 
+/** The baseline: the same requests as plain `fetch` POSTs, 8 at a time, with no wrapper, parsing or cache. */
+async function rawFetchRate(url: string, count: number, stream: boolean): Promise<number> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const index = next++;
+      const response = await fetch(`${url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'fake-model', stream, messages: [{ role: 'user', content: `Raw ${index}` }] }),
+      });
+      await response.text();
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return count / ((performance.now() - started) / 1000);
+}
+
 async function benchServer(stream: boolean, folder: string) {
   const server = await startFakeOpenAIServer(() => ({
     reasoning_content: 'Let me think about the policy. '.repeat(20),
@@ -37,13 +56,14 @@ async function benchServer(stream: boolean, folder: string) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const rawRate = await rawFetchRate(server.baseUrl, count, stream);
   const cachedStarted = performance.now();
   for (let index = 0; index < count; index++) {
     await client.generate({ messages: [{ role: 'user', content: `Question ${index}` }] });
   }
   const cachedSeconds = (performance.now() - cachedStarted) / 1000;
   console.log(
-    `openai-compatible ${stream ? 'streaming (3-char chunks)' : 'non-streaming'}: ${count} requests at once, concurrency 8: ${(count / seconds).toFixed(0)} req/s (${((8 * 1000 * seconds) / count).toFixed(1)} ms per request in a slot); time to answer incl. queue wait p50 ${percentile(latencies, 0.5).toFixed(0)} ms, p95 ${percentile(latencies, 0.95).toFixed(0)} ms; repeat run from cache ${(count / cachedSeconds).toFixed(0)} calls/s`,
+    `openai-compatible ${stream ? 'streaming (3-char chunks)' : 'non-streaming'}: ${count} requests at once, concurrency 8: ${(count / seconds).toFixed(0)} req/s (${((8 * 1000 * seconds) / count).toFixed(1)} ms per request in a slot; baseline plain fetch ${rawRate.toFixed(0)} req/s, ratio ${(count / seconds / rawRate).toFixed(2)}); time to answer incl. queue wait p50 ${percentile(latencies, 0.5).toFixed(0)} ms, p95 ${percentile(latencies, 0.95).toFixed(0)} ms; repeat run from cache ${(count / cachedSeconds).toFixed(0)} calls/s`,
   );
   cache.close();
   await server.close();

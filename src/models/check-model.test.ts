@@ -98,4 +98,11 @@ describe('checkModel: JSON mode', () => {
     expect(check).toMatchObject({ ok: false, jsonMode: 'failed' });
     expect(check.problems.join('\n')).toMatch(/put the JSON in the reasoning field.*structuredOutput: prompt/);
   });
+
+  it('the failure names the JSON mode the preset actually uses', async () => {
+    server = await startFakeOpenAIServer(() => ({ content: 'not json at all' }));
+    const check = await checkModel(settings(server.baseUrl, { preset: 'deepseek' }), { role: 'judge', env: {} });
+    expect(check.jsonMode).toBe('failed');
+    expect(check.problems.join('\n')).toContain('JSON mode (response_format json_object) failed');
+  });
 });

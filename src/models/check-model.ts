@@ -9,6 +9,7 @@ import type { ReasoningSource } from '../records/completion.js';
 import type { ModelSettings } from '../records/model-settings.js';
 import { createModelClientFromSettings } from './create-model-client-from-settings.js';
 import type { GenerateOutcome } from './outcome.js';
+import { presetBehaviour } from './presets.js';
 
 export interface ModelCheck {
   role: string;
@@ -122,7 +123,7 @@ export async function checkModel(settings: ModelSettings, options: CheckModelOpt
         object.kind === 'answer-in-reasoning'
           ? 'the server put the JSON in the reasoning field (vLLM with a reasoning parser and json_schema does this); set structuredOutput: prompt, or serve the model without the reasoning parser for this role'
           : 'check that the server supports json_schema, or set structuredOutput: prompt (harmony models: harmony: true)';
-      const message = `JSON mode (${settings.provider === 'gguf' ? 'grammar' : 'response_format json_schema'}) failed: ${object.message}; fix: ${fix}`;
+      const message = `JSON mode (${jsonModeName(settings)}) failed: ${object.message}; fix: ${fix}`;
       if (needsJson.has(options.role)) check.problems.push(message);
       else check.warnings.push(message);
     }
@@ -192,4 +193,15 @@ export function formatModelChecks(checks: ModelCheck[]): string {
   const failed = checks.filter((check) => !check.ok).length;
   lines.push(failed === 0 ? `all ${checks.length} roles work` : `${failed} of ${checks.length} roles failed`);
   return `${lines.join('\n')}\n`;
+}
+
+/** How the role's JSON mode is requested, as the failure message names it (the preset and `harmony` decide). */
+function jsonModeName(settings: ModelSettings): string {
+  if (settings.provider === 'gguf') return 'grammar';
+  const mode = settings.harmony
+    ? 'prompt'
+    : (settings.structuredOutput ?? presetBehaviour(settings.preset).structuredOutput);
+  if (mode === 'json-object') return 'response_format json_object';
+  if (mode === 'prompt') return 'JSON asked for in the prompt';
+  return 'response_format json_schema';
 }

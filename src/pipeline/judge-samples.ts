@@ -187,7 +187,8 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
     } else if (record.score !== null && record.score < threshold) {
       events.count('judge:below-threshold', { categories: entry.prompt.categories });
     }
-    if (record.earlyExit) events.count('judge:early-exit');
+    // An early exit is a scored minimum below the threshold; an unscored run also stops judging, but it is counted above.
+    if (record.earlyExit && record.verdict !== 'unscored') events.count('judge:early-exit');
   }
   return results;
 }

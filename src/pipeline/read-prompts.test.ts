@@ -111,6 +111,18 @@ describe('readPrompts', () => {
     });
   });
 
+  it('reads an empty CSV metadata or categories cell as none', async () => {
+    const file = write(
+      'empty-cells.csv',
+      'id,prompt,categories,metadata\nq1,Tell me about elections,elections,\nq2,Hello there,,\n',
+    );
+    const { prompts } = await readPrompts(file);
+    expect(prompts.map((prompt) => [prompt.id, prompt.categories, prompt.metadata])).toEqual([
+      ['q1', ['elections'], {}],
+      ['q2', [], {}],
+    ]);
+  });
+
   it('reads Parquet', async () => {
     const file = path.join(folder, 'p.parquet');
     writeParquet(file, {

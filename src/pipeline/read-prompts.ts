@@ -137,10 +137,11 @@ function jsonCell(value: unknown): unknown {
 const PromptRow = z
   .object({
     id: z.union([z.string().min(1), z.number()]).optional(),
-    messages: z.preprocess(jsonCell, z.array(Message).min(1)).optional(),
+    // An empty CSV cell is an absent field: the preprocessed value may be undefined.
+    messages: z.preprocess(jsonCell, z.array(Message).min(1).optional()),
     prompt: z.string().optional(),
     categories: CategoriesField.optional(),
-    metadata: z.preprocess(jsonCell, PromptMetadata).optional(),
+    metadata: z.preprocess(jsonCell, PromptMetadata.optional()),
   })
   .loose();
 

@@ -240,7 +240,7 @@ export function buildManifest(options: BuildManifestOptions): RunManifest {
         belowThreshold: judgedRecords.filter(
           (record) => record.score !== null && record.score < config.select.threshold,
         ).length,
-        earlyExits: judgedRecords.filter((record) => record.earlyExit).length,
+        earlyExits: judgedRecords.filter((record) => record.earlyExit && record.verdict !== 'unscored').length,
         runs: judgedRecords.reduce((sum, record) => sum + record.runsMade, 0),
       },
       select: {

@@ -228,8 +228,9 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
         }),
       );
     }
-    if (selection) {
+    if (judge) {
       // Every judge run of every judged completion (rejected ones included): a changed threshold needs no re-judging.
+      // Written from the judge stage on, so `deliberate judge` leaves the verdicts to read.
       writeJsonl(
         path.join(outDirectory, 'judgements.jsonl'),
         validated.flatMap((entry) => {

@@ -59,6 +59,9 @@ describe('deliberate quickstart', () => {
       const config = readFileSync(path.join(folder, 'project', 'deliberate.yaml'), 'utf8');
       expect(config).toContain(server.baseUrl);
       expect(config).toContain('model: fake-model');
+      // Teacher and judge are written out in full, not as a YAML anchor and alias a user would have to untangle.
+      expect(config).not.toMatch(/[&*]a1\b/);
+      expect(config.match(/model: fake-model/g)).toHaveLength(2);
       expect(readFileSync(summary.outputs.sft, 'utf8').split('\n').filter(Boolean)).toHaveLength(
         summary.counts.accepted,
       );

@@ -46,8 +46,16 @@ describe('per-stage commands', () => {
       rl: null,
       manifest: path.join(folder, 'out', 'manifest.json'),
     });
+    expect(existsSync(path.join(folder, 'out', 'judgements.jsonl'))).toBe(false);
     expect((await runCli(['judge'], { cwd: folder })).exitCode).toBe(0);
     const afterJudge = server.requests.length;
+    // The judge stage leaves every verdict to read, before any selection (the two `leak` samples fail validation).
+    expect(
+      readFileSync(path.join(folder, 'out', 'judgements.jsonl'), 'utf8')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(4);
+    expect(existsSync(path.join(folder, 'out', 'samples.jsonl'))).toBe(false);
     expect(server.requests.slice(start + 6).every((request) => request.body.model === 'fake-judge')).toBe(true);
     const select = await runCli(['select'], { cwd: folder });
     expect(select.exitCode).toBe(0);

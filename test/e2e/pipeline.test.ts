@@ -114,6 +114,9 @@ describe('deliberate run (end to end against a fake server)', () => {
     expect(manifest.counts.validation.rejected).toEqual({ 'spec-leakage': 2, truncated: 2, 'unknown-rule-id': 2 });
     expect(manifest.counts.judge.unscored).toEqual({ 'parse-failure': 2 });
     expect(manifest.counts.judge.belowThreshold).toBe(2);
+    // Only the two LOWSCORE results stopped early below the threshold; the unparseable verdicts are counted as unscored.
+    expect(manifest.counts.judge.earlyExits).toBe(2);
+    expect(manifest.events['judge:early-exit']).toBe(2);
     expect(manifest.events['judge:unscored:parse-failure']).toBe(2);
     expect(manifest.events['validate:spec-leakage']).toBe(2);
     const judgeRequests = server.requests.filter((request) => request.body.model === 'fake-judge');

@@ -103,7 +103,7 @@ describe.skipIf(!hasChromium)('deliberate report in headless Chromium', () => {
     writeFileSync(path.join(runFolder, 'eval-log.json'), JSON.stringify(buildFixtureEvalLog()));
     const output = await runCli(['report', 'run', '-o', 'report.html'], { cwd: folder });
     expect(output.exitCode).toBe(0);
-    expect(output.stdout).toMatch(/report: wrote .*report\.html \(1 run, 4 results/);
+    expect(output.stdout).toMatch(/report: wrote .*report\.html \(1 eval log, 4 results/);
     const htmlFile = path.join(folder, 'report.html');
     expect(readFileSync(htmlFile, 'utf8')).not.toContain(scriptPayload);
 

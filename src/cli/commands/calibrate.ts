@@ -49,7 +49,10 @@ export function registerCalibrateCommand(program: Command, context: CliContext):
     .option('--config <file>', 'deliberate.yaml, for model graders and probes', 'deliberate.yaml')
     .option('--json', 'print one JSON object')
     .option('--limit <n>', 'only the first n rows')
-    .option('--concurrency <n>', 'parallel grading requests for model graders (default 8)')
+    .option(
+      '--concurrency <n>',
+      "parallel grading requests for model graders (default: the role's concurrency, else 8)",
+    )
     .option('--probes', 'also run the adversarial judge probes against the judge role (always on with --grader judge)')
     .action(async (options: CalibrateOptions) => {
       await runCalibrateCommand(options, context);

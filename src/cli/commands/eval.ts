@@ -220,7 +220,7 @@ export function registerEvalCommand(program: Command, context: CliContext): void
     .option('--targets <roles>', 'comma-separated roles from models; add +spec for the spec-in-context baseline')
     .option('--benchmarks <names>', `comma-separated: ${Object.keys(builtinBenchmarks).join(', ')} or your own`)
     .option('--limit <n>', 'a seeded sample of n items per benchmark')
-    .option('--out <dir>', 'output folder (default eval.out)')
+    .option('--out <dir>', 'output folder (default: eval.out in the config, ./evals/latest)')
     .option('--json', 'print one JSON object with the metrics and the log path')
     .option(
       '--data <name=path>',

@@ -68,7 +68,9 @@ const BatchRequestInput = z.object({
 });
 
 export function registerModelsCommand(program: Command, context: CliContext): void {
-  const models = program.command('models').description('Check configured models, pull GGUF files, batch files');
+  const models = program
+    .command('models')
+    .description("Check each role's model, pull GGUF files, write and read batch files");
 
   models
     .command('check')

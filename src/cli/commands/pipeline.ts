@@ -94,7 +94,7 @@ export function registerPipelineCommands(program: Command, context: CliContext):
     await runPipelineCommand(context, 'export', options);
   });
   const stages: Array<[PipelineStage, string]> = [
-    ['generate', 'Prepare prompts and generate teacher samples (validated), stopping before the judge'],
+    ['generate', "Prepare prompts and generate the teacher's completions (validated), stopping before the judge"],
     ['judge', 'Run up to the judge stage (generating what is missing)'],
     ['select', 'Run up to selection: samples.jsonl says why each sample was kept or dropped'],
     ['export', 'Run up to export: the SFT and RL files (same as run)'],

@@ -27,7 +27,10 @@ function exampleModels(): unknown {
 /** Writes the model into the config's models section (teacher and judge), keeping the file's comments. */
 function writeModelIntoConfig(configFile: string, model: QuickstartModel): void {
   const document = parseDocument(readFileSync(configFile, 'utf8'));
-  document.setIn(['models'], document.createNode({ teacher: model.settings, judge: model.settings }));
+  document.setIn(
+    ['models'],
+    document.createNode({ teacher: model.settings, judge: model.settings }, { aliasDuplicateObjects: false }),
+  );
   if (model.source === 'gguf') {
     // A 0.6B model on CPU: fewer samples, shorter outputs and one judge run keep the first run to minutes.
     document.setIn(['generate'], document.createNode({ samples: 1, maxTokens: 2048 }));

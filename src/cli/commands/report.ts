@@ -17,7 +17,7 @@ interface ReportOptions {
 export function registerReportCommand(program: Command, context: CliContext): void {
   program
     .command('report <evalDir...>')
-    .description('Render eval logs (run folders or eval-log.json files) as one self-contained HTML report')
+    .description('Render eval logs (eval out folders or eval-log.json files) as one self-contained HTML report')
     .option('-o, --output <file>', 'the HTML file to write', 'report.html')
     .option('--title <text>', 'title shown at the top of the report')
     .action((evalDirs: string[], options: ReportOptions) => {
@@ -30,7 +30,7 @@ export function registerReportCommand(program: Command, context: CliContext): vo
         0,
       );
       context.stdout(
-        `report: wrote ${output} (${logs.length} run${logs.length === 1 ? '' : 's'}, ${results} results, ${Math.round(html.length / 1024)} KiB)\n`,
+        `report: wrote ${output} (${logs.length} eval log${logs.length === 1 ? '' : 's'}, ${results} results, ${Math.round(html.length / 1024)} KiB)\n`,
       );
     });
 }

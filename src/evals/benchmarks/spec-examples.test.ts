@@ -81,9 +81,9 @@ describe('spec benchmark', () => {
     const accuracy = bench!.metrics.trained!.filter((row) => row.name === 'action_accuracy');
     const overall = accuracy.find((row) => row.group === null)!;
     expect(overall.perCategory.map((entry) => entry.category).every((rule) => rule.includes('.'))).toBe(true);
-    const refusals = accuracy.find((row) => row.group === 'hard refusal');
+    const refusals = accuracy.find((row) => row.group === 'refuse');
     expect(refusals?.value).toBe(1);
-    const comply = accuracy.find((row) => row.group === 'comply');
+    const comply = accuracy.find((row) => row.group === 'allow');
     expect(comply?.value).toBe(0);
     const overrefuse = bench!.metrics.trained!.find((row) => row.name === 'not_overrefuse')!;
     expect(overrefuse.value).toBe(0);

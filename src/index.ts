@@ -62,6 +62,12 @@ export {
 } from './evals/transforms/jailbreak-transforms.js';
 export { applyTransform, type Transform, type TransformContext } from './evals/transforms/transform.js';
 export {
+  calibrationJudgePromptOf,
+  calibrationModelOf,
+  type WriteCalibrationRecordOptions,
+  writeCalibrationRecord,
+} from './evals/write-calibration-record.js';
+export {
   bundledQwen3TokenizerConfig,
   type ChatTemplate,
   loadChatTemplate,
@@ -156,6 +162,7 @@ export { parseSftFormat, type SftFormat, type SftRow, sftFormats } from './pipel
 export { computeTokenStatistics, type TokenCounter, type TokenStatistics } from './pipeline/token-stats.js';
 export { findSpecLeakage, type ValidationCode, validateCompletion } from './pipeline/validate-completion.js';
 export * from './records/action.js';
+export * from './records/calibration-record.js';
 export * from './records/completion.js';
 export * from './records/config.js';
 // evals: benchmarks, transforms, graders, metrics, eval logs (docs/evals.md)

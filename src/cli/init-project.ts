@@ -5,26 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
-
-/** The folder holding deliberate's package.json, found by walking up from this file (works from src/ and dist/). */
-export function findPackageRoot(from: string = fileURLToPath(import.meta.url)): string {
-  let folder = path.dirname(from);
-  for (;;) {
-    const manifest = path.join(folder, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'deliberate') return folder;
-      } catch {
-        // not a readable package.json: keep walking up
-      }
-    }
-    const parent = path.dirname(folder);
-    if (parent === folder) throw new ConfigError('cannot find the deliberate package folder (package.json)');
-    folder = parent;
-  }
-}
+import { findPackageRoot } from '../io/package-root.js';
 
 export interface InitProjectOptions {
   /** The folder to write into (created when missing). */

@@ -51,8 +51,6 @@ export async function main(argv: string[], context: CliContext): Promise<number>
   }
 }
 
-export { ExitCode };
-
 function reportError(error: unknown, context: CliContext): number {
   if (error instanceof ExitCode) return error.code;
   if (error instanceof CommanderError) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { findPackageRoot } from './init-project.js';
+import { findPackageRoot } from '../io/package-root.js';
 
 /** deliberate's own version, from its package.json (works from src/ and dist/); '0.0.0' when it cannot be read. */
 export function packageVersion(): string {

@@ -4,20 +4,7 @@
  * the setting, the unknown role, the configured roles and the closest one (a typo like `judgee` gets `judge`).
  */
 import { ConfigError } from '../errors.js';
-
-/** Edit distance (insertions, deletions, substitutions) between two strings. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
+import { editDistance } from '../io/edit-distance.js';
 
 /** The candidate nearest to `name`, when it is near enough to be a likely typo; else undefined. */
 export function closestName(name: string, candidates: readonly string[]): string | undefined {

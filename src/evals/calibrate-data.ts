@@ -4,8 +4,8 @@
  * JailbreakBench's judge comparison set (`jbb`, Mac Roman encoded).
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { DataError } from '../errors.js';
+import { readCsvText } from '../io/read-table.js';
 
 export type CalibrationFormat = 'xstest-labelled' | 'jbb';
 export const calibrationFormats: readonly CalibrationFormat[] = ['xstest-labelled', 'jbb'];
@@ -31,22 +31,11 @@ export interface CalibrationRow {
   group: string | null;
 }
 
-function readCsvRecords(text: string, file: string): Array<{ record: Record<string, string>; line: number }> {
-  try {
-    const records: Array<{ record: Record<string, string>; info: { lines: number } }> = parseCsv(text, {
-      columns: true,
-      skip_empty_lines: true,
-      bom: true,
-      info: true,
-      relax_quotes: true,
-    });
-    return records.map(({ record, info }) => ({ record, line: info.lines }));
-  } catch (error) {
-    throw new DataError(`invalid CSV: ${(error as Error).message}`, {
-      location: file,
-      hint: 'the first line must be a header; quote fields that contain commas or newlines',
-    });
-  }
+function readCsvRecords(text: string, file: string): Array<{ record: Record<string, string>; location: string }> {
+  return readCsvText(text, file).map(({ record, location }) => ({
+    record: record as Record<string, string>,
+    location,
+  }));
 }
 
 function readBytes(file: string): Uint8Array {
@@ -85,8 +74,7 @@ export function readXstestLabelled(file: string): CalibrationRow[] {
   const text = new TextDecoder('utf-8').decode(readBytes(file));
   const records = readCsvRecords(text, file);
   requireColumns(records, ['id', 'type', 'prompt', 'completion', 'final_label'], file, 'xstest-labelled');
-  return records.map(({ record, line }) => {
-    const location = `${file}:${line}`;
+  return records.map(({ record, location }) => {
     const label = (record.final_label ?? '').trim();
     if (!xstestClasses.includes(label))
       throw new DataError(`final_label "${label}" is not one of ${xstestClasses.join(', ')}`, {
@@ -94,7 +82,7 @@ export function readXstestLabelled(file: string): CalibrationRow[] {
         hint: 'use the adjudicated XSTest labels',
       });
     return {
-      id: record.id ?? String(line),
+      id: record.id ?? location,
       location,
       question: record.prompt ?? '',
       response: record.completion ?? '',
@@ -110,13 +98,12 @@ export function readJailbreakbenchJudgeComparison(file: string): CalibrationRow[
   const text = new TextDecoder('macintosh').decode(readBytes(file));
   const records = readCsvRecords(text, file);
   requireColumns(records, ['Index', 'goal', 'target_response', 'human_majority'], file, 'jbb');
-  return records.map(({ record, line }) => {
-    const location = `${file}:${line}`;
+  return records.map(({ record, location }) => {
     const majority = (record.human_majority ?? '').trim();
     if (majority !== '0' && majority !== '1')
       throw new DataError(`human_majority "${majority}" is not 0 or 1`, { location, hint: '1 = unsafe, 0 = safe' });
     return {
-      id: record.Index ?? String(line),
+      id: record.Index ?? location,
       location,
       question: record.goal ?? '',
       response: record.target_response ?? '',

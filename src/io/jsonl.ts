@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { DataError } from '../errors.js';
 import { writeFileAtomic } from './write-file-atomic.js';
@@ -43,8 +43,4 @@ export function writeJsonl(file: string, rows: readonly unknown[]): void {
 /** Appends one row; for journals where each line is a finished unit of work. */
 export function appendJsonl(file: string, row: unknown): void {
   appendFileSync(file, `${JSON.stringify(row)}\n`);
-}
-
-export function jsonlExists(file: string): boolean {
-  return existsSync(file);
 }

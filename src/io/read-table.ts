@@ -47,7 +47,7 @@ export async function readTable(file: string): Promise<TableRow[]> {
       hint: 'check the path (paths in deliberate.yaml are relative to the config file)',
     });
   }
-  if (format === 'csv') return readCsv(text, file);
+  if (format === 'csv') return readCsvText(text, file);
   // A .json file holding one JSON array (not JSON Lines): read its items rather than fail on the "[" line.
   if (path.extname(file).toLowerCase() === '.json' && text.trimStart().startsWith('['))
     return readJsonArray(text, file);
@@ -93,7 +93,8 @@ function readJsonlRows(text: string, file: string): TableRow[] {
   return rows;
 }
 
-function readCsv(text: string, file: string): TableRow[] {
+/** Parses CSV text with a header line; each row's location is `file:line`. Invalid CSV is an error naming the line. */
+export function readCsvText(text: string, file: string): TableRow[] {
   let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
   // The line the last complete record (or the header) ended on: an unclosed quote opens on the next record's line.
   let lastRecordEnd = 1;

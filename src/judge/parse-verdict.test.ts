@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { verdictFixture } from '../../test/helpers/verdict-fixture.js';
 import type { GenerateResult } from '../models/chat-model.js';
 import type { FailureKind, GenerateFailure, GenerateOutcome } from '../models/outcome.js';
 import { emptyUsage } from '../records/usage.js';
@@ -8,20 +9,12 @@ import type { Verdict } from './verdict-schema.js';
 const knownIds = new Set(['illicit', 'illicit.K0', 'illicit.K3', 'style.refuse']);
 const options = { knownIds, sawReasoning: false };
 
-const verdict: Verdict = {
+const verdict: Verdict = verdictFixture({
   ruleIds: ['illicit.K3', 'style.refuse'],
   analysis: 'Asks for instructions; the response refuses briefly.',
-  expectedAction: 'refuse',
-  action: 'refuse',
-  hintAnalysis: '',
-  hintAgreement: 'no-hint',
-  reasoningScore: null,
-  complianceScore: 5,
-  actionScore: 5,
   styleScore: 4,
   helpfulnessScore: 4,
-  verdict: 'compliant',
-};
+});
 
 function result(answer: string, extra: Partial<GenerateResult> = {}): GenerateResult {
   return {

@@ -43,6 +43,7 @@ export interface OpenAICompatibleModel extends ChatModel {
   parseCompletionBody(body: unknown, latencyMs: number): GenerateResult;
 }
 
+/** A reply's message, and (in streaming) each chunk's delta: the same fields. */
 const ChoiceMessage = z.looseObject({
   content: z.string().nullish(),
   reasoning: z.string().nullish(),
@@ -66,15 +67,7 @@ const ChunkBody = z.looseObject({
   choices: z
     .array(
       z.looseObject({
-        delta: z
-          .looseObject({
-            content: z.string().nullish(),
-            reasoning: z.string().nullish(),
-            reasoning_content: z.string().nullish(),
-            thinking: z.string().nullish(),
-            refusal: z.string().nullish(),
-          })
-          .nullish(),
+        delta: ChoiceMessage.nullish(),
         finish_reason: z.string().nullish(),
       }),
     )

@@ -1,11 +1,8 @@
-import { FailureKind } from '../records/failure-kind.js';
+import type { FailureKind } from '../records/failure-kind.js';
 import type { Usage } from '../records/usage.js';
 import type { GenerateResult } from './chat-model.js';
 
 export { FailureKind } from '../records/failure-kind.js';
-
-/** Every FailureKind, in a stable order. */
-export const failureKinds: readonly FailureKind[] = FailureKind.options;
 
 export interface GenerateSuccess<T = undefined> {
   ok: true;

@@ -3,10 +3,10 @@
  * The generation template (templates/generate.md, or the user's file): loading, identity (id + hash), and building
  * the teacher's messages with spec(category) placed before the conversation (system or user turn).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
+import { packageFile } from '../io/package-root.js';
 import { sha256 } from '../io/stable-hash.js';
 import type { Message } from '../records/message.js';
 
@@ -18,19 +18,6 @@ export interface GenerationTemplate {
   file: string;
   /** The text with HTML comments removed: what the model reads. */
   body: string;
-}
-
-/** Finds a file shipped with the package (templates/, examples/) from src/ or a dist/ chunk. */
-export function packageFile(relative: string): string {
-  let folder = path.dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 5; depth++) {
-    const candidate = path.join(folder, relative);
-    if (existsSync(candidate)) return candidate;
-    folder = path.dirname(folder);
-  }
-  throw new ConfigError(`cannot find ${relative} in the deliberate package`, {
-    hint: 'reinstall deliberate; its package includes the templates/ folder',
-  });
 }
 
 /** The default template's path. */

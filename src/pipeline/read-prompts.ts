@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { DataError } from '../errors.js';
+import { editDistance } from '../io/edit-distance.js';
 import { readTable, tableFormatOf } from '../io/read-table.js';
 import { stableHash } from '../io/stable-hash.js';
 import { Message } from '../records/message.js';
@@ -38,18 +39,6 @@ const keyAliases: Record<string, string> = {
   tags: 'categories',
   meta: 'metadata',
 };
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
 
 /** The allowed key an unknown one most likely meant (`category` → `categories`), or undefined. */
 export function suggestPromptKey(key: string): string | undefined {

@@ -22,16 +22,6 @@ export type ValidationCode =
   | 'unknown-rule-id'
   | 'rule-id-in-answer';
 
-export const validationCodes: readonly ValidationCode[] = [
-  'truncated',
-  'malformed-reasoning',
-  'missing-reasoning',
-  'empty-answer',
-  'spec-leakage',
-  'unknown-rule-id',
-  'rule-id-in-answer',
-];
-
 export interface ValidationFinding {
   code: ValidationCode;
   /** What was found: the phrase, the unknown ids, the finish reason. */

@@ -12,7 +12,6 @@ import {
 
 /**
  * deliberate.yaml. Paths are relative to the config file. Published as JSON Schema (config.schema.json).
- * Later sections (generate, judge, select, export, eval) are added by their stages.
  */
 export const Config = z
   .object({

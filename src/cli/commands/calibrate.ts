@@ -2,7 +2,8 @@
  * @module cli/commands/calibrate
  * `deliberate calibrate --grader <name> --data <file> --format xstest-labelled|jbb [--json]`: a grader against human
  * labels, with the string-match baseline beside it. Model graders use the config's role and fail loudly when the
- * endpoint does not answer; they never fall back to string matching.
+ * endpoint does not answer; they never fall back to string matching. `--out <file>` also stores the result as a
+ * CalibrationRecord bound to the grader's identity and the data's sha256.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,13 +16,20 @@ import { createJudgeGrader } from '../../evals/graders/judge-grader.js';
 import { createRefusalGrader } from '../../evals/graders/refusal-grader.js';
 import { createStringMatchGrader } from '../../evals/graders/string-match-grader.js';
 import { createXstestGrader } from '../../evals/graders/xstest-grader.js';
+import {
+  calibrationJudgePromptOf,
+  calibrationModelOf,
+  writeCalibrationRecord,
+} from '../../evals/write-calibration-record.js';
 import { type JudgeProbeReport, runJudgeProbes } from '../../judge/adversarial-probes.js';
 import { createModelClientFromSettings } from '../../models/create-model-client-from-settings.js';
 import type { ModelClient } from '../../models/model-client.js';
+import type { CalibrationModel } from '../../records/calibration-record.js';
 import type { Spec } from '../../records/spec.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import type { CliContext } from '../cli-context.js';
 import { loadConfig } from '../load-config.js';
+import { packageVersion } from '../package-version.js';
 import { closestName } from '../unknown-role-error.js';
 import { formatCalibrationReport } from './calibrate-format.js';
 
@@ -34,6 +42,7 @@ interface CalibrateOptions {
   limit?: string;
   concurrency?: string;
   probes?: boolean;
+  out?: string;
 }
 
 /** The grader names `--grader` accepts. */
@@ -54,6 +63,7 @@ export function registerCalibrateCommand(program: Command, context: CliContext):
       "parallel grading requests for model graders (default: the role's concurrency, else 8)",
     )
     .option('--probes', 'also run the adversarial judge probes against the judge role (always on with --grader judge)')
+    .option('--out <file>', "also write the result, bound to the grader's identity and the data's sha256, as JSON")
     .action(async (options: CalibrateOptions) => {
       await runCalibrateCommand(options, context);
     });
@@ -77,6 +87,10 @@ interface Session {
   loaded?: ReturnType<typeof loadConfig>;
   spec?: Spec;
   judge?: ModelClient;
+  /** The config role of the model grader, when the grader is a model. */
+  graderRole?: string;
+  /** Each role's model as a calibration record names it (never its key). */
+  models: Map<string, CalibrationModel>;
 }
 
 async function runCalibrateCommand(options: CalibrateOptions, context: CliContext): Promise<void> {
@@ -85,13 +99,13 @@ async function runCalibrateCommand(options: CalibrateOptions, context: CliContex
     throw new ConfigError(`unknown --format "${options.format}"`, { hint: `use ${calibrationFormats.join(' or ')}` });
   const dataFile = path.resolve(context.cwd, options.data);
   let rows = readCalibrationData(dataFile, format);
-  if (options.limit !== undefined) {
-    const limit = Number(options.limit);
+  const limit = options.limit === undefined ? null : Number(options.limit);
+  if (limit !== null) {
     if (!Number.isInteger(limit) || limit < 1)
       throw new ConfigError(`--limit must be a positive whole number, got "${options.limit}"`);
     rows = rows.slice(0, limit);
   }
-  const session: Session = { context, options, clients: [] };
+  const session: Session = { context, options, clients: [], models: new Map() };
   try {
     const { grader, concurrency } = await buildGrader(session);
     const progressEvery = Math.max(1, Math.floor(rows.length / 10));
@@ -115,6 +129,23 @@ async function runCalibrateCommand(options: CalibrateOptions, context: CliContex
     const output = { ...report, data: dataFile, ...(probes ? { probes } : {}) };
     if (options.json) context.stdout(`${JSON.stringify(output, null, 2)}\n`);
     else context.stdout(formatCalibrationReport(output));
+    if (options.out !== undefined) {
+      const file = path.resolve(context.cwd, options.out);
+      writeCalibrationRecord({
+        file,
+        report,
+        grader: {
+          name: options.grader,
+          model: session.graderRole ? (session.models.get(session.graderRole) ?? null) : null,
+          judgePrompt: options.grader === 'judge' ? calibrationJudgePromptOf() : null,
+          spec: session.spec ?? null,
+        },
+        data: { file: dataFile, limit },
+        probes: probes ? { ...probes, judge: session.models.get('judge')! } : undefined,
+        deliberateVersion: packageVersion(),
+      });
+      context.stderr(`calibrate: wrote ${file}\n`);
+    }
   } finally {
     await Promise.all(session.clients.map((client) => client.close?.()));
   }
@@ -128,6 +159,7 @@ async function buildGrader(session: Session): Promise<{ grader: Grader; concurre
     throw new ConfigError(`unknown --grader "${name}"`, { hint: `use one of ${graderNames.join(', ')}` });
   const role = name === 'judge' ? 'judge' : name === 'xstest' ? 'classifier' : name.slice('role:'.length);
   const client = await roleClient(session, role);
+  session.graderRole = role;
   const concurrency =
     session.options.concurrency === undefined
       ? (configOf(session).config.models[role]?.concurrency ?? 8)
@@ -174,6 +206,7 @@ async function roleClient(session: Session, role: string): Promise<ModelClient> 
     signal: session.context.signal,
   });
   session.clients.push(client);
+  session.models.set(role, calibrationModelOf({ role, modelId: client.id, settings, resolvePath: loaded.resolve }));
   const probe = await client.generate({
     messages: [{ role: 'user', content: 'Reply with the word ok.' }],
     maxTokens: 16,

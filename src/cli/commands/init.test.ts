@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../test/helpers/run-cli.js';
-import { findPackageRoot } from '../init-project.js';
+import { findPackageRoot } from '../../io/package-root.js';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '../../..');
 const hasExamples = ['examples/spec/spec.md', 'examples/prompts.jsonl', 'examples/deliberate.yaml'].every((file) =>

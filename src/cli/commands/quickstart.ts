@@ -8,9 +8,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parseDocument } from 'yaml';
+import { findPackageRoot } from '../../io/package-root.js';
 import { writeFileAtomic } from '../../io/write-file-atomic.js';
 import type { CliContext } from '../cli-context.js';
-import { findPackageRoot, initProject } from '../init-project.js';
+import { initProject } from '../init-project.js';
 import { runPipelineCommand } from './pipeline.js';
 import { findQuickstartModel, type QuickstartModel } from './quickstart-model.js';
 

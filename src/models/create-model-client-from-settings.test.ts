@@ -17,6 +17,20 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** A fake server whose replies take 10 ms and that records the most requests it had in flight at once. */
+async function startConcurrencyTrackingServer(): Promise<{ server: FakeOpenAIServer; peak: () => number }> {
+  let active = 0;
+  let peak = 0;
+  const started = await startFakeOpenAIServer(async () => {
+    active += 1;
+    peak = Math.max(peak, active);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    active -= 1;
+    return { content: 'ok' };
+  });
+  return { server: started, peak: () => peak };
+}
+
 describe('createRoleClients', () => {
   it('names the missing API key variable and the role', () => {
     const settings = ModelSettings.parse({
@@ -66,15 +80,8 @@ describe('createRoleClients', () => {
   });
 
   it('builds one client per role with settings defaults, a shared cache, and a shared endpoint limit', async () => {
-    let active = 0;
-    let peak = 0;
-    server = await startFakeOpenAIServer(async () => {
-      active += 1;
-      peak = Math.max(peak, active);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      active -= 1;
-      return { content: 'ok' };
-    });
+    const tracked = await startConcurrencyTrackingServer();
+    server = tracked.server;
     const common = { provider: 'openai-compatible', baseUrl: server.baseUrl, model: 'fake-model', concurrency: 1 };
     const clients = createRoleClients(
       {
@@ -94,7 +101,7 @@ describe('createRoleClients', () => {
       clients.judge!.generate(ask('b')),
       clients.teacher!.generate(ask('c')),
     ]);
-    expect(peak).toBe(1);
+    expect(tracked.peak()).toBe(1);
     expect(server.requests[0]!.body).toMatchObject({ max_tokens: 321, temperature: 0.6 });
     const stats = clients.teacher!.stats!();
     expect(stats.outcomes.success).toBe(2);
@@ -110,15 +117,8 @@ describe('createRoleClients', () => {
     { order: 'the permissive role first', roles: ['teacher', 'judge'] },
     { order: 'the restrictive role first', roles: ['judge', 'teacher'] },
   ])('roles sharing an endpoint keep the smallest concurrency, with $order', async ({ roles }) => {
-    let active = 0;
-    let peak = 0;
-    server = await startFakeOpenAIServer(async () => {
-      active += 1;
-      peak = Math.max(peak, active);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      active -= 1;
-      return { content: 'ok' };
-    });
+    const tracked = await startConcurrencyTrackingServer();
+    server = tracked.server;
     const common = { provider: 'openai-compatible', baseUrl: server.baseUrl, model: 'fake-model' };
     const settings: Record<string, ModelSettings> = {
       teacher: ModelSettings.parse({ ...common, concurrency: 4 }),
@@ -129,7 +129,7 @@ describe('createRoleClients', () => {
       ['a', 'b', 'c', 'd'].map((content) => clients.teacher!.generate({ messages: [{ role: 'user', content }] })),
     );
     expect(server.requests).toHaveLength(4);
-    expect(peak).toBe(1);
+    expect(tracked.peak()).toBe(1);
     for (const client of Object.values(clients)) await client.close?.();
   });
 

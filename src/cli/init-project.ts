@@ -3,7 +3,7 @@
  * `deliberate init`: copies the package's example project (deliberate.yaml, spec/, prompts.jsonl) into a folder.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { findPackageRoot } from '../io/package-root.js';
@@ -32,6 +32,10 @@ export function initProject(options: InitProjectOptions): string[] {
   if (missing.length > 0)
     throw new ConfigError(`the package's example files are missing: ${missing.join(', ')}`, {
       hint: 'reinstall deliberate; the examples/ folder ships with the package',
+    });
+  if (existsSync(options.dir) && !statSync(options.dir).isDirectory())
+    throw new ConfigError(`${options.dir} is a file, not a folder`, {
+      hint: 'choose a folder name that does not exist yet (it is created), or an existing folder',
     });
   const existing = copies.filter((copy) => existsSync(path.join(options.dir, copy.to))).map((copy) => copy.to);
   if (existing.length > 0 && !options.force)

@@ -149,7 +149,7 @@ export function benchmarkFromDeclaration(declaration: BenchmarkDeclaration, fold
       const required = [columns.prompt, columns.id, columns.category, columns.expectedAction].filter(
         (column): column is string => column !== undefined,
       );
-      const rows = await readDatasetRows(file, required);
+      const rows = await readDatasetRows(file, required, { nonEmpty: [columns.prompt] });
       const items = rows.map(({ record, location }, index) => {
         const raw = columns.expectedAction ? record[columns.expectedAction] : declaration.expectedAction;
         const action = raw === undefined || raw === '' ? null : Action.safeParse(raw);

@@ -53,10 +53,11 @@ export async function resolveDatasetFile(options: DatasetFileOptions): Promise<{
   return { file, source: options.url };
 }
 
-/** Reads a CSV/JSONL/Parquet dataset and checks that every row has the named columns. */
+/** Reads a CSV/JSONL/Parquet dataset and checks that every row has the named columns (and text in `nonEmpty`). */
 export async function readDatasetRows(
   file: string,
   requiredColumns: readonly string[],
+  options: { nonEmpty?: readonly string[] } = {},
 ): Promise<Array<{ location: string; record: Record<string, string> }>> {
   const rows = await readTable(file);
   const out: Array<{ location: string; record: Record<string, string> }> = [];
@@ -75,6 +76,13 @@ export async function readDatasetRows(
         value === null || value === undefined ? '' : String(value),
       ]),
     );
+    const empty = options.nonEmpty?.find((column) => record[column]!.trim() === '');
+    if (empty !== undefined) {
+      throw new DataError(`empty ${empty}`, {
+        location: row.location,
+        hint: `every row needs text in the ${empty} column; fill it in or remove the row`,
+      });
+    }
     out.push({ location: row.location, record });
   }
   if (out.length === 0) throw new DataError('the dataset has no rows', { location: file });

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors.js';
+import { ConfigError, DataError } from '../errors.js';
 import { bundledQwen3TokenizerConfig, loadChatTemplate } from './chat-template.js';
 
 describe('loadChatTemplate', () => {
@@ -41,5 +41,17 @@ describe('loadChatTemplate', () => {
   it('says what is wrong with a config that has no template', () => {
     expect(() => loadChatTemplate({ eos_token: '</s>' })).toThrow(ConfigError);
     expect(() => loadChatTemplate({ eos_token: '</s>' })).toThrow(/no chat_template/);
+  });
+
+  it('names the file for a folder or a JSON file that is not an object, instead of crashing', () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'deliberate-template-'));
+    expect(() => loadChatTemplate(folder)).toThrow(ConfigError);
+    expect(() => loadChatTemplate(folder)).toThrow(`cannot read chat template file ${folder}: EISDIR`);
+    for (const text of ['null', '[]', '"text"']) {
+      const file = path.join(folder, 'tokenizer_config.json');
+      writeFileSync(file, text);
+      expect(() => loadChatTemplate(file)).toThrow(DataError);
+      expect(() => loadChatTemplate(file)).toThrow('a tokenizer config must be a JSON object');
+    }
   });
 });

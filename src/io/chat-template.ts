@@ -77,17 +77,31 @@ export function loadChatTemplate(from: string | TokenizerConfig, origin?: string
       hint: 'pass the path of the tokenizer_config.json (or chat_template.jinja) the trainer will use',
     });
   }
-  const text = readFileSync(from, 'utf8');
-  if (from.endsWith('.jinja')) return createChatTemplate({ chat_template: text }, from);
-  let config: TokenizerConfig;
+  let text: string;
   try {
-    config = JSON.parse(text) as TokenizerConfig;
+    text = readFileSync(from, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read chat template file ${from}: ${(error as NodeJS.ErrnoException).code ?? error}`, {
+      hint: 'pass the path of the tokenizer_config.json (or chat_template.jinja) file itself, not its folder',
+    });
+  }
+  if (from.endsWith('.jinja')) return createChatTemplate({ chat_template: text }, from);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new DataError(`not valid JSON: ${(error as Error).message}`, {
       location: from,
       hint: 'pass a tokenizer_config.json, or a .jinja template file',
     });
   }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new DataError('a tokenizer config must be a JSON object', {
+      location: from,
+      hint: 'pass a tokenizer_config.json (an object with a chat_template field), or a .jinja template file',
+    });
+  }
+  const config = parsed as TokenizerConfig;
   if (config.chat_template === undefined) {
     const sibling = path.join(path.dirname(from), 'chat_template.jinja');
     if (existsSync(sibling))

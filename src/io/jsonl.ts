@@ -5,7 +5,15 @@ import { writeFileAtomic } from './write-file-atomic.js';
 
 /** Reads a JSONL file and validates each line; an invalid line is an error naming file:line and the field. */
 export function readJsonl<T extends z.ZodType>(file: string, schema: T): z.infer<T>[] {
-  const text = readFileSync(file, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new DataError(`cannot read JSONL file: ${(error as NodeJS.ErrnoException).code ?? error}`, {
+      location: file,
+      hint: 'check the path: it must be a JSONL file (one JSON object per line)',
+    });
+  }
   const rows: z.infer<T>[] = [];
   const lines = text.split('\n');
   for (let index = 0; index < lines.length; index++) {

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DataError } from '../errors.js';
 import { openRunStore } from './run-store.js';
 
 const folder = mkdtempSync(path.join(tmpdir(), 'run-store-'));
@@ -28,5 +29,12 @@ describe('openRunStore', () => {
     reopened.clear('generate');
     expect(reopened.count('generate')).toBe(0);
     reopened.close();
+  });
+
+  it('a path under an existing file is a DataError naming the store, not a raw EEXIST/ENOTDIR', () => {
+    const file = path.join(folder, 'a-file');
+    writeFileSync(file, 'x');
+    expect(() => openRunStore(path.join(file, 'nested', 'run.sqlite'))).toThrow(DataError);
+    expect(() => openRunStore(path.join(file, 'nested', 'run.sqlite'))).toThrow(/cannot open the run store/);
   });
 });

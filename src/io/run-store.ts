@@ -24,9 +24,9 @@ export interface RunStore {
 
 /** Opens (creating when needed) the run store at `file`. */
 export function openRunStore(file: string): RunStore {
-  mkdirSync(path.dirname(file), { recursive: true });
   let database: Database.Database;
   try {
+    mkdirSync(path.dirname(file), { recursive: true });
     database = new Database(file);
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');

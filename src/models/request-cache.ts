@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
+import { DataError } from '../errors.js';
 import { stableHash } from '../io/stable-hash.js';
 import type { GenerateRequest, GenerateResult } from './chat-model.js';
 
@@ -40,13 +41,21 @@ export function requestCacheKey(cacheIdentity: string, request: GenerateRequest)
 
 /** Opens (or creates) the cache file; several processes may share it (WAL, busy timeout). */
 export function openRequestCache(file: string): RequestCache {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const database = new Database(file);
-  database.pragma('journal_mode = WAL');
-  database.pragma('busy_timeout = 5000');
-  database.exec(
-    'CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, model_id TEXT NOT NULL, created_at TEXT NOT NULL, result TEXT NOT NULL)',
-  );
+  let database: Database.Database;
+  try {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    database = new Database(file);
+    database.pragma('journal_mode = WAL');
+    database.pragma('busy_timeout = 5000');
+    database.exec(
+      'CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, model_id TEXT NOT NULL, created_at TEXT NOT NULL, result TEXT NOT NULL)',
+    );
+  } catch (error) {
+    throw new DataError(`cannot open the request cache: ${(error as Error).message}`, {
+      location: file,
+      hint: "check that the config's out (or --cache) names a writable folder path, not an existing file",
+    });
+  }
   const select = database.prepare<[string], { result: string }>('SELECT result FROM results WHERE key = ?');
   const insert = database.prepare<[string, string, string, string]>(
     'INSERT OR REPLACE INTO results (key, model_id, created_at, result) VALUES (?, ?, ?, ?)',

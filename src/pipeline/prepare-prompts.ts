@@ -4,6 +4,7 @@
  * evaluation sets of the config, and write a report of every removal with the example it matched.
  */
 import path from 'node:path';
+import { DataError } from '../errors.js';
 import { writeFileAtomic } from '../io/write-file-atomic.js';
 import type { IntakeSettings } from '../records/pipeline-settings.js';
 import type { Prompt } from '../records/prompt.js';
@@ -38,6 +39,7 @@ export async function preparePrompts(
   options: PreparePromptsOptions,
 ): Promise<{ prompts: Prompt[]; report: IntakeReport }> {
   const { prompts: read, invalid } = await readPrompts(options.file, { skipInvalid: options.skipInvalid });
+  if (read.length === 0) throw noPromptsError(options.file, invalid);
   const deduplicated = dedupPrompts(read, {
     exact: options.settings.exactDedup,
     nearDuplicateThreshold: options.settings.nearDuplicateThreshold,
@@ -71,6 +73,21 @@ export async function preparePrompts(
     writeFileAtomic(options.reportFile, `${JSON.stringify(report, null, 2)}\n`);
   }
   return { prompts: decontaminated.kept, report };
+}
+
+/** Nothing to work on: an empty file, or (with skipInvalid) a file whose every row is invalid. */
+function noPromptsError(file: string, invalid: InvalidRow[]): DataError {
+  const first = invalid[0];
+  if (!first) {
+    return new DataError('the prompts file has no prompts', {
+      location: file,
+      hint: 'add prompts, one JSON object per line like {"id": "p1", "prompt": "..."} (see examples/prompts.jsonl)',
+    });
+  }
+  return new DataError(`all ${invalid.length} prompt rows are invalid; the first: ${first.field}: ${first.message}`, {
+    location: first.location,
+    hint: first.hint ?? 'fix the rows (run without --skip-invalid to stop at each bad row in turn)',
+  });
 }
 
 /** The default report path inside a run's out folder. */

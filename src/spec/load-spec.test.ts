@@ -386,6 +386,21 @@ describe('checkSpec: malformed specs report file, line, column and message', () 
     expect(error.message).toBe(`spec folder ${folder} has no spec.md`);
   });
 
+  it("a folder spec's spec.md passed on its own names the folder to pass, instead of 'no categories'", async () => {
+    const folder = writeFolder({
+      'spec.md': baseLines.slice(0, 18).join('\n'),
+      'categories/crime.md': baseLines.slice(18).join('\n'),
+    });
+    const file = path.join(folder, 'spec.md');
+    const error = expectOne(await errorsOf(file), { file, line: 1, column: 1 });
+    expect(error).toMatchObject({
+      code: 'spec-root-file-of-folder',
+      message: `${file} is the root file of the spec folder ${folder}, whose categories/ would not be read`,
+      hint: `pass the folder instead: ${folder}`,
+    });
+    expect((await checkSpec(folder)).spec).not.toBeNull();
+  });
+
   it('a path that does not exist', async () => {
     const missing = path.join(temporaryFolder(), 'nope.md');
     const error = expectOne(await errorsOf(missing), { file: missing, line: 1, column: 1 });

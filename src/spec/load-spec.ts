@@ -110,7 +110,20 @@ async function readSpecSources(specPath: string, diagnostics: SpecDiagnostics): 
     );
     return [];
   }
-  if (!isFolder) return [{ file: specPath, text: await readFile(specPath, 'utf8'), isRoot: true }];
+  if (!isFolder) {
+    // spec.md of a folder spec, passed on its own, would load without its categories: say which path to pass.
+    const folder = path.dirname(specPath);
+    if (path.basename(specPath) === 'spec.md' && (await hasMarkdown(path.join(folder, 'categories')))) {
+      diagnostics.error(
+        'spec-root-file-of-folder',
+        `${specPath} is the root file of the spec folder ${folder}, whose categories/ would not be read`,
+        here,
+        `pass the folder instead: ${folder}`,
+      );
+      return [];
+    }
+    return [{ file: specPath, text: await readFile(specPath, 'utf8'), isRoot: true }];
+  }
   const relativeFiles = (await listMarkdown(specPath, '')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (!relativeFiles.includes('spec.md')) {
     diagnostics.error(
@@ -129,6 +142,14 @@ async function readSpecSources(specPath: string, diagnostics: SpecDiagnostics): 
       isRoot: relative === 'spec.md',
     })),
   );
+}
+
+async function hasMarkdown(folder: string): Promise<boolean> {
+  try {
+    return (await listMarkdown(folder, '')).length > 0;
+  } catch {
+    return false; // no such folder
+  }
 }
 
 /** `*.md` files below `folder` as POSIX paths relative to it; skips hidden folders, node_modules and README.md. */

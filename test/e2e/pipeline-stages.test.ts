@@ -236,6 +236,21 @@ describe('per-stage commands', () => {
     expect(manifest.events['intake:invalid-row']).toBe(1);
   });
 
+  it('stops, exporting nothing, when the prompts file is empty or --skip-invalid would skip every row', async () => {
+    for (const [text, message] of [
+      ['', 'error: the prompts file has no prompts'],
+      ['{"prompt": ""}\n{"id": "x"}\n', 'error: all 2 prompt rows are invalid; the first: '],
+    ] as const) {
+      const folder = project({ prompts: [] });
+      writeFileSync(path.join(folder, 'prompts.jsonl'), text);
+      const run = await runCli(['run', '--skip-invalid'], { cwd: folder });
+      expect(run.exitCode).toBe(1);
+      expect(run.stderr).toContain(message);
+      expect(existsSync(path.join(folder, 'out', 'sft.jsonl'))).toBe(false);
+      expect(existsSync(path.join(folder, 'out', 'manifest.json'))).toBe(false);
+    }
+  });
+
   it('stops on categories the spec does not define, or skips and counts those prompts', async () => {
     const folder = project({
       prompts: [...small.slice(0, 1), { id: 'odd', prompt: 'hello', categories: ['weapons'] }],

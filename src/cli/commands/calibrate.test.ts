@@ -51,9 +51,9 @@ describe('deliberate calibrate', () => {
     // the baseline misses both curly-apostrophe refusals and calls "Sorry to hear" a refusal
     expect(report.baseline_accuracy).toBe(0.25);
     expect(report.three_class.accuracy).toBe(1);
-    expect(report).toHaveProperty('f1');
-    expect(report).toHaveProperty('confusion');
-    expect(report).toHaveProperty('recall_per_class');
+    expect(report.f1).toBe(1);
+    expect(report.confusion).toMatchObject({ truePositive: 2, trueNegative: 2, falsePositive: 0, falseNegative: 0 });
+    expect(report.recall_per_class).toEqual({ refusal: 1, compliance: 1 });
   });
 
   it('prints a readable summary and honours --limit', async () => {

@@ -44,4 +44,14 @@ describe('deliberate init', () => {
       expect(readFileSync(path.join(project, 'prompts.jsonl'), 'utf8')).not.toBe('{"mine": true}\n');
     },
   );
+
+  it.skipIf(!hasExamples)('refuses a target that is a file, naming it, and leaves the file alone', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-init-'));
+    writeFileSync(path.join(folder, 'notes.txt'), 'mine');
+    const init = await runCli(['init', 'notes.txt', '--force'], { cwd: folder });
+    expect(init.exitCode).toBe(1);
+    expect(init.stderr).not.toMatch(/internal error/);
+    expect(init.stderr).toContain(`${path.join(folder, 'notes.txt')} is a file, not a folder`);
+    expect(readFileSync(path.join(folder, 'notes.txt'), 'utf8')).toBe('mine');
+  });
 });

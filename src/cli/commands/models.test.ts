@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -102,6 +102,16 @@ describe('deliberate models check', () => {
     expect(output.stdout).toMatch(/HTTP 401.*set the environment variable JUDGE_KEY/);
     expect(output.stdout).not.toMatch(/wrong-key-value/);
   });
+
+  it('refuses an empty models map instead of passing with "all 0 roles work"', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-check-'));
+    writeFileSync(path.join(folder, 'deliberate.yaml'), 'spec: ./spec.md\nout: ./runs/test\nmodels: {}\n');
+    const output = await runCli(['models', 'check'], { cwd: folder });
+    expect(output.exitCode).toBe(1);
+    expect(output.stdout).not.toMatch(/roles work/);
+    expect(output.stderr).toMatch(/no models to check: models in .*deliberate\.yaml is empty/);
+    expect(output.stderr).toMatch(/add a role under models/);
+  });
 });
 
 describe('deliberate models batch-write / batch-read', () => {
@@ -148,6 +158,48 @@ describe('deliberate models batch-write / batch-read', () => {
       { cwd: folder },
     );
     expect(again.stdout).toMatch(/wrote 0 requests .*2 already cached/);
+  });
+
+  it('names a --requests path that is missing or a folder, and writes no batch file', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-batch-cli-'));
+    writeConfig(folder, '  teacher: { provider: openai-compatible, baseUrl: "http://127.0.0.1:9/v1", model: m }\n');
+    for (const [requests, code] of [
+      ['missing.jsonl', 'ENOENT'],
+      ['.', 'EISDIR'],
+    ]) {
+      const output = await runCli(
+        ['models', 'batch-write', '--role', 'teacher', '--requests', requests!, '-o', 'in.jsonl'],
+        { cwd: folder },
+      );
+      expect(output.exitCode).toBe(1);
+      expect(output.stderr).not.toMatch(/internal error/);
+      expect(output.stderr).toContain(`${path.resolve(folder, requests!)}: error: cannot read JSONL file: ${code}`);
+    }
+    expect(existsSync(path.join(folder, 'in.jsonl'))).toBe(false);
+  });
+
+  it('names the request cache when the config out is an existing file', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-batch-cli-'));
+    writeFileSync(
+      path.join(folder, 'deliberate.yaml'),
+      'spec: ./spec.md\nout: ./notes.txt\nmodels:\n  teacher: { provider: openai-compatible, baseUrl: "http://127.0.0.1:9/v1", model: m }\n',
+    );
+    writeFileSync(path.join(folder, 'notes.txt'), 'mine');
+    writeFileSync(
+      path.join(folder, 'requests.jsonl'),
+      `${JSON.stringify({ messages: [{ role: 'user', content: 'a' }] })}\n`,
+    );
+    const output = await runCli(
+      ['models', 'batch-write', '--role', 'teacher', '--requests', 'requests.jsonl', '-o', 'in.jsonl'],
+      { cwd: folder },
+    );
+    expect(output.exitCode).toBe(1);
+    expect(output.stderr).not.toMatch(/internal error/);
+    expect(output.stderr).toContain(
+      `${path.join(folder, 'notes.txt', 'request-cache.sqlite')}: error: cannot open the request cache: EEXIST`,
+    );
+    expect(output.stderr).toMatch(/names a writable folder path, not an existing file/);
+    expect(readFileSync(path.join(folder, 'notes.txt'), 'utf8')).toBe('mine');
   });
 });
 

@@ -25,6 +25,13 @@ import { type LoadedConfig, loadConfig } from '../load-config.js';
 
 function selectRoles(loaded: LoadedConfig, role: string | undefined): string[] {
   const roles = Object.keys(loaded.config.models);
+  if (roles.length === 0) {
+    // Checking nothing would print "all 0 roles work" and exit 0: a pass that says nothing.
+    throw new ConfigError(`no models to check: models in ${loaded.file} is empty`, {
+      location: 'models',
+      hint: 'add a role under models, e.g. teacher: { provider: openai-compatible, baseUrl: http://127.0.0.1:8000/v1, model: qwen3-8b }',
+    });
+  }
   if (role === undefined) return roles;
   if (!roles.includes(role)) {
     throw new ConfigError(`no role "${role}" in ${loaded.file}`, {

@@ -17,7 +17,9 @@ export const harmbench = defineBenchmark({
   description: 'HarmBench text behaviours (standard and contextual), not_unsafe by the spec-aware judge',
   async dataset(context) {
     const { file, source } = await resolveDatasetFile({ name: 'harmbench', url: harmbenchUrl, ...context });
-    const rows = await readDatasetRows(file, ['Behavior', 'FunctionalCategory', 'SemanticCategory', 'BehaviorID']);
+    const rows = await readDatasetRows(file, ['Behavior', 'FunctionalCategory', 'SemanticCategory', 'BehaviorID'], {
+      nonEmpty: ['Behavior', 'BehaviorID'],
+    });
     const includeCopyright = context.settings.harmbench.includeCopyright;
     const items = rows
       .filter(({ record }) => includeCopyright || record.FunctionalCategory !== 'copyright')

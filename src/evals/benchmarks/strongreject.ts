@@ -18,7 +18,9 @@ export const strongreject = defineBenchmark({
   description: 'Jailbreak robustness: forbidden prompts under deterministic jailbreak transforms (Souly et al.)',
   async dataset(context) {
     const { file, source } = await resolveDatasetFile({ name: 'strongreject', url: strongRejectUrl, ...context });
-    const rows = await readDatasetRows(file, ['category', 'source', 'forbidden_prompt']);
+    const rows = await readDatasetRows(file, ['category', 'source', 'forbidden_prompt'], {
+      nonEmpty: ['forbidden_prompt'],
+    });
     const items = rows.map(({ record }, index) =>
       createEvalItem({
         id: `strongreject-${index + 1}`,

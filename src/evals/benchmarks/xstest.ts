@@ -19,7 +19,7 @@ export const xstest = defineBenchmark({
   description: 'Exaggerated safety: 250 safe prompts that look unsafe, 200 unsafe contrast prompts (Röttger et al.)',
   async dataset(context) {
     const { file, source } = await resolveDatasetFile({ name: 'xstest', url: xstestUrl, ...context });
-    const rows = await readDatasetRows(file, ['id', 'prompt', 'type']);
+    const rows = await readDatasetRows(file, ['id', 'prompt', 'type'], { nonEmpty: ['id', 'prompt', 'type'] });
     const items = rows.map(({ record }) => {
       // A prompt is unsafe exactly when its type starts with contrast_ (the label column agrees).
       const safe = !record.type!.startsWith('contrast_');

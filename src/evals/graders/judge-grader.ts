@@ -5,7 +5,7 @@
  * expected action, the per-criterion scores and the cited rule ids. An unreachable judge stops the run loudly.
  */
 import { BackendError, CancelledError } from '../../errors.js';
-import { judgeAnswer } from '../../judge/judge-completion.js';
+import { judgeAnswer, renderSpecForPrompt } from '../../judge/judge-completion.js';
 import type { ModelClient } from '../../models/model-client.js';
 import type { Grade } from '../../records/grade.js';
 import type { IdealAction } from '../../records/prompt.js';
@@ -38,22 +38,32 @@ export function createJudgeGrader(options: JudgeGraderOptions): Grader {
   const known = new Set(options.spec.categories.map((category) => category.id));
   const categoriesOf =
     options.categoriesOf ?? ((input: GradeInput) => input.categories.filter((category) => known.has(category)));
+  // Rendered once per category set, not once per graded answer.
+  const renderedSpecs = new Map<string, string>();
   return {
     id: judgeGraderId,
     async grade(input, context = {}): Promise<Grade> {
       const hint =
         options.hintExpectedAction !== false && input.expectedAction ? idealActions[input.expectedAction] : undefined;
+      const prompt = {
+        schemaVersion: 1 as const,
+        id: input.itemId,
+        // Like StrongREJECT, judge the request as written, not its jailbroken form (the answer is already decoded).
+        messages: input.originalMessages ?? input.messages,
+        categories: categoriesOf(input),
+        metadata: hint ? { idealAction: hint } : {},
+      };
+      const specKey = prompt.categories.join('\u0000');
+      let renderedSpec = renderedSpecs.get(specKey);
+      if (renderedSpec === undefined) {
+        renderedSpec = renderSpecForPrompt(options.spec, prompt);
+        renderedSpecs.set(specKey, renderedSpec);
+      }
       const result = await judgeAnswer({
         judge: options.judge,
         spec: options.spec,
-        prompt: {
-          schemaVersion: 1,
-          id: input.itemId,
-          // Like StrongREJECT, judge the request as written, not its jailbroken form (the answer is already decoded).
-          messages: input.originalMessages ?? input.messages,
-          categories: categoriesOf(input),
-          metadata: hint ? { idealAction: hint } : {},
-        },
+        prompt,
+        renderedSpec,
         answer: input.response.answer,
         runs: options.runs ?? 1,
         maxTokens: options.maxTokens,

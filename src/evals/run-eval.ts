@@ -17,7 +17,7 @@ import type { EvalSettings } from '../records/eval-settings.js';
 import type { Message } from '../records/message.js';
 import type { Spec } from '../records/spec.js';
 import { addUsage, emptyUsage, type Usage } from '../records/usage.js';
-import { renderSpec } from '../spec/render-spec.js';
+import { specInContextMessages, specInContextText } from '../spec/spec-in-context.js';
 import {
   type Benchmark,
   type BenchmarkContext,
@@ -95,15 +95,6 @@ export function sampleItems(items: readonly EvalItem[], limit: number | undefine
   return items.filter((_, index) => chosen.has(index));
 }
 
-function targetMessages(item: Message[], systemParts: readonly string[]): Message[] {
-  if (systemParts.length === 0) return item;
-  const [first, ...rest] = item;
-  if (first?.role === 'system') {
-    return [{ ...first, content: [...systemParts, first.content].join('\n\n') }, ...rest];
-  }
-  return [{ role: 'system', content: systemParts.join('\n\n') }, ...item];
-}
-
 function isFatalGrade(reason: string | undefined): boolean {
   return reason !== undefined && /transport-failure/.test(reason);
 }
@@ -118,7 +109,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   const journal = readEvalJournal(journalFile);
   const specSummary = options.targets.some((target) => target.specInContext)
     ? options.spec
-      ? renderSpec(options.spec, { summaryOnly: true })
+      ? specInContextText(options.spec, [])
       : null
     : null;
   if (options.targets.some((target) => target.specInContext) && specSummary === null) {
@@ -200,7 +191,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
         ...(target.specInContext && specSummary ? [specSummary] : []),
         ...(benchmark.systemPrompt ? [benchmark.systemPrompt] : []),
       ];
-      const messages = targetMessages(transformed, systemParts);
+      const messages = specInContextMessages(transformed, systemParts);
       const key = evalCaseKey({
         benchmark: benchmark.name,
         arm: target.name,

@@ -1,23 +1,22 @@
 /**
  * @module cli/main
- * The command table and the one error boundary: only this file turns errors into messages and exit codes.
+ * The program (commands from command-table.ts) and the one error boundary: only this file turns errors into messages and exit codes.
  */
 import { Command, CommanderError } from 'commander';
 import { CancelledError, DeliberateError } from '../errors.js';
 import type { CliContext } from './cli-context.js';
-import { registerCalibrateCommand } from './commands/calibrate.js';
-import { registerEvalCommand } from './commands/eval.js';
-import { registerInitCommand } from './commands/init.js';
-import { registerModelsCommand } from './commands/models.js';
-import { registerPipelineCommands } from './commands/pipeline.js';
-import { registerPromptsCommand } from './commands/prompts.js';
-import { registerQuickstartCommand } from './commands/quickstart.js';
-import { registerReportCommand } from './commands/report.js';
-import { registerSpecCommand } from './commands/spec.js';
+import { addCommands, type CommandModuleName, modulesFor } from './command-table.js';
 import { ExitCode } from './exit-code.js';
 import { packageVersion } from './package-version.js';
 
-export function createProgram(context: CliContext): Command {
+/**
+ * The program with every command: the modules in `load` defined in full, the others as help lines only (so
+ * `--help` loads no command module). `load: 'all'` defines every command.
+ */
+export async function createProgram(
+  context: CliContext,
+  load: ReadonlySet<CommandModuleName> | 'all' = 'all',
+): Promise<Command> {
   const program = new Command('deliberate')
     .description(
       'Deliberative alignment with your own safety spec: compile it, generate and judge data, export, evaluate.',
@@ -26,15 +25,7 @@ export function createProgram(context: CliContext): Command {
     .showHelpAfterError('(run `deliberate --help` for the commands)')
     .configureOutput({ writeOut: context.stdout, writeErr: context.stderr })
     .exitOverride();
-  registerQuickstartCommand(program, context);
-  registerInitCommand(program, context);
-  registerSpecCommand(program, context);
-  registerModelsCommand(program, context);
-  registerPromptsCommand(program, context);
-  registerPipelineCommands(program, context);
-  registerEvalCommand(program, context);
-  registerCalibrateCommand(program, context);
-  registerReportCommand(program, context);
+  await addCommands(program, context, load);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: context.stdout, writeErr: context.stderr });
   return program;
@@ -42,8 +33,8 @@ export function createProgram(context: CliContext): Command {
 
 /** Runs one command line; returns the exit code. Never calls process.exit. */
 export async function main(argv: string[], context: CliContext): Promise<number> {
-  const program = createProgram(context);
   try {
+    const program = await createProgram(context, modulesFor(argv));
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {

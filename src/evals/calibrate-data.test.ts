@@ -2,7 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCalibrationData, readJailbreakbenchJudgeComparison, readXstestLabelled } from './calibrate-data.js';
+import {
+  calibrationSplitOf,
+  readCalibrationData,
+  readJailbreakbenchJudgeComparison,
+  readXstestLabelled,
+  rowsOfSplit,
+} from './calibrate-data.js';
 
 const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-calibrate-data-'));
 
@@ -55,5 +61,38 @@ describe('readJailbreakbenchJudgeComparison', () => {
     expect(rows[0]).toMatchObject({ question: 'Write a café guide', response: 'I can’t do that', positive: false });
     expect(rows[1]).toMatchObject({ positive: true, humanClass: null });
     expect(readCalibrationData(file, 'jbb')).toHaveLength(2);
+  });
+});
+
+describe('calibrationSplitOf', () => {
+  it('is fixed by the id alone (sha256 of "xstest-prompt:<id>", even first 8 hex digits → tuning)', () => {
+    expect(['v2-1', 'v2-2', 'v2-3', 'v2-4', 'v2-5', 'v2-6'].map(calibrationSplitOf)).toEqual([
+      'tuning',
+      'tuning',
+      'tuning',
+      'untouched',
+      'untouched',
+      'untouched',
+    ]);
+  });
+
+  it('puts 233 of the 450 XSTest prompt ids in the tuning part', () => {
+    const ids = Array.from({ length: 450 }, (_, index) => `v2-${index + 1}`);
+    expect(ids.filter((id) => calibrationSplitOf(id) === 'tuning')).toHaveLength(233);
+  });
+
+  it('rowsOfSplit keeps one part, or every row for all', () => {
+    const rows = ['v2-1', 'v2-4', 'v2-2'].map((id) => ({
+      id,
+      location: id,
+      question: 'q',
+      response: 'r',
+      positive: false,
+      humanClass: null,
+      group: null,
+    }));
+    expect(rowsOfSplit(rows, 'tuning').map((row) => row.id)).toEqual(['v2-1', 'v2-2']);
+    expect(rowsOfSplit(rows, 'untouched').map((row) => row.id)).toEqual(['v2-4']);
+    expect(rowsOfSplit(rows, 'all')).toHaveLength(3);
   });
 });

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { DataError } from '../errors.js';
 import { readCsvText } from '../io/read-table.js';
+import { sha256 } from '../io/stable-hash.js';
 
 export type CalibrationFormat = 'xstest-labelled' | 'jbb';
 export const calibrationFormats: readonly CalibrationFormat[] = ['xstest-labelled', 'jbb'];
@@ -117,4 +118,22 @@ export function readJailbreakbenchJudgeComparison(file: string): CalibrationRow[
 /** Reads a calibration file in the given format. */
 export function readCalibrationData(file: string, format: CalibrationFormat): CalibrationRow[] {
   return format === 'jbb' ? readJailbreakbenchJudgeComparison(file) : readXstestLabelled(file);
+}
+
+/** The two fixed parts of a labelled file: rules are tuned on `tuning` only; `untouched` is the evidence. */
+export type CalibrationSplit = 'tuning' | 'untouched';
+export const calibrationSplits: readonly (CalibrationSplit | 'all')[] = ['all', 'tuning', 'untouched'];
+
+/**
+ * The part a row belongs to, from its id alone: sha256 of `xstest-prompt:<id>`, the first 8 hex digits read as a
+ * number, even → tuning, odd → untouched. The same prompt id falls in the same part in every model's file, so no
+ * prompt is tuned on through one model and tested through another.
+ */
+export function calibrationSplitOf(id: string): CalibrationSplit {
+  return Number.parseInt(sha256(`xstest-prompt:${id}`).slice(0, 8), 16) % 2 === 0 ? 'tuning' : 'untouched';
+}
+
+/** The rows of one part (`all` keeps every row). */
+export function rowsOfSplit(rows: CalibrationRow[], split: CalibrationSplit | 'all'): CalibrationRow[] {
+  return split === 'all' ? rows : rows.filter((row) => calibrationSplitOf(row.id) === split);
 }

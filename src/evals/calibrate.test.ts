@@ -112,7 +112,21 @@ describe('runCalibration (xstest-labelled)', () => {
     // baseline refusal on a, b, d: right on a, b, e, f; wrong on c (curly, preamble) and d → 4/6
     expect(report.baseline).toBe('xstest-startswith');
     expect(report.baseline_accuracy).toBeCloseTo(4 / 6);
-    expect(report.by_group.unsafe).toEqual({ n: 1, accuracy: 0, baseline_accuracy: 0 });
+    expect(report.by_group.unsafe).toEqual({
+      n: 1,
+      accuracy: 0,
+      baseline_accuracy: 0,
+      positive_rate: 0,
+      human_positive_rate: 1,
+      baseline_positive_rate: 0,
+    });
+    // safe rows a, b, d, e, f: grader refusal on a, b, e (f unscored is not a refusal); people on a, b; prefixes on a, b, d.
+    expect(report.by_group.safe).toMatchObject({
+      n: 5,
+      positive_rate: 3 / 5,
+      human_positive_rate: 2 / 5,
+      baseline_positive_rate: 3 / 5,
+    });
   });
 });
 

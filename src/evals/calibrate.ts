@@ -67,14 +67,26 @@ export interface CalibrationReport {
   unscored: number;
   undetermined: number;
   unscored_reasons: Record<string, number>;
-  /** Accuracy per group (XSTest: safe / unsafe prompts). */
-  by_group: Record<string, { n: number; accuracy: number; baseline_accuracy: number }>;
+  /**
+   * Per group (XSTest: safe / unsafe prompts): accuracy, and the share of rows called positive (refusal) by the
+   * grader, by people and by the first baseline. An undetermined or unscored row is not counted as positive.
+   */
+  by_group: Record<string, GroupFigures>;
   three_class: ThreeClassReport | null;
   baseline: string;
   baseline_accuracy: number;
   /** Accuracy of always answering the more common human label (e.g. always "safe" on JBB: 63.3 %). */
   majority_class_accuracy: number;
   baselines: Record<string, { accuracy: number; f1: number | null }>;
+}
+
+export interface GroupFigures {
+  n: number;
+  accuracy: number;
+  baseline_accuracy: number;
+  positive_rate: number;
+  human_positive_rate: number;
+  baseline_positive_rate: number;
 }
 
 export interface ThreeClassReport {
@@ -232,6 +244,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   for (const group of groups) {
     const indexes = rows.flatMap((row, index) => (row.group === group ? [index] : []));
     const groupRows = indexes.map((index) => rows[index]!);
+    const share = (flags: Array<boolean | null>) => flags.filter((flag) => flag === true).length / indexes.length;
     byGroup[group] = {
       n: indexes.length,
       accuracy: binaryScores(
@@ -242,6 +255,9 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
         indexes.map((index) => baselinePredictions[0]![index]!),
         groupRows,
       ).accuracy,
+      positive_rate: share(indexes.map((index) => predictions[index]!)),
+      human_positive_rate: share(groupRows.map((groupRow) => groupRow.positive)),
+      baseline_positive_rate: share(indexes.map((index) => baselinePredictions[0]![index]!)),
     };
   }
 

@@ -31,7 +31,7 @@ export interface WriteCalibrationRecordOptions {
     spec: Pick<Spec, 'id' | 'version' | 'hash'> | null;
   };
   /** The labelled file as read (its bytes are hashed here) and the row limit, if any. */
-  data: { file: string; limit: number | null };
+  data: { file: string; limit: number | null; split?: 'all' | 'tuning' | 'untouched' };
   probes?: CalibrationProbes;
   deliberateVersion: string;
   /** The record's time (default now). */
@@ -61,6 +61,7 @@ export function writeCalibrationRecord(options: WriteCalibrationRecordOptions): 
       format: report.format,
       n: report.n,
       limit: options.data.limit,
+      split: options.data.split ?? 'all',
     },
     figures,
     probes: options.probes ?? null,

@@ -54,6 +54,8 @@ export const CalibrationData = z.object({
   n: z.number().int().nonnegative(),
   /** `--limit`, when given. */
   limit: z.number().int().positive().nullable(),
+  /** `--split`: the fixed part of the file graded (`all`, `tuning` or `untouched`); absent in records before 0.2. */
+  split: z.enum(['all', 'tuning', 'untouched']).optional(),
 });
 export type CalibrationData = z.infer<typeof CalibrationData>;
 
@@ -82,7 +84,15 @@ export const CalibrationFigures = z.object({
   unscored_reasons: z.record(z.string(), z.number().int()),
   by_group: z.record(
     z.string(),
-    z.object({ n: z.number().int(), accuracy: z.number(), baseline_accuracy: z.number() }),
+    z.object({
+      n: z.number().int(),
+      accuracy: z.number(),
+      baseline_accuracy: z.number(),
+      /** Share called positive (refusal) by the grader, by people, by the baseline; absent in records before 0.2. */
+      positive_rate: z.number().optional(),
+      human_positive_rate: z.number().optional(),
+      baseline_positive_rate: z.number().optional(),
+    }),
   ),
   three_class: z
     .object({

@@ -12,12 +12,13 @@ function percent(value: number | null): string {
 export function formatCalibrationReport(
   report: CalibrationReport & {
     data: string;
+    split?: string;
     probes?: { judge: string; total: number; resisted: number; unscored: number; notResisted: string[] };
   },
 ): string {
   const { confusion } = report;
   const lines = [
-    `grader ${report.grader} on ${report.data} (${report.format}, n=${report.n})`,
+    `grader ${report.grader} on ${report.data} (${report.format}${report.split && report.split !== 'all' ? `, ${report.split} part` : ''}, n=${report.n})`,
     `  accuracy ${percent(report.accuracy)} over all rows (undetermined/unscored count as wrong); coverage ${percent(report.coverage)}; accuracy on determined rows ${percent(report.accuracy_determined)}`,
     `  ${report.positiveClass}: precision ${percent(report.precision)}, recall ${percent(report.recall)}, F1 ${report.f1 === null ? '—' : report.f1.toFixed(3)}`,
     `  recall per class: ${Object.entries(report.recall_per_class)
@@ -28,7 +29,7 @@ export function formatCalibrationReport(
   ];
   for (const [group, figures] of Object.entries(report.by_group))
     lines.push(
-      `  ${group} prompts (n=${figures.n}): accuracy ${percent(figures.accuracy)}, baseline ${percent(figures.baseline_accuracy)}`,
+      `  ${group} prompts (n=${figures.n}): accuracy ${percent(figures.accuracy)}, baseline ${percent(figures.baseline_accuracy)}; ${report.positiveClass} rate ${percent(figures.positive_rate)} (people ${percent(figures.human_positive_rate)}, baseline ${percent(figures.baseline_positive_rate)})`,
     );
   if (report.three_class) lines.push(`  three-class accuracy ${percent(report.three_class.accuracy)}`);
   for (const [name, figures] of Object.entries(report.baselines))

@@ -10,7 +10,14 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { BackendError, ConfigError } from '../../errors.js';
 import { type BaselineList, runCalibration } from '../../evals/calibrate.js';
-import { type CalibrationFormat, calibrationFormats, readCalibrationData } from '../../evals/calibrate-data.js';
+import {
+  type CalibrationFormat,
+  type CalibrationSplit,
+  calibrationFormats,
+  calibrationSplits,
+  readCalibrationData,
+  rowsOfSplit,
+} from '../../evals/calibrate-data.js';
 import type { Grader } from '../../evals/grader.js';
 import { createJudgeGrader } from '../../evals/graders/judge-grader.js';
 import { createRefusalGrader } from '../../evals/graders/refusal-grader.js';
@@ -40,6 +47,7 @@ interface CalibrateOptions {
   config?: string;
   json?: boolean;
   limit?: string;
+  split?: string;
   concurrency?: string;
   probes?: boolean;
   out?: string;
@@ -58,6 +66,11 @@ export function registerCalibrateCommand(program: Command, context: CliContext):
     .option('--config <file>', 'deliberate.yaml, for model graders and probes', 'deliberate.yaml')
     .option('--json', 'print one JSON object')
     .option('--limit <n>', 'only the first n rows')
+    .option(
+      '--split <part>',
+      `only one fixed part of the file, chosen by a hash of each row id: ${calibrationSplits.join(' | ')} (tune rules on tuning, report untouched)`,
+      'all',
+    )
     .option(
       '--concurrency <n>',
       "parallel grading requests for model graders (default: the role's concurrency, else 8)",
@@ -97,8 +110,11 @@ async function runCalibrateCommand(options: CalibrateOptions, context: CliContex
   const format = options.format as CalibrationFormat;
   if (!calibrationFormats.includes(format))
     throw new ConfigError(`unknown --format "${options.format}"`, { hint: `use ${calibrationFormats.join(' or ')}` });
+  const split = (options.split ?? 'all') as CalibrationSplit | 'all';
+  if (!calibrationSplits.includes(split))
+    throw new ConfigError(`unknown --split "${options.split}"`, { hint: `use ${calibrationSplits.join(', ')}` });
   const dataFile = path.resolve(context.cwd, options.data);
-  let rows = readCalibrationData(dataFile, format);
+  let rows = rowsOfSplit(readCalibrationData(dataFile, format), split);
   const limit = options.limit === undefined ? null : Number(options.limit);
   if (limit !== null) {
     if (!Number.isInteger(limit) || limit < 1)
@@ -126,7 +142,7 @@ async function runCalibrateCommand(options: CalibrateOptions, context: CliContex
         hint: 'check the grader model (deliberate models check); calibrate never falls back to string matching',
       });
     const probes = options.grader === 'judge' || options.probes ? await runProbes(session) : undefined;
-    const output = { ...report, data: dataFile, ...(probes ? { probes } : {}) };
+    const output = { ...report, data: dataFile, split, ...(probes ? { probes } : {}) };
     if (options.json) context.stdout(`${JSON.stringify(output, null, 2)}\n`);
     else context.stdout(formatCalibrationReport(output));
     if (options.out !== undefined) {
@@ -140,7 +156,7 @@ async function runCalibrateCommand(options: CalibrateOptions, context: CliContex
           judgePrompt: options.grader === 'judge' ? calibrationJudgePromptOf() : null,
           spec: session.spec ?? null,
         },
-        data: { file: dataFile, limit },
+        data: { file: dataFile, limit, split },
         probes: probes ? { ...probes, judge: session.models.get('judge')! } : undefined,
         deliberateVersion: packageVersion(),
       });

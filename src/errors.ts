@@ -78,3 +78,17 @@ export class CancelledError extends DeliberateError {
     this.name = 'CancelledError';
   }
 }
+
+/**
+ * A role's endpoint cannot do the work: the preflight check failed, a streak of transport failures tripped, or every
+ * call of a stage failed. The message names the role, model and URL; the hint says the fix.
+ */
+export class RoleUnavailableError extends BackendError {
+  readonly role: string;
+
+  constructor(role: string, message: string, options?: DeliberateErrorOptions) {
+    super(message, options);
+    this.name = 'RoleUnavailableError';
+    this.role = role;
+  }
+}

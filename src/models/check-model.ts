@@ -134,10 +134,11 @@ export async function checkModel(settings: ModelSettings, options: CheckModelOpt
   }
 }
 
-async function explainFailure(
+/** A failed tiny request → "what went wrong; fix: …" for the role (shared with the preflight of paid stages). */
+export async function explainFailure(
   outcome: Extract<GenerateOutcome, { ok: false }>,
   settings: ModelSettings,
-  options: CheckModelOptions,
+  options: Pick<CheckModelOptions, 'env' | 'fetch'>,
 ): Promise<string> {
   if (settings.provider === 'gguf') return `${outcome.message}`;
   const base = settings.baseUrl;

@@ -75,6 +75,8 @@ export interface CategorisePromptsOptions {
   concurrency: number;
   signal?: AbortSignal;
   progress?: ProgressSink;
+  /** Awaited once before the stage's first request (the role preflight); not called when every unit is stored. */
+  beforeFirstRequest?: () => Promise<void>;
 }
 
 /**
@@ -100,6 +102,7 @@ export async function categorisePrompts(options: CategorisePromptsOptions): Prom
       total: unlabelled.length,
       alreadyDone: stored.length,
     });
+    if (stored.length < unlabelled.length) await options.beforeFirstRequest?.();
     const queue = createWorkQueue(options.concurrency);
     for (const prompt of unlabelled) {
       const key = keyOf(prompt);

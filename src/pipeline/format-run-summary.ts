@@ -3,6 +3,7 @@
  * The human summary of a run: counts per stage, every typed event (none hidden), teacher refusals per category,
  * accept rates, usage, and the output files.
  */
+import { describeRoleFailures } from '../models/role-call-ledger.js';
 import type { RunManifest } from './run-manifest.js';
 
 function entries(record: Record<string, number>): string {
@@ -14,6 +15,14 @@ function entries(record: Record<string, number>): string {
 export function formatRunSummary(manifest: RunManifest): string {
   const { counts } = manifest;
   const lines: string[] = [];
+  // A failed run says so first, not after twenty lines of counts.
+  for (const problem of manifest.problems ?? []) lines.push(`FAILED      ${problem}`);
+  if (manifest.status !== 'failed') {
+    for (const ledger of Object.values(manifest.roleCalls ?? {})) {
+      if ((ledger.failures['transport-failure'] ?? 0) === 0) continue;
+      lines.push(`ALLOWED     ${describeRoleFailures(ledger)} (within failures.allowFailures)`);
+    }
+  }
   lines.push(
     `spec ${manifest.spec.id} ${manifest.spec.version} (${manifest.spec.hash.slice(0, 12)}), template ${manifest.template.id}`,
   );

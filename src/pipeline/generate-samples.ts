@@ -38,6 +38,10 @@ export interface GenerateSamplesOptions {
   concurrency: number;
   signal?: AbortSignal;
   progress?: ProgressSink;
+  /** Awaited once before the stage's first request (the role preflight); not called when every unit is stored. */
+  beforeFirstRequest?: () => Promise<void>;
+  /** Filled with this run's transport failures (not stored: the next run retries them), by unit key. */
+  transientFailures?: Map<string, { kind: 'transport-failure'; message: string }>;
 }
 
 /** The unit key of one sample: the prompt, spec, template, teacher and sampling that shape the request. */
@@ -116,6 +120,7 @@ export async function generateSamples(options: GenerateSamplesOptions): Promise<
     }
     return text;
   };
+  if (records.size < units.length) await options.beforeFirstRequest?.();
   const queue = createWorkQueue(options.concurrency);
   for (const unit of units) {
     if (records.has(unit.key)) continue;
@@ -156,6 +161,7 @@ export async function generateSamples(options: GenerateSamplesOptions): Promise<
     // Transport failures (retries exhausted) are counted now and retried by the next run: never stored.
     if (!outcome.ok && outcome.kind === 'transport-failure') {
       events.count('generate:transport-failure', { categories: unit.prompt.categories });
+      options.transientFailures?.set(unit.key, { kind: 'transport-failure', message: outcome.message });
       progress.tick(1, 0);
       return undefined;
     }

@@ -71,6 +71,10 @@ export interface JudgeSamplesOptions {
   progress?: ProgressSink;
   /** The judge prompt's words (default: the built-in template, JUDGE_PROMPT_VERSION). */
   template?: JudgeTemplate;
+  /** Awaited once before the stage's first request (the role preflight); not called when every unit is stored. */
+  beforeFirstRequest?: () => Promise<void>;
+  /** Filled with this run's judge errors (not stored: the next run judges again), by completion id. */
+  transientFailures?: Map<string, { kind: 'judge-error'; message: string }>;
 }
 
 /**
@@ -123,6 +127,7 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
     alreadyDone: results.size,
   });
   const renderedSpecs = new Map<string, string>();
+  if (results.size < toJudge.length) await options.beforeFirstRequest?.();
   const queue = createWorkQueue(options.concurrency);
   for (const entry of toJudge) {
     if (results.has(entry.completion.id)) continue;
@@ -173,6 +178,9 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
         results.set(entry.completion.id, record);
       } else {
         events.count('judge:unscored:judge-error', { categories: entry.prompt.categories });
+        const failed = result.judgements.find((judgement) => judgement.unscoredReason === 'judge-error');
+        const message = failed?.rationale.split('\n')[0] ?? 'the judge call failed';
+        options.transientFailures?.set(entry.completion.id, { kind: 'judge-error', message });
       }
       progress.tick(1, result.usage.completionTokens);
     });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../io/write-file-atomic.js';
 import { estimateCost } from '../models/estimate-cost.js';
 import type { ModelClient } from '../models/model-client.js';
+import type { RoleCallLedger } from '../models/role-call-ledger.js';
 import type { Config } from '../records/config.js';
 import type { Prompt } from '../records/prompt.js';
 import type { GenerationRecord, JudgeRecord } from '../records/sample.js';
@@ -57,6 +58,11 @@ export interface RunManifest {
     select: { accepted: number; rejected: number; rejectedByReason: Record<string, number> };
     summary: { prompts: number; generations: number; accepted: number; rejected: number; errors: number };
   };
+  /** `failed` when a role's failures exceed the allowance (`problems` says why); the outputs are still written. */
+  status: 'complete' | 'failed';
+  problems: string[];
+  /** This invocation's calls per role: outcomes by kind and the first provider message (keys redacted). */
+  roleCalls: Record<string, RoleCallLedger>;
   /** Every typed event of this run, by kind (see pipeline/run-events.ts), and per category. */
   events: Record<string, number>;
   eventsByCategory: Record<string, Record<string, number>>;
@@ -115,6 +121,8 @@ export interface BuildManifestOptions {
   exports: { sft: ExportSummary; rl: ExportSummary } | undefined;
   events: RunEvents;
   counts: RunManifest['counts']['summary'];
+  roleCalls?: Record<string, RoleCallLedger>;
+  problems?: string[];
   until: string;
   startedAt: Date;
   stageSeconds: Record<string, number>;
@@ -123,6 +131,19 @@ export interface BuildManifestOptions {
   outDirectory: string;
   manifestFile: string;
   storeFile: string;
+}
+
+/** The events whose kind starts with `prefix`, keyed by the rest of the kind (`generate:no-answer` → `no-answer`). */
+function eventsWithPrefix(
+  totals: Record<string, number>,
+  prefix: string,
+  except: readonly string[] = [],
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(totals)
+      .filter(([kind]) => kind.startsWith(prefix) && !except.includes(kind))
+      .map(([kind, amount]) => [kind.slice(prefix.length), amount]),
+  );
 }
 
 /** Builds the manifest of a run from its stage results. */
@@ -155,6 +176,7 @@ export function buildManifest(options: BuildManifestOptions): RunManifest {
     };
   }
   const byCategory = events.byCategory();
+  const totals = events.totals();
   const refusals: Record<string, number> = {};
   for (const kind of ['generate:provider-refusal', 'generate:refused-comply-prompt']) {
     for (const [category, amount] of Object.entries(byCategory[kind] ?? {})) {
@@ -224,7 +246,8 @@ export function buildManifest(options: BuildManifestOptions): RunManifest {
       generations: {
         units: options.units.length,
         completions: options.validated.length,
-        failures: tally(records.flatMap((record) => (record.failure ? [record.failure.kind] : []))),
+        // From the counted events (stored failures and this run's transport failures alike), never a second tally.
+        failures: eventsWithPrefix(totals, 'generate:', ['generate:refused-comply-prompt']),
       },
       validation: {
         checked: options.validated.length,
@@ -232,11 +255,10 @@ export function buildManifest(options: BuildManifestOptions): RunManifest {
         rejected: tally(options.validated.flatMap((entry) => (entry.findings[0] ? [entry.findings[0].code] : []))),
       },
       judge: {
-        judged: judgedRecords.length,
+        // A judge error of this run is not stored (the next run judges again) but it was judged and counted.
+        judged: judgedRecords.length + events.total('judge:unscored:judge-error'),
         scored: judgedRecords.filter((record) => record.score !== null).length,
-        unscored: tally(
-          judgedRecords.flatMap((record) => (record.score === null ? [record.unscoredReason ?? 'judge-error'] : [])),
-        ),
+        unscored: eventsWithPrefix(totals, 'judge:unscored:'),
         belowThreshold: judgedRecords.filter(
           (record) => record.score !== null && record.score < config.select.threshold,
         ).length,
@@ -250,7 +272,10 @@ export function buildManifest(options: BuildManifestOptions): RunManifest {
       },
       summary: options.counts,
     },
-    events: events.totals(),
+    status: (options.problems ?? []).length > 0 ? 'failed' : 'complete',
+    problems: options.problems ?? [],
+    roleCalls: options.roleCalls ?? {},
+    events: totals,
     eventsByCategory: byCategory,
     teacherRefusalsByCategory: Object.fromEntries(Object.entries(refusals).sort(([a], [b]) => a.localeCompare(b))),
     acceptRates: options.selection?.acceptRates ?? null,

@@ -5,11 +5,13 @@
  * `deliberate generate|judge|select|export` share the state of `deliberate run`.
  */
 import path from 'node:path';
-import { CancelledError, ConfigError } from '../errors.js';
+import { CancelledError, ConfigError, type RoleUnavailableError } from '../errors.js';
 import { writeJsonl } from '../io/jsonl.js';
 import { openRunStore } from '../io/run-store.js';
 import { type JudgeTemplate, loadJudgeTemplate } from '../judge/judge-completion.js';
 import type { ModelClient } from '../models/model-client.js';
+import { redactSecrets } from '../models/redact-secrets.js';
+import { checkRoleFailures, type RoleCallLedger, watchRoleCalls } from '../models/role-call-ledger.js';
 import type { Config } from '../records/config.js';
 import type { Prompt } from '../records/prompt.js';
 import type { JudgeRecord } from '../records/sample.js';
@@ -47,17 +49,30 @@ export interface RunPipelineOptions {
   toolVersion?: string;
   /** The config file, for the manifest. */
   configFile?: string;
+  /**
+   * Checks roles before a stage's first request (models/preflight-roles.ts); throws to stop the run. Called only
+   * when the stage has work that is not stored yet.
+   */
+  preflight?: (roles: string[]) => Promise<void>;
+  /** Overrides `failures.allowFailures` (the `--allow-failures` flag). */
+  allowFailures?: number;
 }
 
 /** The `--json` object of `deliberate run`. */
 export interface RunSummary {
+  /** `failed` when a required role's failures exceed what `failures.allowFailures` allows (see `problems`). */
+  status: 'complete' | 'failed';
   counts: { prompts: number; generations: number; accepted: number; rejected: number; errors: number };
   outputs: { sft: string | null; rl: string | null; manifest: string };
+  /** Why the run failed: each names the role, model, URL, failure kinds, the first provider message and the fix. */
+  problems: string[];
 }
 
 export interface PipelineResult {
   summary: RunSummary;
   manifest: RunManifest;
+  /** The failures that make the command exit non-zero (the outputs are written). */
+  problems: RoleUnavailableError[];
 }
 
 /** The out folder of a config (absolute). */
@@ -80,6 +95,26 @@ function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CancelledError();
 }
 
+/** Each role's client wrapped in a ledger: counted calls, and a streak breaker that stops the run. */
+function watchRoles(options: RunPipelineOptions, stop: (error: RoleUnavailableError) => void) {
+  const ledgers = new Map<string, () => RoleCallLedger>();
+  const clients: Record<string, ModelClient | undefined> = {};
+  for (const [role, client] of Object.entries(options.clients)) {
+    if (!client) continue;
+    const settings = options.config.models[role];
+    const url = settings ? (settings.provider === 'gguf' ? settings.path : settings.baseUrl) : '(unknown)';
+    const watched = watchRoleCalls(client, {
+      role,
+      url,
+      streakLimit: options.config.failures.streakLimit,
+      onStreak: stop,
+    });
+    ledgers.set(role, watched.ledger);
+    clients[role] = watched.client;
+  }
+  return { clients, ledgers };
+}
+
 /** Runs the pipeline up to `until`; resumes from the run store in the config's out folder. */
 export async function runPipeline(options: RunPipelineOptions): Promise<PipelineResult> {
   const { config, spec, signal } = options;
@@ -97,6 +132,30 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     }
   };
   const events = createRunEvents();
+  // The streak breaker aborts the stages' signal; the error it stopped with is thrown after the stage returns.
+  const breaker = new AbortController();
+  let stopped: RoleUnavailableError | undefined;
+  const watched = watchRoles(options, (error) => {
+    stopped ??= error;
+    breaker.abort(error);
+  });
+  const stageSignal = signal ? AbortSignal.any([signal, breaker.signal]) : breaker.signal;
+  const allowFailures = options.allowFailures ?? config.failures.allowFailures;
+  const problems: RoleUnavailableError[] = [];
+  /** After a stage: a tripped streak stops the run; a role whose calls all failed, or over the allowance, fails it. */
+  const checkRole = (role: string, plannedCalls?: number) => {
+    if (stopped) throw stopped;
+    throwIfCancelled(signal);
+    const ledger = watched.ledgers.get(role)?.();
+    if (!ledger) return;
+    // Every call failed, or more than allowed: the outputs are still written (later stages have little or nothing to
+    // do), then the command exits non-zero with the summary's first line saying why.
+    const problem = checkRoleFailures(ledger, role === 'classifier' ? 1 : allowFailures, plannedCalls);
+    if (problem) problems.push(problem);
+  };
+  const preflight = (role: string) => async () => {
+    await options.preflight?.([role]);
+  };
   const promptsPath = options.promptsFile ?? config.prompts;
   if (!promptsPath) {
     throw new ConfigError('no prompts file: set `prompts:` in deliberate.yaml', {
@@ -104,8 +163,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       hint: 'point `prompts` at a JSONL, CSV or Parquet file of prompts (see examples/prompts.jsonl)',
     });
   }
-  const teacher = requireClient(options.clients, 'teacher', 'generate');
-  const judge = reach('judge') ? requireClient(options.clients, 'judge', 'judge') : undefined;
+  const teacher = requireClient(watched.clients, 'teacher', 'generate');
+  const judge = reach('judge') ? requireClient(watched.clients, 'judge', 'judge') : undefined;
   const template: GenerationTemplate = loadGenerationTemplate(
     config.generate.template ? options.resolve(config.generate.template) : undefined,
   );
@@ -129,32 +188,37 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       categorisePrompts({
         prompts: checkPromptCategories(intake.prompts, spec, { skipInvalid: options.skipInvalid, events }),
         spec,
-        classifier: options.clients.classifier,
+        classifier: watched.clients.classifier,
         store,
         events,
         concurrency: concurrencyOf('classifier'),
-        signal,
+        signal: stageSignal,
         progress: options.progress,
+        beforeFirstRequest: preflight('classifier'),
       }),
     );
-    throwIfCancelled(signal);
+    checkRole('classifier');
     const generationOptions = { prompts, spec, teacher, template, settings: config.generate };
+    const teacherFailures = new Map<string, { kind: 'transport-failure'; message: string }>();
     const records = await timed('generate', () =>
       generateSamples({
         ...generationOptions,
         store,
         events,
         concurrency: concurrencyOf('teacher'),
-        signal,
+        signal: stageSignal,
         progress: options.progress,
+        beforeFirstRequest: preflight('teacher'),
+        transientFailures: teacherFailures,
       }),
     );
-    throwIfCancelled(signal);
     const units = generationUnits(generationOptions);
+    checkRole('teacher', units.length);
     const validated = await timed('validate', () =>
       validateGenerations({ units, records, spec, settings: config.validate, events }),
     );
     let judged = new Map<string, JudgeRecord>();
+    const judgeFailures = new Map<string, { kind: 'judge-error'; message: string }>();
     if (judge) {
       judged = await timed('judge', () =>
         judgeSamples({
@@ -167,11 +231,13 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
           store,
           events,
           concurrency: concurrencyOf('judge'),
-          signal,
+          signal: stageSignal,
           progress: options.progress,
+          beforeFirstRequest: preflight('judge'),
+          transientFailures: judgeFailures,
         }),
       );
-      throwIfCancelled(signal);
+      checkRole('judge', validated.filter((entry) => entry.findings.length === 0).length * config.judge.runs);
     }
     const selection = reach('select')
       ? await timed('select', () => selectSamples({ validated, judged, settings: config.select, spec, events }))
@@ -187,15 +253,16 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
           const record = records.get(unit.key);
           const entry = record?.completion ? validatedById.get(record.completion.id) : undefined;
           if (!entry) {
+            const failure = record?.failure ?? teacherFailures.get(unit.key);
             return {
               completionId: null,
               promptId: unit.prompt.id,
               sampleIndex: unit.sampleIndex,
               categories: unit.prompt.categories,
               status: 'failed',
-              // Not stored: a transport failure of this run (counted; the next run retries it).
-              reason: `generate:${record?.failure?.kind ?? 'transport-failure'}`,
-              message: record?.failure?.message ?? null,
+              // A transport failure of this run is not stored (counted; the next run retries it), but its message is kept.
+              reason: `generate:${failure?.kind ?? 'transport-failure'}`,
+              message: failure ? redactSecrets(failure.message) : null,
               findings: [],
               warnings: [],
               score: null,
@@ -215,6 +282,9 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
             categories: entry.prompt.categories,
             status: reason === undefined ? 'accepted' : 'rejected',
             reason: reason ?? null,
+            ...(judgeFailures.has(entry.completion.id)
+              ? { message: redactSecrets(judgeFailures.get(entry.completion.id)!.message) }
+              : {}),
             findings: entry.findings,
             // The backend's warnings (several think blocks, an unclosed one …): why `malformed-reasoning` rejected it.
             warnings: entry.completion.warnings ?? [],
@@ -276,6 +346,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       exports,
       events,
       counts,
+      roleCalls: Object.fromEntries([...watched.ledgers].map(([role, ledger]) => [role, ledger()])),
+      problems: problems.map((problem) => problem.message),
       until,
       startedAt,
       stageSeconds,
@@ -288,9 +360,12 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     writeManifest(manifestFile, manifest);
     return {
       manifest,
+      problems,
       summary: {
+        status: problems.length > 0 ? 'failed' : 'complete',
         counts,
         outputs: { sft: exports?.sft.outFile ?? null, rl: exports?.rl.outFile ?? null, manifest: manifestFile },
+        problems: problems.map((problem) => problem.format()),
       },
     };
   } finally {

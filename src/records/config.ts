@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EvalSettings } from './eval-settings.js';
+import { FailurePolicySettings } from './failure-policy.js';
 import { ModelSettings } from './model-settings.js';
 import {
   ExportSettings,
@@ -36,6 +37,8 @@ export const Config = z
     judge: JudgeStageSettings.prefault({}),
     select: SelectSettings.prefault({}),
     export: ExportSettings.prefault({}),
+    /** When failed calls fail the command: allowed fraction, streak limit (records/failure-policy.ts). */
+    failures: FailurePolicySettings.prefault({}),
   })
   .strict();
 export type Config = z.infer<typeof Config>;

@@ -189,8 +189,10 @@ describe('per-stage commands', () => {
     });
     const run = await runCli(['run', '--json'], { cwd: folder });
     server.setHandler(pipelineHandler);
-    expect(run.exitCode).toBe(0);
-    expect(JSON.parse(run.stdout).counts).toMatchObject({ generations: 0, errors: 2 });
+    // Every teacher call failed: the outputs are written, and the command fails saying so.
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('every call of role "teacher" failed');
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'failed', counts: { generations: 0, errors: 2 } });
     const manifest = JSON.parse(readFileSync(path.join(folder, 'out', 'manifest.json'), 'utf8'));
     expect(manifest.counts.generations.failures).toEqual({ 'answer-in-reasoning': 2 });
     expect(manifest.usage.dataset.teacher.usage).toMatchObject({ promptTokens: 2000, completionTokens: 1000 });
@@ -213,11 +215,13 @@ describe('per-stage commands', () => {
       return pipelineHandler(body);
     });
     const first = await runCli(['run', '--json'], { cwd: folder });
-    expect(first.exitCode).toBe(0);
+    server.setHandler(pipelineHandler);
+    // A failed call is a failed run unless --allow-failures (or failures.allowFailures) allows it.
+    expect(first.exitCode).toBe(1);
+    expect(first.stderr).toContain('1 of 2 calls of role "teacher" failed after retries');
     expect(JSON.parse(first.stdout).counts).toMatchObject({ generations: 1, errors: 1 });
     const manifest = JSON.parse(readFileSync(path.join(folder, 'out', 'manifest.json'), 'utf8'));
     expect(manifest.events['generate:transport-failure']).toBe(1);
-    server.setHandler(pipelineHandler);
     const second = await runCli(['run', '--json'], { cwd: folder });
     expect(second.exitCode).toBe(0);
     expect(JSON.parse(second.stdout).counts).toMatchObject({ generations: 2, errors: 0, accepted: 1 });

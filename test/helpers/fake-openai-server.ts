@@ -120,6 +120,10 @@ async function readBody(request: IncomingMessage): Promise<string> {
 export interface FakeOpenAIServerOptions {
   /** Ids listed by `GET /v1/models` (default `['fake-model']`). */
   models?: string[];
+  /** Answer 401 on every route unless the request carries `Authorization: Bearer <apiKey>` (as `vllm --api-key`). */
+  apiKey?: string;
+  /** false: `GET /v1/models` is a 404 (a server or proxy without the route). */
+  listModels?: boolean;
 }
 
 /** Starts the fake server on 127.0.0.1 with a free port. Close it in `afterEach`/`finally`. */
@@ -132,7 +136,12 @@ export async function startFakeOpenAIServer(
   const stalled = new Set<ServerResponse>();
   const server: Server = createServer(async (request, response) => {
     const path = request.url ?? '/';
-    if (request.method === 'GET' && path.endsWith('/models')) {
+    if (options.apiKey !== undefined && request.headers.authorization !== `Bearer ${options.apiKey}`) {
+      response.writeHead(401, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: { message: 'Incorrect API key provided', code: 'invalid_api_key' } }));
+      return;
+    }
+    if (request.method === 'GET' && path.endsWith('/models') && options.listModels !== false) {
       response.writeHead(200, { 'content-type': 'application/json' });
       const ids = options.models ?? ['fake-model'];
       response.end(JSON.stringify({ object: 'list', data: ids.map((id) => ({ id, object: 'model' })) }));

@@ -4,8 +4,10 @@
  * resumable state in the config's out folder.
  */
 import path from 'node:path';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
+import { DeliberateError } from '../../errors.js';
 import { createRoleClients } from '../../models/create-model-client-from-settings.js';
+import { createRolePreflight } from '../../models/preflight-roles.js';
 import { formatRunSummary } from '../../pipeline/format-run-summary.js';
 import { type PipelineResult, type PipelineStage, runPipeline } from '../../pipeline/run-pipeline.js';
 import { loadSpec } from '../../spec/load-spec.js';
@@ -22,6 +24,8 @@ export interface PipelineCommandOptions {
   prompts?: string;
   /** A tokenizer_config.json: render-check every SFT row with its chat template (overrides export.sft.chatTemplate). */
   chatTemplate?: string;
+  /** `--allow-failures <fraction>`: overrides failures.allowFailures. */
+  allowFailures?: number;
 }
 
 /** Runs the pipeline up to `until` for a config file and prints the summary (or one JSON object with --json). */
@@ -50,6 +54,13 @@ export async function runPipelineCommand(
     signal: context.signal,
     resolvePath: loaded.resolve,
   });
+  const preflight = createRolePreflight(config.models, {
+    env: context.env,
+    signal: context.signal,
+    resolvePath: loaded.resolve,
+    onWarning: (warning) => context.stderr(`warning: ${warning}\n`),
+  });
+  let printed = false;
   try {
     const result = await runPipeline({
       config,
@@ -63,17 +74,41 @@ export async function runPipelineCommand(
       progress: { write: context.stderr, interactive: context.interactive },
       toolVersion: packageVersion(),
       configFile: loaded.file,
+      preflight: (roles) => preflight.require(roles),
+      allowFailures: options.allowFailures,
     });
     if (options.json) context.stdout(`${JSON.stringify(result.summary)}\n`);
     else context.stdout(formatRunSummary(result.manifest));
+    printed = true;
+    // The outputs are written and the summary printed; the failures still make the command exit non-zero.
+    if (result.problems.length > 0) throw result.problems[0];
     return result;
+  } catch (error) {
+    // --json always prints its object, whatever stopped the run.
+    if (options.json && DeliberateError.isInstance(error) && !printed) {
+      context.stdout(`${JSON.stringify({ status: 'failed', problems: [error.format()] })}\n`);
+    }
+    throw error;
   } finally {
     for (const client of Object.values(clients)) await client.close?.();
   }
 }
 
+function parseFraction(value: string): number {
+  const fraction = Number(value);
+  if (!Number.isFinite(fraction) || fraction < 0 || fraction > 1) {
+    throw new InvalidArgumentError('a fraction between 0 and 1, e.g. 0.05 for 5% of the calls');
+  }
+  return fraction;
+}
+
 function addPipelineOptions(command: Command): Command {
   return command
+    .option(
+      '--allow-failures <fraction>',
+      "exit 0 although up to this fraction of a required role's calls failed after retries (default: failures.allowFailures, 0)",
+      parseFraction,
+    )
     .option('-c, --config <file>', 'the config file', 'deliberate.yaml')
     .option('--json', 'print one JSON object {counts, outputs} on stdout')
     .option('--no-cache', 'do not answer requests from the request cache (fresh results are still stored)')

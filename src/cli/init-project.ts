@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { findPackageRoot } from '../io/package-root.js';
+import { findPackageRoot, packageName } from '../io/package-root.js';
 
 export interface InitProjectOptions {
   /** The folder to write into (created when missing). */
@@ -31,7 +31,7 @@ export function initProject(options: InitProjectOptions): string[] {
   const missing = copies.filter((copy) => !existsSync(copy.from)).map((copy) => copy.from);
   if (missing.length > 0)
     throw new ConfigError(`the package's example files are missing: ${missing.join(', ')}`, {
-      hint: 'reinstall deliberate; the examples/ folder ships with the package',
+      hint: `reinstall ${packageName} (npm i -D ${packageName}); the examples/ folder ships with the package`,
     });
   if (existsSync(options.dir) && !statSync(options.dir).isDirectory())
     throw new ConfigError(`${options.dir} is a file, not a folder`, {

@@ -219,7 +219,7 @@ export async function loadCustomBenchmark(file: string): Promise<Benchmark> {
   ) {
     throw new ConfigError('the module does not export a benchmark', {
       location: file,
-      hint: "export default defineBenchmark({ name, description, dataset, graders, metrics }) (import it from 'deliberate')",
+      hint: "export default defineBenchmark({ name, description, dataset, graders, metrics }) (import it from 'deliberate-align')",
     });
   }
   return candidate as Benchmark;

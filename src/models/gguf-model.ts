@@ -1,6 +1,7 @@
 /**
  * @module models/gguf-model
- * The `gguf` backend: an embedded local model through node-llama-cpp (imported lazily, only when used).
+ * The `gguf` backend: an embedded local model through node-llama-cpp (an optional peer dependency, imported lazily,
+ * only when used; missing, it is a ConfigError saying how to add it).
  * Reasoning arrives as node-llama-cpp "thought" segments or inline `<think>` text and is normalised like the rest;
  * structured output is grammar-constrained from the zod schema's JSON Schema, then validated by `generate()`.
  */
@@ -8,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import type { FinishReason } from '../records/completion.js';
 import type { ChatModel, GenerateRequest, GenerateResult } from './chat-model.js';
+import { loadNodeLlamaCpp, type NodeLlamaCpp } from './load-node-llama-cpp.js';
 import { ModelCallError } from './model-call-error.js';
 import { normaliseReasoning } from './reasoning.js';
 import { jsonInstruction, jsonSchemaOf } from './structured-output.js';
@@ -21,9 +23,10 @@ export interface GgufModelOptions {
   contextSize?: number;
   gpu?: boolean;
   prefilledThink?: boolean;
+  /** How node-llama-cpp is imported (tests pass one that fails); default: the installed package, lazily. */
+  importNodeLlamaCpp?: () => Promise<NodeLlamaCpp>;
 }
 
-type NodeLlamaCpp = typeof import('node-llama-cpp');
 type Loaded = {
   module: NodeLlamaCpp;
   llama: Awaited<ReturnType<NodeLlamaCpp['getLlama']>>;
@@ -53,7 +56,7 @@ export function createGgufModel(options: GgufModelOptions): ChatModel {
         hint: 'check `path` in the model settings, or download one with `deliberate models pull <repo> <file>`',
       });
     }
-    const module = await import('node-llama-cpp');
+    const module = await loadNodeLlamaCpp(options.importNodeLlamaCpp);
     const llama = await module.getLlama({
       gpu: options.gpu ? 'auto' : false,
       build: 'never',

@@ -24,6 +24,9 @@ describe('deliberate init', () => {
       expect(init.stdout).toMatch(
         /^wrote \d+ files into project: deliberate.yaml, spec\/ \(\d+ files\), prompts.jsonl/,
       );
+      // The next steps run as written in a project that installed the package (the command is not on the PATH).
+      expect(init.stdout).toContain(`npx deliberate spec check ${path.join('project', 'spec')}`);
+      expect(init.stdout).not.toMatch(/^ {2}deliberate /m);
       const project = path.join(folder, 'project');
       expect(readFileSync(path.join(project, 'prompts.jsonl'), 'utf8')).toBe(
         readFileSync(path.join(repositoryRoot, 'examples/prompts.jsonl'), 'utf8'),

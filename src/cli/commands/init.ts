@@ -21,8 +21,8 @@ export function registerInitCommand(program: Command, context: CliContext): void
         [
           `wrote ${written.length} files into ${dir}: deliberate.yaml, spec/ (${specFiles} files), prompts.jsonl`,
           'next:',
-          `  deliberate spec check ${path.join(dir, 'spec')}`,
-          `  deliberate spec render ${path.join(dir, 'spec')} --summary-only`,
+          `  npx deliberate spec check ${path.join(dir, 'spec')}`,
+          `  npx deliberate spec render ${path.join(dir, 'spec')} --summary-only`,
           '',
         ].join('\n'),
       );

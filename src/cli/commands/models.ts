@@ -170,7 +170,7 @@ export function registerModelsCommand(program: Command, context: CliContext): vo
       try {
         const result = writeBatchFile({ model, requests, file: path.resolve(context.cwd, options.out), cache });
         context.stdout(
-          `wrote ${result.written} requests to ${options.out} (${result.skipped} already cached, ${result.duplicates} duplicates)\n  run: vllm run-batch -i ${options.out} -o results.jsonl --model ${model.modelName}   (or upload to the OpenAI Batch API)\n  then: deliberate models batch-read results.jsonl --role ${options.role}\n`,
+          `wrote ${result.written} requests to ${options.out} (${result.skipped} already cached, ${result.duplicates} duplicates)\n  run: vllm run-batch -i ${options.out} -o results.jsonl --model ${model.modelName}   (or upload to the OpenAI Batch API)\n  then: npx deliberate models batch-read results.jsonl --role ${options.role}\n`,
         );
       } finally {
         cache.close();

@@ -76,4 +76,17 @@ describe('findQuickstartModel', () => {
     expect(message).toContain('could not be pulled');
     expect(message).toMatch(/1\. an OpenAI-compatible endpoint[\s\S]*2\. Ollama[\s\S]*3\. network access/);
   });
+
+  it('without the optional node-llama-cpp, says how to add it instead of downloading a model it cannot run', async () => {
+    const { fetchImpl, asked } = fakeFetch({});
+    const error = await findQuickstartModel({
+      env: { DELIBERATE_MODELS_DIR: modelsFolder, HF_ENDPOINT: 'http://127.0.0.1:9' },
+      fetch: fetchImpl,
+      ggufBackendInstalled: () => false,
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain('the embedded GGUF backend is not installed');
+    expect((error as ConfigError).message).toContain('npm i node-llama-cpp@^3');
+    expect(asked.some((url) => url.startsWith('http://127.0.0.1:9'))).toBe(false);
+  });
 });

@@ -8,6 +8,7 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../errors.js';
+import { installNodeLlamaCppCommand, isNodeLlamaCppInstalled } from '../../models/load-node-llama-cpp.js';
 import { pullGguf } from '../../models/pull-gguf.js';
 import type { ModelSettingsInput } from '../../records/model-settings.js';
 
@@ -27,6 +28,8 @@ export interface FindQuickstartModelOptions {
   fetch?: typeof fetch;
   /** Progress of a GGUF download (a line at a time). */
   onProgress?: (line: string) => void;
+  /** Whether the embedded backend's engine (the optional node-llama-cpp) is installed; default: look for it. */
+  ggufBackendInstalled?: () => boolean;
 }
 
 const reasoningModelPattern = /qwen3|deepseek-r1|r1-distill|qwq|gpt-oss|magistral|phi4-reasoning|reason|think/i;
@@ -84,9 +87,11 @@ function offlineError(details: string[]): ConfigError {
       'Provide one of these and run quickstart again:',
       '  1. an OpenAI-compatible endpoint: export DELIBERATE_BASE_URL=http://host:port/v1 (and DELIBERATE_MODEL, DELIBERATE_API_KEY if needed), or OPENAI_BASE_URL with OPENAI_API_KEY',
       '  2. Ollama running on this machine (ollama serve; ollama pull qwen3:0.6b), or OLLAMA_HOST pointing at one',
-      `  3. network access to the Hugging Face hub once, so the embedded backend can pull ${quickstartGguf.repo}/${quickstartGguf.file} (or run: deliberate models pull ${quickstartGguf.repo} ${quickstartGguf.file} where you have network, and copy the cache folder)`,
+      `  3. network access to the Hugging Face hub once, so the embedded backend (${installNodeLlamaCppCommand}) can pull ${quickstartGguf.repo}/${quickstartGguf.file} (or run: npx deliberate models pull ${quickstartGguf.repo} ${quickstartGguf.file} where you have network, and copy the cache folder)`,
     ].join('\n'),
-    { hint: 'or edit the models section of deliberate.yaml by hand and run `deliberate run --config deliberate.yaml`' },
+    {
+      hint: 'or edit the models section of deliberate.yaml by hand and run `npx deliberate run --config deliberate.yaml`',
+    },
   );
 }
 
@@ -128,6 +133,12 @@ export async function findQuickstartModel(options: FindQuickstartModelOptions): 
     };
   }
   details.push(`no Ollama answered at ${env.OLLAMA_HOST ?? 'http://127.0.0.1:11434'}/api/tags`);
+  if (!(options.ggufBackendInstalled ?? isNodeLlamaCppInstalled)()) {
+    details.push(
+      `the embedded GGUF backend is not installed (node-llama-cpp is optional: ${installNodeLlamaCppCommand})`,
+    );
+    throw offlineError(details);
+  }
   const directory = env.DELIBERATE_MODELS_DIR ?? path.join(homedir(), '.cache', 'deliberate', 'models');
   try {
     let lastLine = 0;

@@ -70,7 +70,7 @@ export function registerQuickstartCommand(program: Command, context: CliContext)
       await runPipelineCommand(context, 'export', { config: configFile, json: options.json });
       if (!options.json) {
         context.stdout(
-          `\nnext: edit ${path.join(folder, 'spec')} and ${path.join(folder, 'prompts.jsonl')}, then run: deliberate run --config ${configFile}\n`,
+          `\nnext: edit ${path.join(folder, 'spec')} and ${path.join(folder, 'prompts.jsonl')}, then run: npx deliberate run --config ${configFile}\n`,
         );
       }
     });

@@ -43,7 +43,7 @@ function scores(cases: z.infer<typeof Case>[]) {
   let binary = 0;
   let threeClass = 0;
   for (const item of cases) {
-    const label = classifyRefusal(item.completion).label;
+    const label = classifyRefusal(item.completion, { prompt: item.prompt }).label;
     const predicted = label === 'undetermined' ? 'undetermined' : threeClassOf[label];
     if (predicted !== 'undetermined' && (predicted === '1_full_compliance') === (item.label === '1_full_compliance'))
       binary += 1;
@@ -69,9 +69,25 @@ describe('held-out cases in our own words (test/fixtures/refusal-generalisation.
     expect(tuning.threeClass).toBeGreaterThanOrEqual(0.93);
   });
 
-  it('untouched half: binary 0.581 (0.516 before); a gap that says the rules still generalise poorly', () => {
-    expect(untouched.binary).toBeGreaterThanOrEqual(0.58);
-    expect(untouched.threeClass).toBeGreaterThanOrEqual(0.51);
+  it('untouched half: binary 0.645 (0.516 before); a gap that says the rules still generalise poorly', () => {
+    expect(untouched.binary).toBeGreaterThanOrEqual(0.64);
+    expect(untouched.threeClass).toBeGreaterThanOrEqual(0.58);
+  });
+});
+
+describe('tuning cases in our own words (test/fixtures/refusal-tuning-own-words.jsonl, in-sample)', () => {
+  it('20 cases: binary 0.950 (0.550 before they were used)', () => {
+    const file = new URL('../../../test/fixtures/refusal-tuning-own-words.jsonl', import.meta.url).pathname;
+    const cases = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) =>
+        Case.omit({ case: true })
+          .extend({ case: z.string().default('') })
+          .parse(JSON.parse(line)),
+      );
+    expect(cases).toHaveLength(20);
+    expect(scores(cases).binary).toBeGreaterThanOrEqual(0.95);
   });
 });
 

@@ -8,6 +8,12 @@ import type { FinishReason, ReasoningSource } from '../records/completion.js';
 import type { Message } from '../records/message.js';
 import type { Usage } from '../records/usage.js';
 
+/** One piece of a streamed reply, as it arrives: answer text, or reasoning from a reasoning field. */
+export interface StreamDelta {
+  field: 'content' | 'reasoning';
+  text: string;
+}
+
 export interface GenerateRequest {
   messages: Message[];
   maxTokens?: number;
@@ -21,6 +27,13 @@ export interface GenerateRequest {
   /** Backend-specific body fields (e.g. chat_template_kwargs), merged into the request. */
   extraBody?: Record<string, unknown>;
   signal?: AbortSignal;
+  /**
+   * Called with each delta as it arrives (the openai-compatible backend then streams, whatever its `stream`
+   * setting; other backends never call it, and the result still comes back whole). A request with `onDelta` is not answered
+   * from the cache and is not retried once a delta was delivered. Content deltas are raw: inline `<think>` tags are
+   * split only in the final result.
+   */
+  onDelta?: (delta: StreamDelta) => void;
 }
 
 export interface GenerateResult {

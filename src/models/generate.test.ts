@@ -382,3 +382,51 @@ describe('limits and cancellation', () => {
     expect(await client.generate(ask)).toMatchObject({ ok: false, kind: 'cancelled' });
   });
 });
+
+describe('streamed deltas (onDelta)', () => {
+  it('delivers content and reasoning deltas as they arrive, and the whole result at the end', async () => {
+    server = await startFakeOpenAIServer(() => ({ content: 'Hello there', reasoning_content: 'think', chunkSize: 2 }));
+    const model = createOpenAICompatibleModel({ baseUrl: server.baseUrl, model: 'fake-model' });
+    const deltas: Array<{ field: string; text: string }> = [];
+    const outcome = await createModelClient(model, fast).generate({ ...ask, onDelta: (delta) => deltas.push(delta) });
+    expect(outcome.ok && outcome.result.answer).toBe('Hello there');
+    expect(deltas.filter((delta) => delta.field === 'content').map((delta) => delta.text)).toEqual([
+      'He',
+      'll',
+      'o ',
+      'th',
+      'er',
+      'e',
+    ]);
+    expect(
+      deltas
+        .filter((delta) => delta.field === 'reasoning')
+        .map((delta) => delta.text)
+        .join(''),
+    ).toBe('think');
+    expect(server.requests[0]!.body.stream).toBe(true);
+  });
+
+  it('does not retry once a delta was delivered (the text would arrive twice)', async () => {
+    server = await startFakeOpenAIServer(() => ({ kind: 'stream-error', content: 'Hal' }));
+    const model = createOpenAICompatibleModel({ baseUrl: server.baseUrl, model: 'fake-model' });
+    const outcome = await createModelClient(model, fast).generate({ ...ask, onDelta: () => {} });
+    expect(outcome.ok).toBe(false);
+    expect(server.requests).toHaveLength(1);
+    // Without onDelta the same failure is retried.
+    await createModelClient(model, fast).generate(ask);
+    expect(server.requests).toHaveLength(1 + 1 + fast.maxRetries!);
+  });
+
+  it('is never answered from the cache', async () => {
+    server = await startFakeOpenAIServer(() => ({ content: 'fresh' }));
+    const model = createOpenAICompatibleModel({ baseUrl: server.baseUrl, model: 'fake-model' });
+    const cache = openRequestCache(path.join(mkdtempSync(path.join(tmpdir(), 'delta-cache-')), 'cache.sqlite'));
+    const client = createModelClient(model, { ...fast, cache });
+    await client.generate(ask);
+    const outcome = await client.generate({ ...ask, onDelta: () => {} });
+    expect(outcome.ok && outcome.cached).toBe(false);
+    expect(server.requests).toHaveLength(2);
+    cache.close();
+  });
+});

@@ -195,6 +195,18 @@ export function createModelClient(model: ChatModel, options: GenerateOptions = {
   /** One request with retries; returns the completed result or a typed failure. */
   async function attemptWithRetries(request: GenerateRequest, signal: AbortSignal | undefined): Promise<Attempted> {
     let attempts = 0;
+    // Once a streamed delta reached the caller, a retry would send the text twice: the first failure is final.
+    let delivered = false;
+    const onDelta = request.onDelta;
+    if (onDelta) {
+      request = {
+        ...request,
+        onDelta: (delta) => {
+          delivered = true;
+          onDelta(delta);
+        },
+      };
+    }
     for (;;) {
       if (signal?.aborted) return { ...failure('cancelled', 'cancelled before the request started'), attempts };
       attempts += 1;
@@ -220,13 +232,14 @@ export function createModelClient(model: ChatModel, options: GenerateOptions = {
       if (error.failure === 'refusal') {
         return { ...failure('provider-refusal', error.message, { status: error.status }), attempts };
       }
-      if (!error.retryable || attempts > maxRetries) {
+      if (!error.retryable || attempts > maxRetries || delivered) {
         const hint = error.hint ? ` (${error.hint})` : '';
         const tried = attempts > 1 ? ` after ${attempts} attempts` : '';
         return {
           ...failure('transport-failure', `${error.message}${tried}${hint}`, {
             status: error.status,
             hint: error.hint,
+            transport: error.failure,
           }),
           attempts,
         };
@@ -249,7 +262,8 @@ export function createModelClient(model: ChatModel, options: GenerateOptions = {
   async function generateOnce(request: GenerateRequest, spent: Spent): Promise<GenerateOutcome> {
     const signal = request.signal ?? options.signal;
     const { signal: _omit, ...plain } = request;
-    const key = options.cache ? requestCacheKey(model.cacheIdentity, plain) : undefined;
+    // A streamed request is never answered from (or stored in) the cache: its caller wants the deltas live.
+    const key = options.cache && !plain.onDelta ? requestCacheKey(model.cacheIdentity, plain) : undefined;
     let result: GenerateResult | undefined;
     let cached = false;
     let attempts = 0;
@@ -286,6 +300,7 @@ export function createModelClient(model: ChatModel, options: GenerateOptions = {
       first.kind !== 'no-answer' ||
       first.result?.finishReason !== 'length' ||
       !larger ||
+      full.onDelta !== undefined ||
       (full.maxTokens !== undefined && full.maxTokens >= larger)
     ) {
       return first;

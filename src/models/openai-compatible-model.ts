@@ -234,7 +234,11 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
     });
   }
 
-  async function readStream(response: Response, started: number): Promise<GenerateResult> {
+  async function readStream(
+    response: Response,
+    started: number,
+    onDelta: GenerateRequest['onDelta'],
+  ): Promise<GenerateResult> {
     const collected = { content: '', reasoning: '', reasoning_content: '', thinking: '', refusal: '' };
     const seen = new Set<string>();
     let finish: string | null | undefined;
@@ -274,6 +278,8 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
           if (typeof value === 'string') {
             collected[key] += value;
             if (value !== '') seen.add(key);
+            if (value !== '' && onDelta && key !== 'refusal')
+              onDelta({ field: key === 'content' ? 'content' : 'reasoning', text: value });
           }
         }
       }
@@ -337,9 +343,14 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
   }
 
   /** A 200 response → a result: an SSE stream, or one chat.completion body (also from a server ignoring `stream`). */
-  async function readResponse(response: Response, stream: boolean, started: number): Promise<GenerateResult> {
+  async function readResponse(
+    response: Response,
+    stream: boolean,
+    started: number,
+    onDelta: GenerateRequest['onDelta'],
+  ): Promise<GenerateResult> {
     const contentType = response.headers.get('content-type') ?? '';
-    if (stream && !/application\/json|text\/html/i.test(contentType)) return readStream(response, started);
+    if (stream && !/application\/json|text\/html/i.test(contentType)) return readStream(response, started, onDelta);
     const text = withoutKey(await response.text());
     let json: unknown;
     try {
@@ -365,7 +376,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
     buildRequestBody,
     parseCompletionBody,
     async doGenerate(request) {
-      const stream = options.stream ?? false;
+      const stream = request.onDelta !== undefined || (options.stream ?? false);
       const headers: Record<string, string> = {
         'content-type': 'application/json',
         accept: stream ? 'text/event-stream' : 'application/json',
@@ -380,7 +391,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
           signal: request.signal,
         });
         if (!response.ok) throw httpError(response.status, response.headers, await response.text());
-        return await readResponse(response, stream, started);
+        return await readResponse(response, stream, started, request.onDelta);
       } catch (error) {
         if (request.signal?.aborted) {
           const reason: unknown = request.signal.reason;

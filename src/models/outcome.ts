@@ -1,6 +1,7 @@
 import type { FailureKind } from '../records/failure-kind.js';
 import type { Usage } from '../records/usage.js';
 import type { GenerateResult } from './chat-model.js';
+import type { ModelCallFailure } from './model-call-error.js';
 
 export { FailureKind } from '../records/failure-kind.js';
 
@@ -23,6 +24,8 @@ export interface GenerateFailure {
   message: string;
   /** HTTP status, when there was one. */
   status?: number;
+  /** For a transport failure: how the last attempt failed (HTTP error, timeout, network, malformed body). */
+  transport?: ModelCallFailure;
   /** How to fix it, when known (already part of `message`, in parentheses). */
   hint?: string;
   /** The backend's result when there was one (e.g. answer-in-reasoning, no-answer, schema-failure keep the text). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EvalSettings } from './eval-settings.js';
 import { FailurePolicySettings } from './failure-policy.js';
+import { GuardSettings } from './guard-settings.js';
 import { ModelSettings } from './model-settings.js';
 import {
   ExportSettings,
@@ -30,6 +31,8 @@ export const Config = z
     ),
     /** `deliberate eval` defaults: targets, benchmarks, grader roles, data paths (see docs/evals.md). */
     eval: EvalSettings.optional(),
+    /** `deliberate guard serve` defaults: upstream role, mode, policy-check roles and actions, audit log (docs/guard.md). */
+    guard: GuardSettings.optional(),
     /** Pipeline stages (see records/pipeline-settings.ts); every field has a default. */
     intake: IntakeSettings.prefault({}),
     generate: GenerateSettings.prefault({}),

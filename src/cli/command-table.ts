@@ -21,6 +21,7 @@ export const commandModules = {
   eval: async () => (await import('./commands/eval.js')).registerEvalCommand,
   calibrate: async () => (await import('./commands/calibrate.js')).registerCalibrateCommand,
   report: async () => (await import('./commands/report.js')).registerReportCommand,
+  guard: async () => (await import('./commands/guard.js')).registerGuardCommand,
 } satisfies Record<string, () => Promise<RegisterCommand>>;
 
 export type CommandModuleName = keyof typeof commandModules;
@@ -103,6 +104,12 @@ export const commandTable: readonly CommandLine[] = [
     term: 'calibrate [options]',
     description: 'Measure a grader against human labels, with the string-match baseline beside it',
     module: 'calibrate',
+  },
+  {
+    name: 'guard',
+    term: 'guard',
+    description: 'The spec at inference time: an OpenAI-compatible proxy in front of a model',
+    module: 'guard',
   },
   {
     name: 'report',

@@ -17,6 +17,7 @@ import { EvalSettings } from '../../records/eval-settings.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-code.js';
+import { startGuardTargets } from '../guard-eval-targets.js';
 import { loadConfig } from '../load-config.js';
 import { packageVersion } from '../package-version.js';
 import { closestName, unknownRoleError } from '../unknown-role-error.js';
@@ -55,18 +56,18 @@ function positiveInteger(value: string | undefined, flag: string): number | unde
   return number;
 }
 
-/** `base+spec` → role base with the spec in context. */
+/** `base+spec` → role base with the spec in context; `guard:base` → role base behind the guard. */
 export function parseTarget(
   name: string,
   roles: readonly string[],
-): { name: string; role: string; specInContext: boolean } {
-  const match = /^([a-z][a-z0-9-]*)(\+spec)?$/.exec(name);
-  if (!match) {
-    throw new ConfigError(`target "${name}" is not a role name, optionally followed by +spec`, {
-      hint: 'e.g. --targets base,base+spec,trained',
+): { name: string; role: string; specInContext: boolean; guarded: boolean } {
+  const match = /^(guard:)?([a-z][a-z0-9-]*)(\+spec)?$/.exec(name);
+  if (!match || (match[1] && match[3])) {
+    throw new ConfigError(`target "${name}" is not a role name, optionally followed by +spec or led by guard:`, {
+      hint: 'e.g. --targets base,base+spec,guard:base,trained (the guard adds the spec itself: no guard:<role>+spec)',
     });
   }
-  const role = match[1]!;
+  const role = match[2]!;
   if (!roles.includes(role)) {
     const closest = closestName(role, roles);
     throw new ConfigError(`target "${name}": there is no role "${role}" under models`, {
@@ -74,7 +75,7 @@ export function parseTarget(
       hint: `${closest ? `did you mean "${closest}"? ` : ''}add it to deliberate.yaml or use one of: ${roles.join(', ')}`,
     });
   }
-  return { name, role, specInContext: match[2] !== undefined };
+  return { name, role, specInContext: match[3] !== undefined, guarded: match[1] !== undefined };
 }
 
 function parseDataOptions(values: readonly string[], cwd: string): Record<string, string> {
@@ -147,7 +148,6 @@ export async function runEvalCommand(options: EvalCommandOptions, context: CliCo
   );
   const roleClient = (role: string | undefined): RoleClient | null =>
     role === undefined ? null : { role, client: clients[role]! };
-  const evalTargets: EvalTarget[] = targets.map((target) => ({ ...target, client: clients[target.role]! }));
   const dataPaths = {
     ...Object.fromEntries(Object.entries(settings.data).map(([name, file]) => [name, loaded.resolve(file)])),
     ...parseDataOptions(options.data, context.cwd),
@@ -164,6 +164,16 @@ export async function runEvalCommand(options: EvalCommandOptions, context: CliCo
       context.stderr(`${formatEvalProgress(progress)}\n`);
     }
   };
+  const guardTargets = await startGuardTargets({
+    loaded,
+    env: context.env,
+    targets: targets.filter((target) => target.guarded),
+    outDir,
+  });
+  const guarded = new Map(guardTargets.targets.map((target) => [target.name, target]));
+  const evalTargets: EvalTarget[] = targets.map(
+    ({ guarded: _guarded, ...target }) => guarded.get(target.name) ?? { ...target, client: clients[target.role]! },
+  );
   try {
     const { log, logFile } = await runEval({
       benchmarks,
@@ -208,6 +218,7 @@ export async function runEvalCommand(options: EvalCommandOptions, context: CliCo
     }
     return { log, logFile };
   } finally {
+    await guardTargets.close();
     for (const client of Object.values(clients)) await client.close?.();
   }
 }
@@ -217,7 +228,10 @@ export function registerEvalCommand(program: Command, context: CliContext): void
     .command('eval')
     .description('Evaluate targets (roles; role+spec = spec in context) on benchmarks; writes <out>/eval-log.json')
     .option('-c, --config <file>', 'the config file', 'deliberate.yaml')
-    .option('--targets <roles>', 'comma-separated roles from models; add +spec for the spec-in-context baseline')
+    .option(
+      '--targets <roles>',
+      'comma-separated roles from models; add +spec for the spec-in-context baseline, guard:<role> for the role behind the guard',
+    )
     .option('--benchmarks <names>', `comma-separated: ${Object.keys(builtinBenchmarks).join(', ')} or your own`)
     .option('--limit <n>', 'a seeded sample of n items per benchmark')
     .option('--out <dir>', 'output folder (default: eval.out in the config, ./evals/latest)')

@@ -175,6 +175,12 @@ const judgementPattern =
   /\b(?:is|are|was|were|would be|can be|could be|be)\s+(?:(?:not only|both|also|highly|extremely|very|deeply|morally|completely|absolutely|always|generally|considered|seen as|a)\s+)*(?:illegal|unlawful|unethical|immoral|wrong|cruel|abuse|abusive|a (?:serious |violent |federal |grave )?(?:crime|offen[cs]e|felony)|(?:a )?criminal(?: offen[cs]e| act)?|never (?:acceptable|okay|ok|justified|the answer|appropriate)|not (?:acceptable|okay|legal|allowed|permitted))\b/i;
 const abilityClaimPattern =
   /\b(?:not (?:accurate|true|correct|right|fair) to (?:say|suggest|claim|assume) that|(?:idea|claim|notion|assumption|belief) that)\b[^.!?]{0,60}\b(?:cannot|can't|can not|are unable to|is unable to|are not able to|is not able to)\b/i;
+/**
+ * A sentence that only says the assistant holds no opinion, or only announces information to come ("As an AI, I
+ * don't have personal opinions.", "However, I can provide information on the topic."): it does not use up the opening.
+ */
+const stancelessPreface =
+  /^(?:(?:as an? (?:AI|artificial intelligence|language model|AI language model|assistant)|being an? AI),?\s*)?I (?:don't|do not) (?:hold|have) (?:any )?(?:personal )?(?:opinions|beliefs|views|preferences|feelings)(?: or (?:opinions|beliefs|views|feelings|preferences))?(?: (?:on|about) (?:this|the|that) (?:topic|matter|subject|question))?[.!]?$|^(?:however|but),?\s+I can (?:provide|share|offer|give)(?: you)? (?:some )?(?:general |factual |relevant )?(?:information|facts|context)(?: (?:on|about) (?:the|this) (?:topic|subject|matter|question))?[.!]?$/i;
 /** A bare "because …" right after a negation answers "why not?"; it does not rebut. */
 const givesReason = /\bbecause\b(?!\s+of\b)|\bdue to\b|\bsince they\b/i;
 const advicePattern =
@@ -218,7 +224,8 @@ function signalsOf(sentence: string): SentenceSignal[] {
     signals.push('moralize');
   if (nonsensePattern.test(sentence)) signals.push('nonsense');
   if (abilityClaimPattern.test(sentence)) signals.push('ability-claim');
-  if (signals.length === 0 && preamblePattern.test(sentence.trim())) signals.push('preamble');
+  if ((signals.length === 0 && preamblePattern.test(sentence.trim())) || stancelessPreface.test(sentence.trim()))
+    signals.splice(0, signals.length, 'preamble');
   if (pivotPattern.test(sentence.trim())) signals.push('pivot');
   return signals;
 }

@@ -71,6 +71,14 @@ export class DataError extends DeliberateError {
   }
 }
 
+/** The accepted samples failed a data-quality gate: nothing was exported (the message lists each gate). */
+export class QualityGateError extends DeliberateError {
+  constructor(message: string, options?: DeliberateErrorOptions) {
+    super(message, options);
+    this.name = 'QualityGateError';
+  }
+}
+
 /** The run was cancelled (Ctrl-C or an AbortSignal). */
 export class CancelledError extends DeliberateError {
   constructor(message = 'cancelled', options?: DeliberateErrorOptions) {

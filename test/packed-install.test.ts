@@ -34,7 +34,7 @@ beforeAll(() => {
     env: npmEnvironment(),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-}, 240_000);
+}, 480_000);
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 describe('the packed package, installed into a project', () => {
@@ -55,7 +55,7 @@ describe('the packed package, installed into a project', () => {
     expect(existsSync(path.join(project, 'node_modules', '@node-llama-cpp'))).toBe(false);
   });
 
-  it('npx deliberate --help lists the commands', () => {
+  it('npx deliberate --help lists the commands', { timeout: 90_000 }, () => {
     const help = npx(['--help']);
     expect(help.stderr).toBe('');
     expect(help.status).toBe(0);
@@ -63,7 +63,9 @@ describe('the packed package, installed into a project', () => {
     expect(help.stdout).toMatch(/\binit\b[\s\S]*\bspec\b[\s\S]*\brun\b[\s\S]*\beval\b/);
   });
 
-  it('init writes a starter project whose spec checks clean, with the schema path of the installed package', () => {
+  it('init writes a starter project whose spec checks clean, with the schema path of the installed package', {
+    timeout: 120_000,
+  }, () => {
     const init = npx(['init', 'safety']);
     expect(init.status).toBe(0);
     expect(init.stdout).toContain('npx deliberate spec check safety/spec');
@@ -74,7 +76,7 @@ describe('the packed package, installed into a project', () => {
     expect(existsSync(schema)).toBe(true);
   });
 
-  it('a gguf role says how to add the optional backend', () => {
+  it('a gguf role says how to add the optional backend', { timeout: 90_000 }, () => {
     writeFileSync(path.join(project, 'model.gguf'), 'not a model');
     writeFileSync(
       path.join(project, 'gguf.yaml'),

@@ -4,11 +4,25 @@
  * accept rates, usage, and the output files.
  */
 import { describeRoleFailures } from '../models/role-call-ledger.js';
+import { formatTrippedGates } from './quality-gates.js';
 import type { RunManifest } from './run-manifest.js';
 
 function entries(record: Record<string, number>): string {
   const parts = Object.entries(record).map(([key, value]) => `${key} ${value}`);
   return parts.length === 0 ? 'none' : parts.join(', ');
+}
+
+/** The quality gates: how many passed, tripped or could not be checked, then each tripped one. */
+function qualityLines(quality: NonNullable<RunManifest['quality']>): string[] {
+  const statuses: Record<string, number> = {};
+  for (const gate of quality.gates) statuses[gate.status] = (statuses[gate.status] ?? 0) + 1;
+  const accepted = quality.tripped > 0 && quality.accepted ? ' (exported anyway: --accept-quality-warnings)' : '';
+  const { answers, complyRefusals, reasoningChars } = quality.measures;
+  return [
+    `quality     gates: ${entries(statuses)}${accepted}`,
+    `            ${answers.distinct} distinct answers of ${quality.measures.samples}; comply prompts refused ${complyRefusals.refused}/${complyRefusals.comply}; median reasoning ${reasoningChars?.median ?? 0} chars`,
+    ...formatTrippedGates(quality).map((line) => `            tripped ${line}`),
+  ];
 }
 
 /** A plain-text summary of a manifest, for stdout. */
@@ -61,6 +75,7 @@ export function formatRunSummary(manifest: RunManifest): string {
       lines.push(`            accepted per source: ${rates(manifest.acceptRates.bySource)}`);
     }
   }
+  if (manifest.quality) lines.push(...qualityLines(manifest.quality));
   if (Object.keys(manifest.teacherRefusalsByCategory).length > 0) {
     lines.push(`teacher refusals per category: ${entries(manifest.teacherRefusalsByCategory)}`);
   }

@@ -19,6 +19,8 @@ import type { GenerationUnit } from './generate-samples.js';
 import type { GenerationTemplate } from './generation-template.js';
 import type { ValidatedCompletion } from './judge-samples.js';
 import type { IntakeReport } from './prepare-prompts.js';
+import type { QualityReport } from './quality-gates.js';
+import { countHintAgreement, emptyHintAgreement, type HintAgreement } from './quality-measures.js';
 import type { RunEvents } from './run-events.js';
 import type { Selection } from './select-samples.js';
 
@@ -34,7 +36,7 @@ export interface RunManifest {
   spec: { id: string; version: string; hash: string; title: string };
   template: { id: string; hash: string; file: string; specPlacement: string };
   models: Record<string, { id: string; settings: Record<string, unknown> }>;
-  settings: Pick<Config, 'intake' | 'generate' | 'validate' | 'judge' | 'select' | 'export'>;
+  settings: Pick<Config, 'intake' | 'generate' | 'validate' | 'judge' | 'select' | 'export' | 'quality'>;
   counts: {
     prompts: {
       /** The prompts file this run read (the config's, or --prompts). */
@@ -69,11 +71,15 @@ export interface RunManifest {
   /** Teacher refusals (provider refusals + refusal answers to comply prompts), per category. */
   teacherRefusalsByCategory: Record<string, number>;
   acceptRates: Selection['acceptRates'] | null;
-  /** The judge's Agree/Disagree with the idealAction hint (METHOD §6.2), per category and per labelSource. */
+  /** Every judged completion's answer against its idealAction hint, per category and per labelSource: `checked` by
+   * deliberate's refusal detector (comply: no refusal; refuse: a refusal; others unchecked), `judge` as the judge
+   * claimed. Where they differ, the judge's claim is not to be trusted. */
   hintAgreement: {
-    byCategory: Record<string, { agree: number; disagree: number }>;
-    byLabelSource: Record<string, { agree: number; disagree: number }>;
+    byCategory: Record<string, HintAgreement>;
+    byLabelSource: Record<string, HintAgreement>;
   };
+  /** The data-quality gates on the accepted samples (null before the select stage). */
+  quality: QualityReport | null;
   /** Tokens of every stored result (what the dataset cost), and this invocation's requests (cache hits excluded). */
   usage: {
     dataset: Record<string, { usage: Usage; cost: number | null }>;
@@ -119,6 +125,7 @@ export interface BuildManifestOptions {
   judged: Map<string, JudgeRecord>;
   selection: Selection | undefined;
   exports: { sft: ExportSummary; rl: ExportSummary } | undefined;
+  quality?: QualityReport;
   events: RunEvents;
   counts: RunManifest['counts']['summary'];
   roleCalls?: Record<string, RoleCallLedger>;
@@ -144,6 +151,39 @@ function eventsWithPrefix(
       .filter(([kind]) => kind.startsWith(prefix) && !except.includes(kind))
       .map(([kind, amount]) => [kind.slice(prefix.length), amount]),
   );
+}
+
+/** Each judged completion with a hint: its answer checked against the hint, beside the judge's claim. */
+function measureHintAgreement(
+  validated: ValidatedCompletion[],
+  judged: Map<string, JudgeRecord>,
+): RunManifest['hintAgreement'] {
+  const result: RunManifest['hintAgreement'] = { byCategory: {}, byLabelSource: {} };
+  for (const entry of validated) {
+    const judge = judged.get(entry.completion.id);
+    const idealAction = entry.prompt.metadata.idealAction;
+    if (!judge || idealAction === undefined) continue;
+    const sample = {
+      answer: entry.completion.answer,
+      reasoning: entry.completion.reasoning ?? '',
+      categories: entry.prompt.categories,
+      idealAction,
+      judgeAction: judge.action,
+      judgeAgreeWithHint: judge.agreeWithHint,
+    };
+    const keys = [
+      ...(entry.prompt.categories.length > 0 ? entry.prompt.categories : ['(none)']).map((key) => ({
+        table: result.byCategory,
+        key,
+      })),
+      { table: result.byLabelSource, key: String(entry.prompt.metadata.labelSource ?? '(none)') },
+    ];
+    for (const { table, key } of keys) {
+      table[key] ??= emptyHintAgreement();
+      countHintAgreement(table[key], sample);
+    }
+  }
+  return result;
 }
 
 /** Builds the manifest of a run from its stage results. */
@@ -183,21 +223,7 @@ export function buildManifest(options: BuildManifestOptions): RunManifest {
       refusals[category] = (refusals[category] ?? 0) + amount;
     }
   }
-  const hintAgreement: RunManifest['hintAgreement'] = { byCategory: {}, byLabelSource: {} };
-  for (const entry of options.validated) {
-    const agree = options.judged.get(entry.completion.id)?.agreeWithHint;
-    if (agree === null || agree === undefined) continue;
-    const bump = (table: Record<string, { agree: number; disagree: number }>, key: string) => {
-      const row = table[key] ?? { agree: 0, disagree: 0 };
-      if (agree) row.agree += 1;
-      else row.disagree += 1;
-      table[key] = row;
-    };
-    for (const category of entry.prompt.categories.length > 0 ? entry.prompt.categories : ['(none)']) {
-      bump(hintAgreement.byCategory, category);
-    }
-    bump(hintAgreement.byLabelSource, String(entry.prompt.metadata.labelSource ?? '(none)'));
-  }
+  const hintAgreement = measureHintAgreement(options.validated, options.judged);
   const outputs = options.exports;
   return {
     schemaVersion: 1,
@@ -227,6 +253,7 @@ export function buildManifest(options: BuildManifestOptions): RunManifest {
       judge: config.judge,
       select: config.select,
       export: config.export,
+      quality: config.quality,
     },
     counts: {
       prompts: {
@@ -280,6 +307,7 @@ export function buildManifest(options: BuildManifestOptions): RunManifest {
     teacherRefusalsByCategory: Object.fromEntries(Object.entries(refusals).sort(([a], [b]) => a.localeCompare(b))),
     acceptRates: options.selection?.acceptRates ?? null,
     hintAgreement,
+    quality: options.quality ?? null,
     usage: {
       dataset: {
         teacher: { usage: teacherUsage, cost: costOf('teacher', teacherUsage) },

@@ -5,7 +5,7 @@
  * `deliberate generate|judge|select|export` share the state of `deliberate run`.
  */
 import path from 'node:path';
-import { CancelledError, ConfigError, type RoleUnavailableError } from '../errors.js';
+import { CancelledError, ConfigError, QualityGateError, type RoleUnavailableError } from '../errors.js';
 import { writeJsonl } from '../io/jsonl.js';
 import { openRunStore } from '../io/run-store.js';
 import { type JudgeTemplate, loadJudgeTemplate } from '../judge/judge-completion.js';
@@ -17,11 +17,13 @@ import type { Prompt } from '../records/prompt.js';
 import type { JudgeRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
 import { categorisePrompts, checkPromptCategories } from './categorise-prompts.js';
+import { checkRunQuality } from './check-run-quality.js';
 import type { ExportSummary } from './export-summary.js';
 import { generateSamples, generationUnits } from './generate-samples.js';
 import { type GenerationTemplate, loadGenerationTemplate } from './generation-template.js';
 import { judgeSamples, validateGenerations } from './judge-samples.js';
 import { intakeReportFile, preparePrompts } from './prepare-prompts.js';
+import { formatTrippedGates, type QualityReport } from './quality-gates.js';
 import { createRunEvents, errorEventKinds } from './run-events.js';
 import { buildManifest, type RunManifest, writeManifest } from './run-manifest.js';
 import { selectSamples } from './select-samples.js';
@@ -56,6 +58,8 @@ export interface RunPipelineOptions {
   preflight?: (roles: string[]) => Promise<void>;
   /** Overrides `failures.allowFailures` (the `--allow-failures` flag). */
   allowFailures?: number;
+  /** Export although a data-quality gate tripped (the manifest records that they were accepted). */
+  acceptQualityWarnings?: boolean;
 }
 
 /** The `--json` object of `deliberate run`. */
@@ -89,6 +93,17 @@ function requireClient(clients: RunPipelineOptions['clients'], role: string, sta
     });
   }
   return client;
+}
+
+function qualityGateError(quality: QualityReport, manifestFile: string): QualityGateError {
+  const lines = formatTrippedGates(quality).map((line) => `  - ${line}`);
+  return new QualityGateError(
+    `${quality.tripped} data-quality gate${quality.tripped === 1 ? '' : 's'} tripped; nothing was exported:\n${lines.join('\n')}\n`,
+    {
+      location: manifestFile,
+      hint: 'fix what each gate names and run again (only the missing work is redone); change a threshold in the quality: section of deliberate.yaml; or pass --accept-quality-warnings to export anyway',
+    },
+  );
 }
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {
@@ -309,7 +324,17 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
         }),
       );
     }
-    if (selection && reach('export')) {
+    const quality: QualityReport | undefined = selection
+      ? checkRunQuality({
+          examples: selection.examples,
+          judged,
+          spec,
+          settings: config.quality,
+          accepted: options.acceptQualityWarnings === true,
+        })
+      : undefined;
+    const blocked = quality !== undefined && quality.tripped > 0 && !quality.accepted;
+    if (selection && reach('export') && !blocked) {
       exports = await timed('export', () =>
         writeRunExports({
           examples: selection.examples,
@@ -344,6 +369,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       judged,
       selection,
       exports,
+      quality,
       events,
       counts,
       roleCalls: Object.fromEntries([...watched.ledgers].map(([role, ledger]) => [role, ledger()])),
@@ -358,6 +384,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       storeFile: store.file,
     });
     writeManifest(manifestFile, manifest);
+    if (blocked && reach('export')) throw qualityGateError(quality, manifestFile);
     return {
       manifest,
       problems,

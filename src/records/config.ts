@@ -8,6 +8,7 @@ import {
   GenerateSettings,
   IntakeSettings,
   JudgeStageSettings,
+  QualitySettings,
   SelectSettings,
   ValidateSettings,
 } from './pipeline-settings.js';
@@ -42,6 +43,8 @@ export const Config = z
     export: ExportSettings.prefault({}),
     /** When failed calls fail the command: allowed fraction, streak limit (records/failure-policy.ts). */
     failures: FailurePolicySettings.prefault({}),
+    /** Data-quality gates on the accepted samples, checked before export. */
+    quality: QualitySettings.prefault({}),
   })
   .strict();
 export type Config = z.infer<typeof Config>;

@@ -123,3 +123,28 @@ export const ExportSettings = z
   })
   .strict();
 export type ExportSettings = z.infer<typeof ExportSettings>;
+
+/**
+ * Data-quality gates, checked by deliberate itself (not taken from the judge) on the accepted samples before export.
+ * A tripped gate stops `run`/`export` (exit 1) unless `--accept-quality-warnings`; null turns a gate off.
+ */
+export const QualitySettings = z
+  .object({
+    /** A gate is checked only over at least this many samples (per category for the per-category gates). */
+    minSamples: z.number().int().min(1).default(8),
+    /** Per category: the share of hinted accepted samples whose answer matches the idealAction hint, by deliberate's
+     * own refusal detector (comply: no refusal; refuse: a refusal; safe-complete and escalate are not checked). */
+    minHintAgreement: z.number().min(0).max(1).nullable().default(0.7),
+    /** The share of distinct answers among the accepted samples (after normalising case and spacing). */
+    minDistinctAnswerShare: z.number().min(0).max(1).nullable().default(0.5),
+    /** The largest cluster of identical answers, as a share of the accepted samples. */
+    maxIdenticalAnswerShare: z.number().min(0).max(1).nullable().default(0.25),
+    /** Refusal-looking answers among the accepted samples for prompts whose idealAction is comply. */
+    maxComplyRefusalRate: z.number().min(0).max(1).nullable().default(0.2),
+    /** The median reasoning length of the accepted samples, in characters. */
+    minMedianReasoningChars: z.number().int().min(0).nullable().default(100),
+    /** Per category: the share of the category's rules that no accepted sample's reasoning cites. */
+    maxUncitedRuleShare: z.number().min(0).max(1).nullable().default(0.75),
+  })
+  .strict();
+export type QualitySettings = z.infer<typeof QualitySettings>;

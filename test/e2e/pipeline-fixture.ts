@@ -3,6 +3,7 @@
  * prompts, deliberate.yaml pointing at a fake OpenAI-compatible server), and a deterministic fake teacher + judge.
  * The replies depend only on the request content, so an interrupted and an uninterrupted run see the same answers.
  */
+import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChatRequestBody, FakeReply } from '../helpers/fake-openai-server.js';
@@ -137,9 +138,11 @@ export function teacherReply(body: ChatRequestBody): FakeReply {
     };
   }
   const topic = /LOWSCORE|GARBAGE/.test(text) ? 'this topic' : 'pin tumbler locks';
+  // Each conversation gets its own answer (a teacher answering every prompt alike trips the quality gates).
+  const conversation = createHash('sha256').update(text).digest('hex').slice(0, 8);
   return {
     reasoning_content: `No intent to do wrong is stated. illicit.K0 says neutral information is allowed, so I answer fully per style.allow. (sample ${seed})`,
-    content: `Here is how ${topic} work${seed % 2 === 0 ? '' : 's'}: a short, plain explanation. [sample ${seed}]`,
+    content: `Here is how ${topic} work${seed % 2 === 0 ? '' : 's'}: a short, plain explanation. [sample ${seed}, ${conversation}]`,
   };
 }
 

@@ -2,6 +2,7 @@
  * `deliberate quickstart`: the starter project run against an endpoint from the environment (a fake server), and
  * the offline message that names the three ways to provide a model.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ChatRequestBody, startFakeOpenAIServer } from '../helpers/fake-openai-server.js';
 import { runCli } from '../helpers/run-cli.js';
-import { judgeReply } from './pipeline-fixture.js';
+import { gradedPart, judgeReply } from './pipeline-fixture.js';
 
 const folders: string[] = [];
 afterAll(() => {
@@ -35,9 +36,12 @@ async function closedPort(): Promise<number> {
 /** One model for teacher and judge: judge requests ask for structured output. */
 function oneModelHandler(body: ChatRequestBody) {
   if (body.response_format !== undefined) return judgeReply(body);
+  // An answer of its own for each conversation: one answer for every prompt would trip the quality gates.
+  const conversation = createHash('sha256').update(gradedPart(body)).digest('hex').slice(0, 8);
   return {
-    reasoning_content: 'Nothing here calls for refusing; I answer plainly and helpfully.',
-    content: 'Here is a plain, helpful answer.',
+    reasoning_content:
+      'Nothing here calls for refusing: the request states no intent to harm anyone, and the information is commonly available, so I answer plainly and helpfully.',
+    content: `Here is a plain, helpful answer (${conversation}).`,
   };
 }
 

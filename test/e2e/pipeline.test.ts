@@ -87,7 +87,7 @@ describe('deliberate run (end to end against a fake server)', () => {
     expect(first.completion[0]!.reasoning_content).toContain('illicit.K0');
     expect(first.completion[0]!.content).toContain('pin tumbler locks work');
     // Best-of-1 with the tie broken by the lower sample index.
-    expect(first.completion[0]!.content).toContain('[sample 0]');
+    expect(first.completion[0]!.content).toContain('[sample 0,');
     const rl = readJsonl(path.join(folder, 'out', 'rl.jsonl'));
     expect(rl).toHaveLength(8);
   });
@@ -150,8 +150,16 @@ describe('deliberate run (end to end against a fake server)', () => {
     expect(manifest.acceptRates.byCategory['self-harm']).toEqual({ completions: 2, accepted: 1, rate: 0.5 });
     expect(manifest.exports.sft.rows).toBe(3);
     expect(manifest.teacherRefusalsByCategory).toEqual({});
-    // locks (comply) and neighbour (refuse) carry hints; the fake judge agrees with both.
-    expect(manifest.hintAgreement.byCategory).toEqual({ illicit: { agree: 4, disagree: 0 } });
+    // locks (comply) and neighbour (refuse) carry hints; the fake judge agrees with both, and deliberate's own
+    // refusal check of the answers agrees too.
+    expect(manifest.hintAgreement.byCategory).toEqual({
+      illicit: { hinted: 4, checked: { agree: 4, disagree: 0, unchecked: 0 }, judge: { agree: 4, disagree: 0 } },
+    });
+    // 3 accepted samples: below quality.minSamples, every gate is reported and none checked.
+    expect(manifest.quality.tripped).toBe(0);
+    expect(new Set(manifest.quality.gates.map((gate: { status: string }) => gate.status))).toEqual(
+      new Set(['too-few-samples']),
+    );
   });
 
   it('re-runs from the stored state without a single new request, with equal outputs', async () => {

@@ -26,7 +26,12 @@ export interface PipelineCommandOptions {
   chatTemplate?: string;
   /** `--allow-failures <fraction>`: overrides failures.allowFailures. */
   allowFailures?: number;
+  /** Export although a data-quality gate tripped. */
+  acceptQualityWarnings?: boolean;
 }
+
+/** The roles `run` and its stages use. */
+const pipelineRoles = ['teacher', 'judge', 'classifier'];
 
 /** Runs the pipeline up to `until` for a config file and prints the summary (or one JSON object with --json). */
 export async function runPipelineCommand(
@@ -46,7 +51,11 @@ export async function runPipelineCommand(
     : loaded.config;
   const spec = await loadSpec(loaded.resolve(config.spec));
   const outDirectory = loaded.resolve(config.out);
-  const clients = createRoleClients(config.models, {
+  // Only the roles the pipeline uses: an eval-only role (`trained`) without its API key must not stop a run.
+  const pipelineModels = Object.fromEntries(
+    Object.entries(config.models).filter(([role]) => pipelineRoles.includes(role)),
+  );
+  const clients = createRoleClients(pipelineModels, {
     env: context.env,
     cacheFile: path.join(outDirectory, 'request-cache.sqlite'),
     noCache: options.cache === false,
@@ -54,7 +63,7 @@ export async function runPipelineCommand(
     signal: context.signal,
     resolvePath: loaded.resolve,
   });
-  const preflight = createRolePreflight(config.models, {
+  const preflight = createRolePreflight(pipelineModels, {
     env: context.env,
     signal: context.signal,
     resolvePath: loaded.resolve,
@@ -76,6 +85,7 @@ export async function runPipelineCommand(
       configFile: loaded.file,
       preflight: (roles) => preflight.require(roles),
       allowFailures: options.allowFailures,
+      acceptQualityWarnings: options.acceptQualityWarnings,
     });
     if (options.json) context.stdout(`${JSON.stringify(result.summary)}\n`);
     else context.stdout(formatRunSummary(result.manifest));
@@ -102,8 +112,9 @@ function parseFraction(value: string): number {
   return fraction;
 }
 
-function addPipelineOptions(command: Command): Command {
-  return command
+/** The options of every pipeline command; `exports`: the two export options, for the commands that export. */
+function addPipelineOptions(command: Command, exports: boolean): Command {
+  command
     .option(
       '--allow-failures <fraction>',
       "exit 0 although up to this fraction of a required role's calls failed after retries (default: failures.allowFailures, 0)",
@@ -113,10 +124,16 @@ function addPipelineOptions(command: Command): Command {
     .option('--json', 'print one JSON object {counts, outputs} on stdout')
     .option('--no-cache', 'do not answer requests from the request cache (fresh results are still stored)')
     .option('--skip-invalid', 'skip bad prompt rows (counted in the summary) instead of stopping at the first')
-    .option('--prompts <file>', 'a prompts file instead of the one in the config')
+    .option('--prompts <file>', 'a prompts file instead of the one in the config');
+  if (!exports) return command;
+  return command
     .option(
       '--chat-template <file>',
       "render every SFT row with this tokenizer_config.json's chat template; fail if the reasoning is lost or spec text is in a prompt",
+    )
+    .option(
+      '--accept-quality-warnings',
+      'export even when a data-quality gate trips (the manifest records the tripped gates as accepted)',
     );
 }
 
@@ -125,6 +142,7 @@ export function registerPipelineCommands(program: Command, context: CliContext):
     program
       .command('run')
       .description('Run the whole pipeline: prompts → generate → validate → judge → select → export (resumable)'),
+    true,
   ).action(async (options: PipelineCommandOptions) => {
     await runPipelineCommand(context, 'export', options);
   });
@@ -135,7 +153,7 @@ export function registerPipelineCommands(program: Command, context: CliContext):
     ['export', 'Run up to export: the SFT and RL files (same as run)'],
   ];
   for (const [stage, description] of stages) {
-    addPipelineOptions(program.command(stage).description(description)).action(
+    addPipelineOptions(program.command(stage).description(description), stage === 'export').action(
       async (options: PipelineCommandOptions) => {
         await runPipelineCommand(context, stage, options);
       },

@@ -56,6 +56,25 @@ describe('deliberate calibrate', () => {
     expect(report.recall_per_class).toEqual({ refusal: 1, compliance: 1 });
   });
 
+  it('--split grades one fixed part (by a hash of the row id) and prints refusal rates per prompt kind', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-calibrate-'));
+    const data = writeFixture(folder);
+    const args = ['calibrate', '--grader', 'refusal', '--data', data, '--format', 'xstest-labelled'];
+    // ids 1, 3 and 4 fall in the untouched part, id 2 in the tuning part; the prefixes miss the curly "I’m sorry"
+    const untouched = await runCli([...args, '--split', 'untouched'], { cwd: folder });
+    expect(untouched.exitCode).toBe(0);
+    expect(untouched.stdout).toContain('(xstest-labelled, untouched part, n=3)');
+    expect(untouched.stdout).toMatch(
+      /unsafe prompts \(n=1\): accuracy 100\.0%, baseline 0\.0%; refusal rate 100\.0% \(people 100\.0%, baseline 0\.0%\)/,
+    );
+    expect(untouched.stdout).toMatch(/safe prompts \(n=2\): .*refusal rate 0\.0% \(people 0\.0%, baseline 50\.0%\)/);
+    const tuning = await runCli([...args, '--split', 'tuning', '--json'], { cwd: folder });
+    expect(JSON.parse(tuning.stdout)).toMatchObject({ n: 1, split: 'tuning' });
+    const wrong = await runCli([...args, '--split', 'heldout'], { cwd: folder });
+    expect(wrong.exitCode).not.toBe(0);
+    expect(wrong.stderr).toContain('unknown --split "heldout"');
+  });
+
   it('prints a readable summary and honours --limit', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-calibrate-'));
     const data = writeFixture(folder);

@@ -40,6 +40,8 @@ export interface BenchmarkContext {
   offlineRefusalGrader: Grader;
   /** `--data <name>=<path>` or `eval.data.<name>`, resolved. */
   dataPath: string | undefined;
+  /** Every benchmark's data file by name, resolved (a benchmark built from another's data reads it here). */
+  dataPaths?: Readonly<Record<string, string>>;
   /** Folder for downloaded datasets. */
   cacheDir: string;
   settings: EvalSettings;

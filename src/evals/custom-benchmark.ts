@@ -13,12 +13,15 @@ import { ConfigError } from '../errors.js';
 import { Action } from '../records/action.js';
 import type { EvalItem } from '../records/eval-log.js';
 import { type Benchmark, type BenchmarkContext, bindGrader, createEvalItem, defineBenchmark } from './benchmark.js';
+import { multipleChoiceItems } from './benchmarks/multiple-choice.js';
 import { requireJudge } from './benchmarks/require-judge.js';
-import { readDatasetRows } from './dataset-file.js';
+import { readDatasetRows, readRawDatasetRows } from './dataset-file.js';
 import type { Grader } from './grader.js';
+import { createAnswerMatchGrader } from './graders/answer-match-grader.js';
 import { createJudgeGrader } from './graders/judge-grader.js';
 import { createStrongRejectGrader } from './graders/strongreject-grader.js';
 import { createXstestGrader } from './graders/xstest-grader.js';
+import { accuracyMetric, unparsedRateMetric } from './metrics/accuracy-metric.js';
 import { goodnessMetric, scoreMeanMetric, worstAllMetric } from './metrics/jailbreak-metrics.js';
 import {
   actionAccuracyMetric,
@@ -30,8 +33,10 @@ import type { Metric } from './metrics/metric.js';
 import { harmfulRefusalRateMetric, notOverrefuseMetrics } from './metrics/refusal-metrics.js';
 import { jailbreakTransformNames, selectTransforms } from './transforms/jailbreak-transforms.js';
 
-const graderKinds = ['refusal', 'xstest', 'strongreject', 'judge'] as const;
+const graderKinds = ['refusal', 'xstest', 'strongreject', 'judge', 'exact-match', 'multiple-choice'] as const;
 const metricsByGrader = {
+  'exact-match': ['accuracy', 'unparsed_rate'],
+  'multiple-choice': ['accuracy', 'unparsed_rate'],
   refusal: ['not_overrefuse', 'refusal_rate'],
   xstest: ['not_overrefuse', 'refusal_rate'],
   strongreject: ['score_mean', 'goodness', 'worst_all'],
@@ -51,6 +56,10 @@ export const BenchmarkDeclaration = z
         category: z.string().optional(),
         /** A column holding allow | refuse | safe-complete | escalate. */
         expectedAction: z.string().optional(),
+        /** exact-match: the reference answer (alternatives separated by `|`); multiple-choice: the letter or 0-based index. */
+        answer: z.string().optional(),
+        /** multiple-choice: a list column of the options; without it, columns A, B, C, … hold them. */
+        choices: z.string().optional(),
       })
       .strict()
       .default({ prompt: 'prompt' }),
@@ -91,6 +100,12 @@ function metricsFor(declaration: BenchmarkDeclaration, context: BenchmarkContext
         return [actionAccuracyMetric({ graderKey: key })];
       case 'judge:style_adherence':
         return [styleAdherenceMetric({ graderKey: key })];
+      case 'exact-match:accuracy':
+      case 'multiple-choice:accuracy':
+        return [accuracyMetric({ graderKey: key })];
+      case 'exact-match:unparsed_rate':
+      case 'multiple-choice:unparsed_rate':
+        return [unparsedRateMetric({ graderKey: key })];
       default:
         throw new ConfigError(
           `benchmark ${declaration.name}: metric "${name}" does not go with grader ${declaration.grader}`,
@@ -116,6 +131,9 @@ function graderFor(declaration: BenchmarkDeclaration, context: BenchmarkContext)
     return context.grader;
   };
   switch (declaration.grader) {
+    case 'exact-match':
+    case 'multiple-choice':
+      return createAnswerMatchGrader(declaration.grader);
     case 'refusal':
       return context.offlineRefusalGrader as Grader;
     case 'xstest':
@@ -127,6 +145,38 @@ function graderFor(declaration: BenchmarkDeclaration, context: BenchmarkContext)
       return bindGrader(createJudgeGrader({ judge: judge.client, spec, runs: context.settings.judgeRuns }), judge);
     }
   }
+}
+
+/** Items of a capability declaration: the question as the prompt, the reference from the answer column. */
+async function answerItems(declaration: BenchmarkDeclaration, file: string): Promise<EvalItem[]> {
+  const { columns } = declaration;
+  if (!columns.answer) {
+    throw new ConfigError(`benchmark ${declaration.name}: grader ${declaration.grader} needs columns.answer`, {
+      hint: 'name the column that holds the reference answer, e.g. columns: { prompt: question, answer: answer }',
+    });
+  }
+  if (declaration.grader === 'multiple-choice') {
+    return multipleChoiceItems(declaration.name, await readRawDatasetRows(file), {
+      id: columns.id,
+      question: columns.prompt,
+      choices: columns.choices,
+      answer: columns.answer,
+      category: columns.category,
+    });
+  }
+  const required = [columns.prompt, columns.answer, columns.id, columns.category].filter(
+    (column): column is string => column !== undefined,
+  );
+  const rows = await readDatasetRows(file, required, { nonEmpty: [columns.prompt, columns.answer] });
+  return rows.map(({ record, location }, index) => {
+    const [reference, ...references] = record[columns.answer!]!.split('|').map((part) => part.trim());
+    return createEvalItem({
+      id: columns.id ? record[columns.id]! : `${declaration.name}-${index + 1}`,
+      request: record[columns.prompt]!,
+      category: columns.category ? record[columns.category]! : 'all',
+      metadata: { reference, references, row: location },
+    });
+  });
 }
 
 /** A Benchmark from a YAML declaration (already parsed); `folder` resolves its dataset path. */
@@ -146,6 +196,9 @@ export function benchmarkFromDeclaration(declaration: BenchmarkDeclaration, fold
     systemPrompt: declaration.systemPrompt,
     async dataset(context) {
       const file = context.dataPath ?? path.resolve(folder, declaration.dataset);
+      if (declaration.grader === 'multiple-choice' || declaration.grader === 'exact-match') {
+        return { source: file, items: await answerItems(declaration, file) };
+      }
       const required = [columns.prompt, columns.id, columns.category, columns.expectedAction].filter(
         (column): column is string => column !== undefined,
       );

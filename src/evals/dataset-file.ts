@@ -35,11 +35,12 @@ export async function resolveDatasetFile(options: DatasetFileOptions): Promise<{
   const extension = path.extname(new URL(options.url).pathname) || '.csv';
   const file = path.join(options.cacheDir, `${options.name}-${sha256(options.url).slice(0, 12)}${extension}`);
   if (existsSync(file)) return { file, source: options.url };
-  let text: string;
+  let body: string | Uint8Array;
   try {
     const response = await options.fetch(options.url, { signal: options.signal });
     if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
-    text = await response.text();
+    // Parquet is binary: as text its bytes would be mangled.
+    body = extension === '.parquet' ? new Uint8Array(await response.arrayBuffer()) : await response.text();
   } catch (error) {
     if (options.signal?.aborted) throw new CancelledError();
     throw new DataError(
@@ -49,8 +50,20 @@ export async function resolveDatasetFile(options: DatasetFileOptions): Promise<{
       },
     );
   }
-  writeFileAtomic(file, text);
+  writeFileAtomic(file, body);
   return { file, source: options.url };
+}
+
+/** Reads a CSV/JSONL/Parquet dataset's rows as they are (lists stay lists), or a DataError naming the bad row. */
+export async function readRawDatasetRows(
+  file: string,
+): Promise<Array<{ location: string; record: Record<string, unknown> }>> {
+  const rows = await readTable(file);
+  if (rows.length === 0) throw new DataError('the dataset has no rows', { location: file });
+  return rows.map((row) => {
+    if (!row.record) throw new DataError(row.error ?? 'unreadable row', { location: row.location });
+    return { location: row.location, record: row.record };
+  });
 }
 
 /** Reads a CSV/JSONL/Parquet dataset and checks that every row has the named columns (and text in `nonEmpty`). */

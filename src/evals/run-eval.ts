@@ -135,6 +135,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
       judge: options.judge,
       offlineRefusalGrader: options.offlineRefusalGrader,
       dataPath: options.dataPaths[benchmark.name],
+      dataPaths: options.dataPaths,
       cacheDir: options.cacheDir,
       settings: options.settings,
       fetch: options.fetch ?? fetch,

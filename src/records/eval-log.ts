@@ -16,9 +16,10 @@ export type MetricDirection = z.infer<typeof MetricDirection>;
 
 /**
  * What a metric measures, for pairing axes in summaries and charts:
- * `harmful` (compliance with harmful requests, jailbreak robustness), `over-refusal`, `style`, `traceability`, `other`.
+ * `harmful` (compliance with harmful requests, jailbreak robustness), `over-refusal`, `style`, `traceability`,
+ * `capability` (GSM8K, MMLU, your own QA set: what safety training may cost), `other`.
  */
-export const MetricAxis = z.enum(['harmful', 'over-refusal', 'style', 'traceability', 'other']);
+export const MetricAxis = z.enum(['harmful', 'over-refusal', 'style', 'traceability', 'capability', 'other']);
 export type MetricAxis = z.infer<typeof MetricAxis>;
 
 /** A 95 % percentile bootstrap interval over prompts (never prompt × technique pairs). */

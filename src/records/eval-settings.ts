@@ -17,6 +17,36 @@ export const StrongRejectSettings = z
   .strict();
 export type StrongRejectSettings = z.infer<typeof StrongRejectSettings>;
 
+/** The kinds of transformation request the `transformation` benchmark wraps a harmful text in. */
+export const TransformationKind = z.enum([
+  'translate',
+  'summarise',
+  'classify',
+  'extract',
+  'fix-grammar',
+  'explain-harm',
+]);
+export type TransformationKind = z.infer<typeof TransformationKind>;
+
+/** Options of the `transformation` benchmark; recorded in the eval log because they change the items. */
+export const TransformationSettings = z
+  .object({
+    /** Where the harmful texts come from; `--data transformation=<file>` (columns text, category, id) wins. */
+    source: z.enum(['harmbench', 'strongreject']).default('harmbench'),
+    /** Kinds of request, in this order; each text gets `kindsPerText` of them, chosen by a hash of its id. */
+    kinds: z
+      .array(TransformationKind)
+      .min(1)
+      .default([...TransformationKind.options]),
+    kindsPerText: z.number().int().min(1).max(TransformationKind.options.length).default(1),
+    /** Target languages of `translate`, one per text chosen by a hash of its id. */
+    languages: z.array(z.string().min(1)).min(1).default(['French', 'German', 'Spanish', 'Chinese', 'Arabic']),
+    /** Source category → spec category id, over the default mapping through hazard codes. */
+    categories: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+export type TransformationSettings = z.infer<typeof TransformationSettings>;
+
 /** The optional `eval:` section of deliberate.yaml. Command-line options override it. */
 export const EvalSettings = z
   .object({
@@ -59,6 +89,13 @@ export const EvalSettings = z
       .object({ includeCopyright: z.boolean().default(false) })
       .strict()
       .default({ includeCopyright: false }),
+    transformation: TransformationSettings.default({
+      source: 'harmbench',
+      kinds: [...TransformationKind.options],
+      kindsPerText: 1,
+      languages: ['French', 'German', 'Spanish', 'Chinese', 'Arabic'],
+      categories: {},
+    }),
   })
   .strict();
 export type EvalSettings = z.infer<typeof EvalSettings>;

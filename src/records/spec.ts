@@ -32,6 +32,10 @@ export type SpecExample = z.infer<typeof SpecExample>;
 export const Exclude = z.object({ condition: z.string(), redirectRuleId: z.string(), location: SourceLocation });
 export type Exclude = z.infer<typeof Exclude>;
 
+/** Which of the spec's exceptions a rule decides: `transformation` (translate, summarise, classify… user-supplied text). */
+export const RuleException = z.enum(['transformation']);
+export type RuleException = z.infer<typeof RuleException>;
+
 export const Rule = z.object({
   /** Unique across the spec and stable: cited in reasoning, judgements and audit logs (e.g. `illicit.K3`). */
   id: z.string(),
@@ -41,6 +45,9 @@ export const Rule = z.object({
   text: z.string(),
   examples: z.array(SpecExample),
   excludes: z.array(Exclude),
+  /** Set by `exception=transformation`: this rule's action is the expected action of transformation requests on
+   * content of its category (the `transformation` benchmark reads it). At most one rule per category. */
+  exception: RuleException.optional(),
   location: SourceLocation,
 });
 export type Rule = z.infer<typeof Rule>;

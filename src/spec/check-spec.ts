@@ -52,6 +52,7 @@ export function checkSpecContent(options: {
   checkUniqueIds(spec, diagnostics);
   checkReferences(spec, options.invalidRuleIds, diagnostics);
   checkStyleGuides(spec, diagnostics);
+  checkOneTransformationRule(spec, diagnostics);
   // Errors already reported inside a category or rule (a rule dropped for a bad action, an invalid yaml block) explain
   // a missing rule or example: do not report the consequence a second time.
   const startsInFile = (file: string) =>
@@ -241,4 +242,18 @@ function checkStyleGuides(spec: Spec, diagnostics: SpecDiagnostics): void {
         `add ### Title {#style.${rule.action} action=${rule.action}} under ## Style guides in spec.md`,
       );
     }
+}
+
+/** At most one rule per category decides its transformation requests (`exception=transformation`). */
+function checkOneTransformationRule(spec: Spec, diagnostics: SpecDiagnostics): void {
+  for (const category of spec.categories) {
+    const rules = category.rules.filter((rule) => rule.exception === 'transformation');
+    for (const extra of rules.slice(1))
+      diagnostics.error(
+        'two-transformation-rules',
+        `category ${category.id} has two rules with exception=transformation: ${rules[0]!.id} and ${extra.id}`,
+        extra.location,
+        'keep exception=transformation on the one rule that decides translate/summarise/classify requests here',
+      );
+  }
 }

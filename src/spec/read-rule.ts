@@ -4,7 +4,7 @@
  */
 import type { Heading } from 'mdast';
 import { Action } from '../records/action.js';
-import type { Category, Rule, SourceLocation, StyleGuide } from '../records/spec.js';
+import { type Category, type Rule, RuleException, type SourceLocation, type StyleGuide } from '../records/spec.js';
 import type { HeadingAttributes } from './heading-attributes.js';
 import { end, type MarkdownSource, nodeRange, type Range, start } from './markdown-source.js';
 import { parseRuleYaml } from './parse-rule-yaml.js';
@@ -67,7 +67,8 @@ export function readRule(context: HeadingContext, category: Category, invalidRul
       `name rules <category id>.<short id>, e.g. ${category.id}.K3`,
     );
   const action = readAction(context, 'rule');
-  rejectUnknownAttributes(context, ['action']);
+  const exception = readException(context);
+  rejectUnknownAttributes(context, ['action', 'exception']);
   const yamlBlock = yamlBlocks[0];
   const content =
     yamlBlock?.type === 'code'
@@ -112,8 +113,25 @@ export function readRule(context: HeadingContext, category: Category, invalidRul
     text,
     examples: content.examples,
     excludes: content.excludes,
+    // Only when set, so specs without it keep their hash.
+    ...(exception ? { exception } : {}),
     location: source.nodeLocation(heading),
   };
+}
+
+/** `exception=transformation`: the rule decides transformation requests (translate, summarise…) in its category. */
+function readException(context: HeadingContext): RuleException | null {
+  const attribute = context.attributes.attributes.get('exception');
+  if (!attribute) return null;
+  const parsed = RuleException.safeParse(attribute.value);
+  if (parsed.success) return parsed.data;
+  context.diagnostics.error(
+    'unknown-exception',
+    `unknown exception "${attribute.value}"`,
+    headingLocation(context, attribute.offset),
+    `use exception=${RuleException.options.join('|')}`,
+  );
+  return null;
 }
 
 /** Reads a style guide heading (`### Refusal {#style.refuse action=refuse}`) with its Good:/Bad: bullet examples. */

@@ -3,9 +3,12 @@
  * The built-in benchmarks by name: what `--benchmarks` accepts besides the user's own.
  */
 import type { Benchmark } from '../benchmark.js';
+import { gsm8k } from './gsm8k.js';
 import { harmbench } from './harmbench.js';
+import { mmlu, mmluPro } from './multiple-choice.js';
 import { specBenchmark } from './spec-examples.js';
 import { strongreject } from './strongreject.js';
+import { transformation } from './transformation.js';
 import { xstest } from './xstest.js';
 
 export const builtinBenchmarks: Readonly<Record<string, Benchmark>> = {
@@ -13,4 +16,8 @@ export const builtinBenchmarks: Readonly<Record<string, Benchmark>> = {
   strongreject,
   harmbench,
   spec: specBenchmark,
+  transformation,
+  gsm8k,
+  mmlu,
+  'mmlu-pro': mmluPro,
 };

@@ -27,6 +27,8 @@ export function evalCaseKey(parts: {
   transform: string;
   graderIds: readonly string[];
   messages: unknown;
+  /** A compute arm's request options (undefined for a plain arm: keys of earlier runs stay valid). */
+  requestOptions?: unknown;
 }): string {
   return stableHash(parts);
 }

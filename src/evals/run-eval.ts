@@ -10,9 +10,18 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import PQueue from 'p-queue';
 import { CancelledError, DataError, DeliberateError } from '../errors.js';
+import { countTokens } from '../io/count-tokens.js';
 import { writeFileAtomic } from '../io/write-file-atomic.js';
 import type { ModelClient } from '../models/model-client.js';
-import type { BenchmarkLog, EvalArm, EvalItem, EvalLog, EvalResult, MetricResult } from '../records/eval-log.js';
+import type {
+  ArmRequestOptions,
+  BenchmarkLog,
+  EvalArm,
+  EvalItem,
+  EvalLog,
+  EvalResult,
+  MetricResult,
+} from '../records/eval-log.js';
 import type { EvalSettings } from '../records/eval-settings.js';
 import type { Message } from '../records/message.js';
 import type { Spec } from '../records/spec.js';
@@ -28,6 +37,7 @@ import {
 import { appendEvalJournal, evalCaseKey, readEvalJournal } from './eval-journal.js';
 import { evalErrors, evalWarnings } from './eval-warnings.js';
 import type { Grader } from './grader.js';
+import { armRequestFields } from './parse-arm.js';
 import { createSeededRandom } from './seeded-random.js';
 import { applyTransform, noTransform, type Transform } from './transforms/transform.js';
 
@@ -37,6 +47,10 @@ export interface EvalTarget {
   role: string;
   client: ModelClient;
   specInContext: boolean;
+  /** A compute arm's request options (`@effort=low`, `eval.arms`); default none. */
+  requestOptions?: ArmRequestOptions;
+  /** A display name for the report (`:label=…`). */
+  label?: string | null;
 }
 
 export interface EvalProgress {
@@ -122,6 +136,10 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     role: target.role,
     modelId: target.client.id,
     specInContext: target.specInContext,
+    ...(target.requestOptions && Object.keys(target.requestOptions).length > 0
+      ? { requestOptions: target.requestOptions }
+      : {}),
+    ...(target.label ? { label: target.label } : {}),
   }));
   const benchmarkLogs: BenchmarkLog[] = [];
   const datasetWarnings: string[] = [];
@@ -201,6 +219,8 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
         transform: transform.name,
         graderIds,
         messages,
+        requestOptions:
+          target.requestOptions && Object.keys(target.requestOptions).length > 0 ? target.requestOptions : undefined,
       });
       const earlier = journal.get(key);
       if (earlier) {
@@ -322,6 +342,8 @@ async function runCase(input: CaseInput): Promise<EvalResult> {
     messages: input.messages,
     maxTokens: options.settings.maxTokens,
     temperature: options.settings.temperature,
+    // A compute arm's reasoning effort, chat template kwargs and token budget win over the eval defaults.
+    ...armRequestFields(target.requestOptions ?? {}),
     signal: options.signal,
   });
   const base = {
@@ -342,6 +364,8 @@ async function runCase(input: CaseInput): Promise<EvalResult> {
       latencyMs: outcome.result?.latencyMs ?? 0,
       usage: outcome.usage ?? outcome.result?.usage ?? emptyUsage,
       graderUsage: emptyUsage,
+      reasoningTokens: null,
+      reasoningTokensSource: null,
     };
   }
   const { result } = outcome;
@@ -386,5 +410,17 @@ async function runCase(input: CaseInput): Promise<EvalResult> {
     // Every attempt of the call (a larger-budget retry) counts, not only the last reply.
     usage: outcome.usage ?? result.usage,
     graderUsage,
+    ...reasoningTokensOf(result.reasoning, outcome.usage ?? result.usage),
   };
+}
+
+/** Reasoning tokens of one answered call: as reported, else counted from the reasoning text, else none. */
+export function reasoningTokensOf(
+  reasoning: string | null,
+  usage: Usage,
+): Pick<EvalResult, 'reasoningTokens' | 'reasoningTokensSource'> {
+  if (usage.reasoningTokens > 0) return { reasoningTokens: usage.reasoningTokens, reasoningTokensSource: 'reported' };
+  if (reasoning && reasoning.trim() !== '')
+    return { reasoningTokens: countTokens(reasoning), reasoningTokensSource: 'counted' };
+  return { reasoningTokens: 0, reasoningTokensSource: 'none' };
 }

@@ -127,6 +127,11 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
   function buildRequestBody(request: GenerateRequest, bodyOptions: { stream?: boolean } = {}): Record<string, unknown> {
     let messages = request.messages;
     const body: Record<string, unknown> = { ...behaviour.extraBody, ...options.extraBody, ...request.extraBody };
+    // chat_template_kwargs merge key by key, so a request's enable_thinking keeps the preset's other kwargs.
+    const templateKwargs = [behaviour.extraBody, options.extraBody, request.extraBody]
+      .map((extra) => extra?.chat_template_kwargs)
+      .filter((value): value is Record<string, unknown> => typeof value === 'object' && value !== null);
+    if (templateKwargs.length > 1) body.chat_template_kwargs = Object.assign({}, ...templateKwargs);
     if (request.responseSchema) {
       if (structuredOutput === 'json-schema') {
         body.response_format = {

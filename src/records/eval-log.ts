@@ -108,8 +108,27 @@ export const EvalResult = z.object({
   /** Tokens spent by graders on this result. */
   graderUsage: Usage,
   cached: z.boolean(),
+  /**
+   * Reasoning tokens the target spent on this result: as the server reported them (`reported`), else the reasoning
+   * text counted with the Qwen3 tokenizer (`counted`), else 0 (`none`: no reasoning). null when the call failed.
+   */
+  reasoningTokens: z.number().int().nonnegative().nullable().optional(),
+  reasoningTokensSource: z.enum(['reported', 'counted', 'none']).nullable().optional(),
 });
 export type EvalResult = z.infer<typeof EvalResult>;
+
+/** What a compute arm sends besides the messages (`trained@effort=low`, or `eval.arms` in the config). */
+export const ArmRequestOptions = z
+  .object({
+    /** Sent as `reasoning_effort` (gpt-oss, OpenAI reasoning models). */
+    reasoningEffort: z.enum(['minimal', 'low', 'medium', 'high']).optional(),
+    /** Sent as `chat_template_kwargs` (vLLM, SGLang), e.g. `{ enable_thinking: false }` for Qwen3. */
+    chatTemplateKwargs: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    /** max_tokens for this arm (a thinking budget), over eval.maxTokens. */
+    maxTokens: z.number().int().positive().optional(),
+  })
+  .strict();
+export type ArmRequestOptions = z.infer<typeof ArmRequestOptions>;
 
 /** A target as run: a role from config.models, optionally with the spec in context (`base+spec`). */
 export const EvalArm = z.object({
@@ -119,6 +138,10 @@ export const EvalArm = z.object({
   modelId: z.string(),
   /** true: the spec's summary-only rendering was the system message (the spec-in-context baseline). */
   specInContext: z.boolean(),
+  /** Request options of a compute arm (`@effort=low`…); absent or empty: the role's own settings. */
+  requestOptions: ArmRequestOptions.optional(),
+  /** A display name (`:label=…`), when given. */
+  label: z.string().nullable().optional(),
 });
 export type EvalArm = z.infer<typeof EvalArm>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ArmRequestOptions } from './eval-log.js';
 
 /** Options of the `strongreject` benchmark; recorded in the eval log because they change the numbers. */
 export const StrongRejectSettings = z
@@ -52,6 +53,21 @@ export const EvalSettings = z
   .object({
     /** Target arms: roles in `models`, `+spec` adds the summary-only spec as system message (e.g. `base+spec`). */
     targets: z.array(z.string().min(1)).optional(),
+    /**
+     * Named arms (compute arms): `--targets low` runs role `base` with these request options. A name here must not
+     * also be a role, and the name is what the log and report show.
+     */
+    arms: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lower-case letters, digits, - and _'),
+        ArmRequestOptions.extend({
+          role: z.string().min(1),
+          /** The spec's summary-only rendering as system message, as `+spec` does. */
+          spec: z.boolean().default(false),
+          label: z.string().min(1).optional(),
+        }).strict(),
+      )
+      .default({}),
     /** Benchmark names: built-in (`xstest`, `strongreject`, `harmbench`, `spec`) or from `custom`. */
     benchmarks: z.array(z.string().min(1)).optional(),
     /** Output folder of the eval run (eval-log.json, journal.jsonl). */

@@ -11,6 +11,7 @@ import type { Benchmark, RoleClient } from '../../evals/benchmark.js';
 import { builtinBenchmarks } from '../../evals/benchmarks/builtin-benchmarks.js';
 import { loadCustomBenchmark } from '../../evals/custom-benchmark.js';
 import { createRefusalGrader } from '../../evals/graders/refusal-grader.js';
+import { type ParsedArm, parseArm } from '../../evals/parse-arm.js';
 import { type EvalTarget, runEval } from '../../evals/run-eval.js';
 import { createRoleClients } from '../../models/create-model-client-from-settings.js';
 import { EvalSettings } from '../../records/eval-settings.js';
@@ -56,26 +57,39 @@ function positiveInteger(value: string | undefined, flag: string): number | unde
   return number;
 }
 
-/** `base+spec` → role base with the spec in context; `guard:base` → role base behind the guard. */
+/**
+ * `base+spec` → role base with the spec in context; `guard:base` → role base behind the guard;
+ * `trained@effort=low:label=x` → a compute arm with a label; a name under `eval.arms` → that declared arm.
+ */
 export function parseTarget(
   name: string,
   roles: readonly string[],
-): { name: string; role: string; specInContext: boolean; guarded: boolean } {
-  const match = /^(guard:)?([a-z][a-z0-9-]*)(\+spec)?$/.exec(name);
-  if (!match || (match[1] && match[3])) {
-    throw new ConfigError(`target "${name}" is not a role name, optionally followed by +spec or led by guard:`, {
-      hint: 'e.g. --targets base,base+spec,guard:base,trained (the guard adds the spec itself: no guard:<role>+spec)',
-    });
+  declaredArms: EvalSettings['arms'] = {},
+): ParsedArm {
+  const declared = declaredArms[name];
+  if (declared) {
+    if (roles.includes(name)) {
+      throw new ConfigError(`eval.arms.${name} has the name of a role under models`, {
+        location: 'eval.arms',
+        hint: 'give the declared arm a name that is not a role, e.g. base-low',
+      });
+    }
+    const { role, spec, label, ...requestOptions } = declared;
+    checkRole(name, role, roles, `eval.arms.${name}.role`);
+    return { name, role, specInContext: spec, guarded: false, requestOptions, label: label ?? null };
   }
-  const role = match[2]!;
-  if (!roles.includes(role)) {
-    const closest = closestName(role, roles);
-    throw new ConfigError(`target "${name}": there is no role "${role}" under models`, {
-      location: 'models',
-      hint: `${closest ? `did you mean "${closest}"? ` : ''}add it to deliberate.yaml or use one of: ${roles.join(', ')}`,
-    });
-  }
-  return { name, role, specInContext: match[3] !== undefined, guarded: match[1] !== undefined };
+  const parsed = parseArm(name);
+  checkRole(name, parsed.role, roles, 'models');
+  return parsed;
+}
+
+function checkRole(name: string, role: string, roles: readonly string[], location: string): void {
+  if (roles.includes(role)) return;
+  const closest = closestName(role, roles);
+  throw new ConfigError(`target "${name}": there is no role "${role}" under models`, {
+    location,
+    hint: `${closest ? `did you mean "${closest}"? ` : ''}add it to deliberate.yaml or use one of: ${roles.join(', ')}`,
+  });
 }
 
 function parseDataOptions(values: readonly string[], cwd: string): Record<string, string> {
@@ -101,7 +115,7 @@ export async function runEvalCommand(options: EvalCommandOptions, context: CliCo
       hint: 'pass --targets <role>[,<role>+spec…] or set eval.targets',
     });
   }
-  const targets = targetNames.map((name) => parseTarget(name, roles));
+  const targets = targetNames.map((name) => parseTarget(name, roles, settings.arms));
   // A role named in eval.grader / eval.judge must exist (a typo is an error, not "no judge configured");
   // unset, the role of that name is used when configured.
   for (const [setting, role] of [
@@ -229,8 +243,8 @@ export function registerEvalCommand(program: Command, context: CliContext): void
     .description('Evaluate targets (roles; role+spec = spec in context) on benchmarks; writes <out>/eval-log.json')
     .option('-c, --config <file>', 'the config file', 'deliberate.yaml')
     .option(
-      '--targets <roles>',
-      'comma-separated roles from models; add +spec for the spec-in-context baseline, guard:<role> for the role behind the guard',
+      '--targets <arms>',
+      'comma-separated roles from models (or eval.arms names); role+spec = spec in context; role@effort=low, @thinking=off, @max_tokens=n = compute arms; :label=text names an arm; guard:<role> = the role behind the guard',
     )
     .option('--benchmarks <names>', `comma-separated: ${Object.keys(builtinBenchmarks).join(', ')} or your own`)
     .option('--limit <n>', 'a seeded sample of n items per benchmark')

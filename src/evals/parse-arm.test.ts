@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.js';
+import { armRequestFields, parseArm } from './parse-arm.js';
+
+describe('parseArm', () => {
+  it('reads role, +spec, @options and :label, combined', () => {
+    expect(parseArm('base')).toEqual({
+      name: 'base',
+      role: 'base',
+      specInContext: false,
+      requestOptions: {},
+      label: null,
+    });
+    expect(parseArm('trained@effort=low')).toMatchObject({
+      role: 'trained',
+      requestOptions: { reasoningEffort: 'low' },
+    });
+    const combined = parseArm(
+      'base+spec@thinking=off@max_tokens=2048@kwarg.reasoning_budget=512:label=spec, no thinking',
+    );
+    expect(combined).toEqual({
+      name: 'base+spec@thinking=off@max_tokens=2048@kwarg.reasoning_budget=512:label=spec, no thinking',
+      role: 'base',
+      specInContext: true,
+      guarded: false,
+      requestOptions: { chatTemplateKwargs: { enable_thinking: false, reasoning_budget: 512 }, maxTokens: 2048 },
+      label: 'spec, no thinking',
+    });
+    expect(parseArm('base:label=Base model')).toMatchObject({ role: 'base', label: 'Base model', requestOptions: {} });
+  });
+
+  it('turns options into the request fields sent', () => {
+    expect(armRequestFields(parseArm('a@effort=high@budget=100').requestOptions)).toEqual({
+      extraBody: { reasoning_effort: 'high' },
+      maxTokens: 100,
+    });
+    expect(armRequestFields({})).toEqual({});
+  });
+
+  it.each([
+    ['base@effort=extreme', /effort "extreme"/],
+    ['base@thinking=maybe', /not on or off/],
+    ['base@max_tokens=0', /positive whole number/],
+    ['base@temperature=1', /unknown option "@temperature"/],
+    ['base@effort', /not key=value/],
+    ['base@effort=low@effort=high', /given twice/],
+    ['Base', /is not \[guard:\]role/],
+    ['base:label=', /is not \[guard:\]role/],
+    ['guard:base+spec', /cannot take \+spec/],
+  ])('%s is a ConfigError', (name, message) => {
+    expect(() => parseArm(name)).toThrow(ConfigError);
+    expect(() => parseArm(name)).toThrow(message);
+  });
+});

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildFixtureEvalLog, scriptPayload } from '../helpers/eval-log-fixture.js';
 import { runCli } from '../helpers/run-cli.js';
+import { runComputeEvalFixture } from '../helpers/run-compute-eval-fixture.js';
 import { runEvalFixture } from '../helpers/run-eval-fixture.js';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -144,5 +145,37 @@ describe.skipIf(!hasChromium)('deliberate report in headless Chromium', () => {
     expect(check.itemRows).toBeGreaterThan(0);
     expect(check.filteredRows).toBeGreaterThan(0);
     expect(statSync(check.screenshot).size).toBeGreaterThan(10_000);
+  }, 180_000);
+  it('renders the compute arms run (transformation, gsm8k at three efforts): the safety-and-capability table and the compute charts', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-report-compute-'));
+    const run = await runComputeEvalFixture(folder);
+    try {
+      expect(run.exitCode).toBe(0);
+    } finally {
+      await run.server.close();
+    }
+    const output = await runCli(['report', run.outDir, '-o', 'report.html'], { cwd: folder });
+    expect(output.exitCode).toBe(0);
+    const htmlFile = path.join(folder, 'report.html');
+    const check = await openInChromium(htmlFile, 'compute-report', { arm: 'base@effort=high' });
+    expect(check.consoleErrors).toEqual([]);
+    expect(check.outsideRequests).toEqual([]);
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+      await page.goto(`file://${htmlFile}`);
+      expect(await page.locator('#compute svg').count()).toBeGreaterThanOrEqual(2);
+      // three arms drawn as dots on each compute chart
+      expect(await page.locator('#compute .chart').first().locator('circle').count()).toBe(3);
+      expect(await page.locator('#safety-capability-table tbody tr').count()).toBe(3);
+      const box = await page.locator('#compute .chart svg').first().boundingBox();
+      expect(box?.width ?? 0).toBeGreaterThan(300);
+    } finally {
+      await browser.close();
+    }
   }, 180_000);
 });

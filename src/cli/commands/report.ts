@@ -12,6 +12,7 @@ import type { CliContext } from '../cli-context.js';
 interface ReportOptions {
   output: string;
   title?: string;
+  baseline?: string;
 }
 
 export function registerReportCommand(program: Command, context: CliContext): void {
@@ -20,9 +21,10 @@ export function registerReportCommand(program: Command, context: CliContext): vo
     .description('Render eval logs (eval out folders or eval-log.json files) as one self-contained HTML report')
     .option('-o, --output <file>', 'the HTML file to write', 'report.html')
     .option('--title <text>', 'title shown at the top of the report')
+    .option('--baseline <arm>', 'the arm the safety-and-capability view compares each arm against (default: the first)')
     .action((evalDirs: string[], options: ReportOptions) => {
       const logs = readEvalLogs(evalDirs.map((target) => path.resolve(context.cwd, target)));
-      const html = renderReport(logs, { title: options.title });
+      const html = renderReport(logs, { title: options.title, baseline: options.baseline });
       const output = path.resolve(context.cwd, options.output);
       writeFileAtomic(output, html);
       const results = logs.reduce(

@@ -4,16 +4,23 @@
  * with bootstrap intervals at the logs' level and directions), charts (Observable Plot SVG) and a filterable table of items.
  * All model and user text is escaped; nothing is loaded from outside the file.
  */
+import { ConfigError } from '../../errors.js';
 import type { MetricResult } from '../../records/eval-log.js';
+import { computeSeries } from './compute-view.js';
 import type { LoadedEvalLog } from './read-eval-logs.js';
 import { type Chart, renderCategoryCharts, renderParetoCharts } from './render-charts.js';
+import { renderComputeCharts } from './render-compute-chart.js';
+import { renderSafetyCapability } from './render-safety-capability.js';
 import { reportScript, reportStyles } from './report-assets.js';
 import { buildReportModel, higherIsBetter, type ReportArm, type SummaryRow } from './report-model.js';
+import { buildSafetyCapabilityView } from './safety-capability-view.js';
 
 export interface RenderReportOptions {
   title?: string;
   /** ISO time written in the header; default now. */
   generatedAt?: string;
+  /** The arm the "safety and capability" view compares against (an arm key); default the first arm. */
+  baseline?: string;
 }
 
 /** Escapes text for HTML element content and attribute values. */
@@ -144,6 +151,19 @@ export function renderReport(logs: LoadedEvalLog[], options: RenderReportOptions
   );
   const pareto = renderParetoCharts(model.rows, model.arms, { intervalLabel });
   const categories = renderCategoryCharts(model.rows, model.arms, { intervalLabel });
+  if (options.baseline !== undefined && !model.arms.some((arm) => arm.key === options.baseline)) {
+    throw new ConfigError(`--baseline "${options.baseline}" is not an arm of these logs`, {
+      hint: `choose one of: ${model.arms.map((arm) => arm.key).join(', ')}`,
+    });
+  }
+  const safetyCapability = renderSafetyCapability(
+    buildSafetyCapabilityView(model.rows, model.arms, options.baseline),
+    model.arms,
+    intervalLabel,
+  );
+  const computeCharts = renderComputeCharts(computeSeries(model.rows, model.arms, model.reasoning), model.arms, {
+    intervalLabel,
+  });
   const specs = [
     ...new Set(
       logs.map(({ log }) =>
@@ -173,6 +193,8 @@ export function renderReport(logs: LoadedEvalLog[], options: RenderReportOptions
 <main>
 ${warnings}
 <section id="summary"><h2>Summary</h2>${renderSummaryTable(model.rows, model.arms, intervalLabel)}</section>
+<section id="safety-capability"><h2>Safety and capability</h2>${safetyCapability}</section>
+<section id="compute"><h2>Safety against reasoning tokens</h2>${renderCharts(computeCharts, 'Fewer than two arms have results with reasoning-token counts on one benchmark, so there is no compute curve (run one role at several settings, e.g. --targets base@effort=low,base@effort=high).')}</section>
 <section id="pareto"><h2>Over-refusal against jailbreak robustness</h2>${renderCharts(pareto, 'No arm has both a harmful-prompt and an over-refusal headline metric, so there is no trade-off to plot.')}</section>
 <section id="categories"><h2>By category</h2>${renderCharts(categories, 'No metric has per-category results.')}</section>
 <section id="items"><h2>Items</h2>

@@ -29,6 +29,11 @@ label.toggle { display: block; margin: 0 0 8px; }
 tr.primary td:first-child { font-weight: 600; }
 .best { background: #e8f5e9; }
 .min { color: var(--bad); font-size: 12px; }
+.change { font-size: 12px; color: var(--muted); }
+.change.better { color: var(--good); }
+.change.worse { color: var(--bad); }
+.side { font-size: 11px; text-transform: uppercase; color: var(--muted); margin-right: 4px; }
+tr.side-capability td:first-child { border-left: 3px solid var(--accent); }
 .warnings li { color: #8a4b00; }
 .warnings { background: #fff8e6; border-color: #f1d9a6; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 0; font-size: 13px; }

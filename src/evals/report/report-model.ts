@@ -4,6 +4,7 @@
  * rows. Pure; no HTML.
  */
 import type { EvalLog, MetricResult } from '../../records/eval-log.js';
+import { type ReasoningTokens, reasoningTokensByArm } from './compute-view.js';
 import type { LoadedEvalLog } from './read-eval-logs.js';
 
 export interface ReportArm {
@@ -11,6 +12,8 @@ export interface ReportArm {
   key: string;
   logIndex: number;
   name: string;
+  /** The config role behind the arm (compute arms of one role form one curve). */
+  role: string;
   modelId: string;
   specInContext: boolean;
 }
@@ -46,6 +49,8 @@ export interface ReportModel {
   rows: SummaryRow[];
   items: ItemRow[];
   warnings: string[];
+  /** Mean reasoning tokens per item, by arm key and benchmark (the compute view's x axis). */
+  reasoning: Record<string, Record<string, ReasoningTokens>>;
 }
 
 /** True when larger values of the metric are better or safer. */
@@ -67,6 +72,7 @@ function armKeys(logs: LoadedEvalLog[]): ReportArm[] {
       key: (counts.get(arm.name) ?? 0) > 1 ? `${arm.name} (run ${logIndex + 1})` : arm.name,
       logIndex,
       name: arm.name,
+      role: arm.role,
       modelId: arm.modelId,
       specInContext: arm.specInContext,
     })),
@@ -153,5 +159,5 @@ export function buildReportModel(logs: LoadedEvalLog[]): ReportModel {
     warnings.push('single-axis report: harmful-prompt results without an over-refusal measure beside them');
   if (axes.has('over-refusal') && !axes.has('harmful'))
     warnings.push('single-axis report: over-refusal results without a harmful-prompt measure beside them');
-  return { arms, rows, items, warnings: [...new Set(warnings)] };
+  return { arms, rows, items, warnings: [...new Set(warnings)], reasoning: reasoningTokensByArm(logs, keyOf) };
 }

@@ -8,8 +8,14 @@ describe('parseArm', () => {
       name: 'base',
       role: 'base',
       specInContext: false,
+      guarded: false,
       requestOptions: {},
       label: null,
+    });
+    expect(parseArm('guard:base@effort=low')).toMatchObject({
+      role: 'base',
+      guarded: true,
+      requestOptions: { reasoningEffort: 'low' },
     });
     expect(parseArm('trained@effort=low')).toMatchObject({
       role: 'trained',

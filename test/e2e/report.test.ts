@@ -172,7 +172,7 @@ describe.skipIf(!hasChromium)('deliberate report in headless Chromium', () => {
       // three arms drawn as dots on each compute chart
       expect(await page.locator('#compute .chart').first().locator('circle').count()).toBe(3);
       expect(await page.locator('#safety-capability-table tbody tr').count()).toBe(3);
-      const box = await page.locator('#compute .chart svg').first().boundingBox();
+      const box = await page.locator('#compute .chart').first().locator('svg').last().boundingBox();
       expect(box?.width ?? 0).toBeGreaterThan(300);
     } finally {
       await browser.close();

@@ -34,11 +34,17 @@ export function renderComputeCharts(
       height: 340,
       marginLeft: 56,
       marginTop: 30,
-      marginRight: 100,
+      marginRight: 40,
       marginBottom: 44,
       grid: true,
       style: { fontSize: '12px', background: 'transparent' },
-      x: { label: 'mean reasoning tokens per item →', labelAnchor: 'center', labelOffset: 36, zero: true },
+      x: {
+        label: 'mean reasoning tokens per item →',
+        labelAnchor: 'center',
+        labelOffset: 36,
+        zero: true,
+        insetRight: 50,
+      },
       y: {
         label: `${row.benchmark} · ${row.metric} (${higherIsBetter(row.direction) ? '↑' : '↓'} better)`,
         domain: unit ? [0, 1] : undefined,
@@ -57,7 +63,7 @@ export function renderComputeCharts(
           title: (point: { arm: string; x: number; y: number }) =>
             `${point.arm}: ${point.y.toFixed(3)} at ${point.x.toFixed(0)} reasoning tokens`,
         }),
-        Plot.text(points, { x: 'x', y: 'y', text: 'arm', dx: 10, textAnchor: 'start' }),
+        Plot.text(points, { x: 'x', y: 'y', text: 'arm', dy: -12, fontSize: 11 }),
       ],
     });
     return {

@@ -21,9 +21,11 @@ function cellHtml(cell: ViewCell | undefined, isBaseline: boolean): string {
         ? '<div class="meta">baseline</div>'
         : ''
       : `<div class="change ${cell.improved === null ? '' : cell.improved ? 'better' : 'worse'}">${cell.change >= 0 ? '+' : '−'}${format(Math.abs(cell.change))} vs baseline</div>`;
-  const worst = cell.worstCategory
-    ? `<div class="min">worst ${escapeHtml(cell.worstCategory.category)}: ${format(cell.worstCategory.value)}</div>`
-    : '';
+  // The weakest category is news only when it differs from the overall value.
+  const worst =
+    cell.worstCategory && Math.abs(cell.worstCategory.value - cell.value) > 1e-9
+      ? `<div class="min">worst ${escapeHtml(cell.worstCategory.category)}: ${format(cell.worstCategory.value)}</div>`
+      : '';
   return `<td class="num">${format(cell.value)}${interval}${change}${worst}<div class="meta">n=${cell.n}${cell.unscored > 0 ? `, ${cell.unscored} unscored` : ''}</div></td>`;
 }
 

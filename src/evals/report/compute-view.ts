@@ -25,8 +25,11 @@ export function reasoningTokensByArm(
     for (const benchmark of log.benchmarks) {
       for (const result of benchmark.results) {
         if (result.reasoningTokens === null || result.reasoningTokens === undefined) continue;
-        const byBenchmark = (sums[keyOf(logIndex, result.arm)] ??= {});
-        const entry = (byBenchmark[benchmark.name] ??= { total: 0, n: 0, reported: 0 });
+        const armKey = keyOf(logIndex, result.arm);
+        const byBenchmark = sums[armKey] ?? {};
+        sums[armKey] = byBenchmark;
+        const entry = byBenchmark[benchmark.name] ?? { total: 0, n: 0, reported: 0 };
+        byBenchmark[benchmark.name] = entry;
         entry.total += result.reasoningTokens;
         entry.n += 1;
         if (result.reasoningTokensSource === 'reported') entry.reported += 1;

@@ -66,7 +66,7 @@ export function parseArm(name: string): ParsedArm {
   }
   if (match[1] && match[3]) {
     throw new ConfigError(`target "${name}": guard:<role> cannot take +spec`, {
-      hint: 'the guard adds the spec itself: write guard:<role>',
+      hint: 'the guard adds the spec itself: no guard:<role>+spec, write guard:<role>',
     });
   }
   let requestOptions: ArmRequestOptions = {};

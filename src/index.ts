@@ -21,26 +21,6 @@ export { builtinBenchmarks } from './evals/benchmarks/builtin-benchmarks.js';
 export { type CalibrationOptions, type CalibrationReport, runCalibration } from './evals/calibrate.js';
 export { type CalibrationFormat, type CalibrationRow, readCalibrationData } from './evals/calibrate-data.js';
 export { BenchmarkDeclaration, loadCustomBenchmark } from './evals/custom-benchmark.js';
-export type { GradeInput, Grader, GraderContext } from './evals/grader.js';
-export { createJudgeGrader, type JudgeGraderOptions } from './evals/graders/judge-grader.js';
-export {
-  classifyRefusal,
-  createRefusalGrader,
-  type RefusalClassification,
-  type RefusalLabel,
-} from './evals/graders/refusal-grader.js';
-export {
-  createStringMatchGrader,
-  jailbreakbenchRefusalStrings,
-  type StringMatchOptions,
-  xstestRefusalPrefixes,
-} from './evals/graders/string-match-grader.js';
-export {
-  createStrongRejectGrader,
-  parseStrongRejectRatings,
-  strongRejectScore,
-} from './evals/graders/strongreject-grader.js';
-export { createXstestGrader, XstestClass } from './evals/graders/xstest-grader.js';
 export { bootstrapMeanInterval } from './evals/metrics/bootstrap.js';
 export { goodnessMetric, promptGoodness, scoreMeanMetric, worstAllMetric } from './evals/metrics/jailbreak-metrics.js';
 export {
@@ -68,19 +48,13 @@ export {
   writeCalibrationRecord,
 } from './evals/write-calibration-record.js';
 export {
-  bundledQwen3TokenizerConfig,
-  type ChatTemplate,
-  loadChatTemplate,
-  type TokenizerConfig,
-} from './io/chat-template.js';
-export { countTokens, tokenizerName } from './io/count-tokens.js';
-export {
   adversarialProbes,
   type JudgeProbe,
   type JudgeProbeReport,
   type JudgeProbeResult,
   runJudgeProbes,
-} from './judge/adversarial-probes.js';
+} from './grading/adversarial-probes.js';
+export type { GradeInput, Grader, GraderContext } from './grading/grader.js';
 export {
   buildJudgeMessages,
   defaultJudgeMaxTokens,
@@ -92,10 +66,36 @@ export {
   type JudgeResult,
   judgeAnswer,
   judgeCompletion,
-} from './judge/judge-completion.js';
-export { defaultJudgeTemplate } from './judge/judge-prompt.js';
-export { type JudgeTemplate, loadJudgeTemplate, parseJudgeTemplate } from './judge/judge-template.js';
-export { type Verdict, VerdictSchema } from './judge/verdict-schema.js';
+} from './grading/judge-completion.js';
+export { createJudgeGrader, type JudgeGraderOptions } from './grading/judge-grader.js';
+export { defaultJudgeTemplate } from './grading/judge-prompt.js';
+export { type JudgeTemplate, loadJudgeTemplate, parseJudgeTemplate } from './grading/judge-template.js';
+export {
+  classifyRefusal,
+  createRefusalGrader,
+  type RefusalClassification,
+  type RefusalLabel,
+} from './grading/refusal-grader.js';
+export {
+  createStringMatchGrader,
+  jailbreakbenchRefusalStrings,
+  type StringMatchOptions,
+  xstestRefusalPrefixes,
+} from './grading/string-match-grader.js';
+export {
+  createStrongRejectGrader,
+  parseStrongRejectRatings,
+  strongRejectScore,
+} from './grading/strongreject-grader.js';
+export { type Verdict, VerdictSchema } from './grading/verdict-schema.js';
+export { createXstestGrader, XstestClass } from './grading/xstest-grader.js';
+export {
+  bundledQwen3TokenizerConfig,
+  type ChatTemplate,
+  loadChatTemplate,
+  type TokenizerConfig,
+} from './io/chat-template.js';
+export { countTokens, tokenizerName } from './io/count-tokens.js';
 export {
   BatchRequestLine,
   BatchResultLine,

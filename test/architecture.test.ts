@@ -1,6 +1,6 @@
 /**
  * Checks the import arrows of ARCHITECTURE.md: imports point left, siblings never import each other.
- *   records ← io ← { spec, models } ← judge ← { pipeline, evals, servers } ← cli
+ *   records ← io ← { spec, models } ← grading ← { pipeline, evals, servers } ← cli
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -14,12 +14,12 @@ const allowed: Record<string, string[]> = {
   io: ['records'],
   spec: ['records', 'io'],
   models: ['records', 'io'],
-  judge: ['records', 'io', 'spec', 'models'],
-  pipeline: ['records', 'io', 'spec', 'models', 'judge'],
-  evals: ['records', 'io', 'spec', 'models', 'judge'],
-  servers: ['records', 'io', 'spec', 'models', 'judge'],
+  grading: ['records', 'io', 'spec', 'models'],
+  pipeline: ['records', 'io', 'spec', 'models', 'grading'],
+  evals: ['records', 'io', 'spec', 'models', 'grading'],
+  servers: ['records', 'io', 'spec', 'models', 'grading'],
   testing: ['records', 'models'],
-  cli: ['records', 'io', 'spec', 'models', 'judge', 'pipeline', 'evals', 'servers'],
+  cli: ['records', 'io', 'spec', 'models', 'grading', 'pipeline', 'evals', 'servers'],
 };
 
 function sourceFiles(folder: string): string[] {

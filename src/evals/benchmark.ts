@@ -11,6 +11,7 @@
  * });
  */
 import { ConfigError } from '../errors.js';
+import type { Grader } from '../grading/grader.js';
 import { stableHash } from '../io/stable-hash.js';
 import type { ModelClient } from '../models/model-client.js';
 import type { Action } from '../records/action.js';
@@ -18,7 +19,6 @@ import type { EvalItem } from '../records/eval-log.js';
 import type { EvalSettings } from '../records/eval-settings.js';
 import type { Message } from '../records/message.js';
 import type { Spec } from '../records/spec.js';
-import type { Grader } from './grader.js';
 import type { Metric } from './metrics/metric.js';
 import type { Transform } from './transforms/transform.js';
 

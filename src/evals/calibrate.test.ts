@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { Grader } from '../grading/grader.js';
 import type { Grade } from '../records/grade.js';
 import { predictionOf, runCalibration } from './calibrate.js';
 import type { CalibrationRow } from './calibrate-data.js';
-import type { Grader } from './grader.js';
 
 function row(id: string, humanClass: CalibrationRow['humanClass'], response: string, group = 'safe'): CalibrationRow {
   return {

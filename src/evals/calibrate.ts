@@ -6,15 +6,15 @@
  */
 import PQueue from 'p-queue';
 import { BackendError, CancelledError } from '../errors.js';
-import type { Grade } from '../records/grade.js';
-import type { CalibrationFormat, CalibrationRow } from './calibrate-data.js';
-import type { Grader } from './grader.js';
+import type { Grader } from '../grading/grader.js';
 import {
   jailbreakbenchRefusalStrings,
   matchesRefusalString,
   type StringMatchMode,
   xstestRefusalPrefixes,
-} from './graders/string-match-grader.js';
+} from '../grading/string-match-grader.js';
+import type { Grade } from '../records/grade.js';
+import type { CalibrationFormat, CalibrationRow } from './calibrate-data.js';
 
 export interface BaselineList {
   name: string;

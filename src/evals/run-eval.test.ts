@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRefusalGrader } from '../grading/refusal-grader.js';
 import { createModelClient } from '../models/generate.js';
 import { EvalLog } from '../records/eval-log.js';
 import { EvalSettings } from '../records/eval-settings.js';
 import { scriptedModel } from '../testing/scripted-model.js';
 import { strongreject } from './benchmarks/strongreject.js';
 import { xstest } from './benchmarks/xstest.js';
-import { createRefusalGrader } from './graders/refusal-grader.js';
 import { runEval, sampleItems } from './run-eval.js';
 
 let folder: string;

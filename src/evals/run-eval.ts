@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import PQueue from 'p-queue';
 import { CancelledError, DataError, DeliberateError } from '../errors.js';
+import type { Grader } from '../grading/grader.js';
 import { countTokens } from '../io/count-tokens.js';
 import { writeFileAtomic } from '../io/write-file-atomic.js';
 import type { ModelClient } from '../models/model-client.js';
@@ -36,7 +37,6 @@ import {
 } from './benchmark.js';
 import { appendEvalJournal, evalCaseKey, readEvalJournal } from './eval-journal.js';
 import { evalErrors, evalWarnings } from './eval-warnings.js';
-import type { Grader } from './grader.js';
 import { armRequestFields } from './parse-arm.js';
 import { createSeededRandom } from './seeded-random.js';
 import { applyTransform, noTransform, type Transform } from './transforms/transform.js';

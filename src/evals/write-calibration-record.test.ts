@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultJudgeTemplate, JUDGE_PROMPT_VERSION } from '../judge/judge-prompt.js';
+import { defaultJudgeTemplate, JUDGE_PROMPT_VERSION } from '../grading/judge-prompt.js';
+import { createRefusalGrader } from '../grading/refusal-grader.js';
 import { CalibrationRecord } from '../records/calibration-record.js';
 import { ModelSettings } from '../records/model-settings.js';
 import { runCalibration } from './calibrate.js';
-import { createRefusalGrader } from './graders/refusal-grader.js';
 import { calibrationJudgePromptOf, calibrationModelOf, writeCalibrationRecord } from './write-calibration-record.js';
 
 describe('calibrationModelOf', () => {

@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { defaultJudgeTemplate, judgePromptVersion } from '../grading/judge-prompt.js';
+import type { JudgeTemplate } from '../grading/judge-template.js';
 import { writeFileAtomic } from '../io/write-file-atomic.js';
-import { defaultJudgeTemplate, judgePromptVersion } from '../judge/judge-prompt.js';
-import type { JudgeTemplate } from '../judge/judge-template.js';
 import {
   type CalibrationJudgePrompt,
   type CalibrationModel,

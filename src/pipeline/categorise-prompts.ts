@@ -5,9 +5,9 @@
  * then gets the summary-only spec). Results are stored per prompt, so a resumed run asks only for the rest.
  */
 import { DataError } from '../errors.js';
+import { classifierMessages as classifierMessagesOf, classifyConversation } from '../grading/classify-conversation.js';
 import type { RunStore } from '../io/run-store.js';
 import { stableHash } from '../io/stable-hash.js';
-import { classifierMessages as classifierMessagesOf, classifyConversation } from '../judge/classify-conversation.js';
 import type { ModelClient } from '../models/model-client.js';
 import type { Prompt } from '../records/prompt.js';
 import type { CategoryRecord } from '../records/sample.js';

@@ -4,16 +4,17 @@
  * spec(category) and the conversation. Each sample is a unit keyed by the content hash of everything that shapes the
  * request; a finished unit is stored at once, so a killed run resumes without repeating or losing samples.
  */
+
+import { looksLikeRefusal } from '../grading/detect-refusal.js';
+import { renderSpecForPrompt } from '../grading/judge-completion.js';
 import type { RunStore } from '../io/run-store.js';
 import { stableHash } from '../io/stable-hash.js';
-import { renderSpecForPrompt } from '../judge/judge-completion.js';
 import type { ModelClient } from '../models/model-client.js';
 import type { Completion } from '../records/completion.js';
 import type { GenerateSettings } from '../records/pipeline-settings.js';
 import type { Prompt } from '../records/prompt.js';
 import type { GenerationRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
-import { looksLikeRefusal } from './detect-refusal.js';
 import { buildGenerationMessages, type GenerationTemplate } from './generation-template.js';
 import type { RunEvents } from './run-events.js';
 import { type ProgressSink, startStageProgress } from './stage-progress.js';

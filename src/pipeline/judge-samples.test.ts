@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultJudgeTemplate, parseJudgeTemplate } from '../judge/judge-completion.js';
+import { defaultJudgeTemplate, parseJudgeTemplate } from '../grading/judge-completion.js';
 import { createModelClient } from '../models/generate.js';
 import type { Completion } from '../records/completion.js';
 import { Prompt } from '../records/prompt.js';

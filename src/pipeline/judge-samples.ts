@@ -5,14 +5,15 @@
  * early exit below the selection threshold. Every judge result is stored with all its runs, so a changed threshold
  * needs no re-judging (except early-exited results that a lower threshold could now accept).
  */
-import type { RunStore } from '../io/run-store.js';
-import { stableHash } from '../io/stable-hash.js';
+
 import {
   defaultJudgeTemplate,
   type JudgeTemplate,
   judgeCompletion,
   renderSpecForPrompt,
-} from '../judge/judge-completion.js';
+} from '../grading/judge-completion.js';
+import type { RunStore } from '../io/run-store.js';
+import { stableHash } from '../io/stable-hash.js';
 import type { ModelClient } from '../models/model-client.js';
 import type { Completion } from '../records/completion.js';
 import type { JudgeStageSettings, ValidateSettings } from '../records/pipeline-settings.js';

@@ -5,10 +5,11 @@
  * diversity and identical-answer clusters; refusals on comply-labelled prompts; reasoning length; and the rules of
  * each category that no reasoning cites. Pure functions: the quality gates and the manifest read these numbers.
  */
+
+import { looksLikeRefusal } from '../grading/detect-refusal.js';
 import type { Action } from '../records/action.js';
 import type { IdealAction } from '../records/prompt.js';
 import type { Spec } from '../records/spec.js';
-import { looksLikeRefusal } from './detect-refusal.js';
 import { citedIds, specIds } from './validate-completion.js';
 
 /** One sample as the measures see it. */

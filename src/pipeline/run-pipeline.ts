@@ -6,9 +6,9 @@
  */
 import path from 'node:path';
 import { CancelledError, ConfigError, QualityGateError, type RoleUnavailableError } from '../errors.js';
+import { type JudgeTemplate, loadJudgeTemplate } from '../grading/judge-completion.js';
 import { writeJsonl } from '../io/jsonl.js';
 import { openRunStore } from '../io/run-store.js';
-import { type JudgeTemplate, loadJudgeTemplate } from '../judge/judge-completion.js';
 import type { ModelClient } from '../models/model-client.js';
 import { redactSecrets } from '../models/redact-secrets.js';
 import { checkRoleFailures, type RoleCallLedger, watchRoleCalls } from '../models/role-call-ledger.js';

@@ -3,8 +3,8 @@
  */
 import path from 'node:path';
 import type { Benchmark } from '../../src/evals/benchmark.js';
-import { createRefusalGrader } from '../../src/evals/graders/refusal-grader.js';
 import type { RunEvalOptions } from '../../src/evals/run-eval.js';
+import { createRefusalGrader } from '../../src/grading/refusal-grader.js';
 import type { ChatModel } from '../../src/models/chat-model.js';
 import { createModelClient } from '../../src/models/generate.js';
 import { EvalSettings } from '../../src/records/eval-settings.js';

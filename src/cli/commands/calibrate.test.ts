@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeOpenAIServer, startFakeOpenAIServer } from '../../../test/helpers/fake-openai-server.js';
 import { runCli } from '../../../test/helpers/run-cli.js';
-import { defaultJudgeTemplate, JUDGE_PROMPT_VERSION } from '../../judge/judge-prompt.js';
+import { defaultJudgeTemplate, JUDGE_PROMPT_VERSION } from '../../grading/judge-prompt.js';
 import { CalibrationRecord } from '../../records/calibration-record.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import { packageVersion } from '../package-version.js';

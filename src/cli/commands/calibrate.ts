@@ -18,17 +18,17 @@ import {
   readCalibrationData,
   rowsOfSplit,
 } from '../../evals/calibrate-data.js';
-import type { Grader } from '../../evals/grader.js';
-import { createJudgeGrader } from '../../evals/graders/judge-grader.js';
-import { createRefusalGrader } from '../../evals/graders/refusal-grader.js';
-import { createStringMatchGrader } from '../../evals/graders/string-match-grader.js';
-import { createXstestGrader } from '../../evals/graders/xstest-grader.js';
 import {
   calibrationJudgePromptOf,
   calibrationModelOf,
   writeCalibrationRecord,
 } from '../../evals/write-calibration-record.js';
-import { type JudgeProbeReport, runJudgeProbes } from '../../judge/adversarial-probes.js';
+import { type JudgeProbeReport, runJudgeProbes } from '../../grading/adversarial-probes.js';
+import type { Grader } from '../../grading/grader.js';
+import { createJudgeGrader } from '../../grading/judge-grader.js';
+import { createRefusalGrader } from '../../grading/refusal-grader.js';
+import { createStringMatchGrader } from '../../grading/string-match-grader.js';
+import { createXstestGrader } from '../../grading/xstest-grader.js';
 import { createModelClientFromSettings } from '../../models/create-model-client-from-settings.js';
 import type { ModelClient } from '../../models/model-client.js';
 import type { CalibrationModel } from '../../records/calibration-record.js';

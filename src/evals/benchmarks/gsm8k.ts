@@ -4,10 +4,10 @@
  * final number against the reference after `####`. Metric: accuracy (capability axis), unparsed answers unscored.
  */
 import { DataError } from '../../errors.js';
-import { gsm8kReferenceAnswer } from '../answers/extract-final-number.js';
+import { createAnswerMatchGrader } from '../../grading/answer-match-grader.js';
+import { gsm8kReferenceAnswer } from '../../grading/answers/extract-final-number.js';
 import { createEvalItem, defineBenchmark } from '../benchmark.js';
 import { readDatasetRows, resolveDatasetFile } from '../dataset-file.js';
-import { createAnswerMatchGrader } from '../graders/answer-match-grader.js';
 import { accuracyMetric, unparsedRateMetric } from '../metrics/accuracy-metric.js';
 
 export const gsm8kUrl =

@@ -3,9 +3,10 @@
  * HarmBench text behaviours (Mazeika et al. 2024): standard and contextual (the context string comes before the
  * behaviour); copyright behaviours are left out by default. not_unsafe by the spec-aware judge (answer only).
  */
+
+import { createJudgeGrader } from '../../grading/judge-grader.js';
 import { bindGrader, createEvalItem, defineBenchmark } from '../benchmark.js';
 import { readDatasetRows, resolveDatasetFile } from '../dataset-file.js';
-import { createJudgeGrader } from '../graders/judge-grader.js';
 import { notUnsafeMetric } from '../metrics/judge-metrics.js';
 import { requireJudge } from './require-judge.js';
 

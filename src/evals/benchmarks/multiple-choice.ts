@@ -6,11 +6,11 @@
  * a 0-based index. Also builds the items of the user's own multiple-choice set.
  */
 import { DataError } from '../../errors.js';
+import { createAnswerMatchGrader } from '../../grading/answer-match-grader.js';
+import { choiceLetters } from '../../grading/answers/extract-choice-letter.js';
 import type { EvalItem } from '../../records/eval-log.js';
-import { choiceLetters } from '../answers/extract-choice-letter.js';
 import { createEvalItem, defineBenchmark } from '../benchmark.js';
 import { readRawDatasetRows, resolveDatasetFile } from '../dataset-file.js';
-import { createAnswerMatchGrader } from '../graders/answer-match-grader.js';
 import { accuracyMetric, unparsedRateMetric } from '../metrics/accuracy-metric.js';
 
 export const mmluUrl = 'https://huggingface.co/datasets/cais/mmlu/resolve/main/all/test-00000-of-00001.parquet';

@@ -5,10 +5,10 @@
  * with not_unsafe / not_overrefuse beside them and policy retrieval for reasoning targets.
  */
 import { ConfigError } from '../../errors.js';
+import { createJudgeGrader } from '../../grading/judge-grader.js';
 import type { EvalItem } from '../../records/eval-log.js';
 import type { Spec } from '../../records/spec.js';
 import { bindGrader, createEvalItem, defineBenchmark } from '../benchmark.js';
-import { createJudgeGrader } from '../graders/judge-grader.js';
 import {
   actionAccuracyMetric,
   judgeNotOverrefuseMetric,

@@ -4,9 +4,9 @@
  * against the ORIGINAL prompt and the DECODED answer. Metrics: mean score per technique, goodness@0.1, worst@all.
  */
 import { ConfigError } from '../../errors.js';
+import { createStrongRejectGrader } from '../../grading/strongreject-grader.js';
 import { bindGrader, createEvalItem, defineBenchmark } from '../benchmark.js';
 import { readDatasetRows, resolveDatasetFile } from '../dataset-file.js';
-import { createStrongRejectGrader } from '../graders/strongreject-grader.js';
 import { goodnessMetric, scoreMeanMetric, worstAllMetric } from '../metrics/jailbreak-metrics.js';
 import { jailbreakTransformNames, selectTransforms } from '../transforms/jailbreak-transforms.js';
 

@@ -5,9 +5,10 @@
  * spec-aware judge on the answer. Metrics per kind: not_overrefuse (should-comply items the judge does not call an
  * over-refusal) and not_unsafe (items the judge does not call a violation: no uplift beyond the supplied text).
  */
+
+import { createJudgeGrader } from '../../grading/judge-grader.js';
 import { type BenchmarkContext, bindGrader, defineBenchmark } from '../benchmark.js';
 import { readDatasetRows } from '../dataset-file.js';
-import { createJudgeGrader } from '../graders/judge-grader.js';
 import { judgeNotOverrefuseMetric, notUnsafeMetric } from '../metrics/judge-metrics.js';
 import { harmbench } from './harmbench.js';
 import { requireJudge } from './require-judge.js';

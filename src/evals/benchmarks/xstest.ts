@@ -4,10 +4,11 @@
  * not_overrefuse on the safe ones (strict and lenient), the refusal rate on the unsafe ones, a per-type table.
  * Graded by the XSTest three-class LLM grader when a grader role is configured, else by the offline refusal grader.
  */
+
+import { createXstestGrader } from '../../grading/xstest-grader.js';
 import type { EvalItem } from '../../records/eval-log.js';
 import { bindGrader, createEvalItem, defineBenchmark } from '../benchmark.js';
 import { readDatasetRows, resolveDatasetFile } from '../dataset-file.js';
-import { createXstestGrader } from '../graders/xstest-grader.js';
 import { harmfulRefusalRateMetric, notOverrefuseMetrics } from '../metrics/refusal-metrics.js';
 
 export const xstestUrl = 'https://raw.githubusercontent.com/paul-rottger/exaggerated-safety/main/xstest_prompts.csv';

@@ -12,8 +12,8 @@ import {
   upstreamReasoning,
 } from '../../../test/helpers/guard-fixture.js';
 import { createEvalItem, defineBenchmark } from '../../evals/benchmark.js';
-import { createRefusalGrader } from '../../evals/graders/refusal-grader.js';
 import { runEval } from '../../evals/run-eval.js';
+import { createRefusalGrader } from '../../grading/refusal-grader.js';
 import { createModelClient } from '../../models/generate.js';
 import { createOpenAICompatibleModel } from '../../models/openai-compatible-model.js';
 import { EvalSettings } from '../../records/eval-settings.js';

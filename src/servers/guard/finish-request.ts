@@ -2,7 +2,7 @@
  * @module servers/guard/finish-request
  * The end of every request, whatever its path: one audit entry and one decision count, from the same state.
  */
-import { POLICY_CHECK_VERSION } from '../../judge/policy-check.js';
+import { POLICY_CHECK_VERSION } from '../../grading/policy-check.js';
 import { auditContent } from './guard-audit-log.js';
 import { clientMessages, type Guard, type RequestState } from './guard-context.js';
 import { guardModes } from './guard-modes.js';

@@ -4,8 +4,8 @@
  * upstream call and of the answer after it, and what a violation turns into (per-category action, dry run,
  * refusal, safe completion, or an HTTP error); a check that cannot run follows `onModerationFailure`.
  */
-import { classifyConversation } from '../../judge/classify-conversation.js';
-import { type PolicyCheckResult, type PolicyVerdict, runPolicyCheck } from '../../judge/policy-check.js';
+import { classifyConversation } from '../../grading/classify-conversation.js';
+import { type PolicyCheckResult, type PolicyVerdict, runPolicyCheck } from '../../grading/policy-check.js';
 import type { GuardCheckRecord } from '../../records/guard-audit-entry.js';
 import type { GuardCategoryAction } from '../../records/guard-settings.js';
 import { clientMessages, type Guard, type GuardReply, type RequestState } from './guard-context.js';

@@ -27,7 +27,7 @@ const labelOfClass: Record<HoldoutRow['label'], RefusalLabel> = {
 };
 
 function loadHoldout(fileName: string): HoldoutRow[] {
-  const path = new URL(`../../../test/fixtures/${fileName}`, import.meta.url).pathname;
+  const path = new URL(`../../test/fixtures/${fileName}`, import.meta.url).pathname;
   return readFileSync(path, 'utf8')
     .split('\n')
     .flatMap((line, index) => {

@@ -1,11 +1,11 @@
 /**
- * @module evals/graders/refusal-grader
+ * @module grading/refusal-grader
  * The embedded offline refusal grader: no model, three-valued (refusal | compliance | undetermined, plus
  * partial-refusal when a refusal comes with substantive help). Built on sentence-level signals
  * (./refusal-signals.ts) weighted by position, and on how much of the response is substantive help.
  */
-import type { Grade } from '../../records/grade.js';
-import type { GradeInput, Grader } from '../grader.js';
+import type { Grade } from '../records/grade.js';
+import type { GradeInput, Grader } from './grader.js';
 import { type AnalysedSentence, analyseResponse, contradictsPremise, type SentenceSignal } from './refusal-signals.js';
 
 export type RefusalLabel = 'compliance' | 'refusal' | 'partial-refusal' | 'undetermined';

@@ -5,11 +5,11 @@
  * nothing can be read is unscored (`no-answer-found`), never counted as wrong; an item without a reference is
  * unscored (`no-reference`).
  */
-import type { Grade } from '../../records/grade.js';
-import { choiceLetters, extractChoiceLetter } from '../answers/extract-choice-letter.js';
-import { extractFinalNumber, parseNumberToken, sameNumber } from '../answers/extract-final-number.js';
-import { extractShortAnswer, shortAnswerMatches } from '../answers/normalise-short-answer.js';
-import type { GradeInput, Grader } from '../grader.js';
+import type { Grade } from '../records/grade.js';
+import { choiceLetters, extractChoiceLetter } from './answers/extract-choice-letter.js';
+import { extractFinalNumber, parseNumberToken, sameNumber } from './answers/extract-final-number.js';
+import { extractShortAnswer, shortAnswerMatches } from './answers/normalise-short-answer.js';
+import type { GradeInput, Grader } from './grader.js';
 
 export type AnswerMatchKind = 'final-number' | 'multiple-choice' | 'exact-match';
 

@@ -1,13 +1,13 @@
 /**
- * @module evals/graders/xstest-grader
+ * @module grading/xstest-grader
  * XSTest's three-class refusal grader with a model: full compliance, full refusal or partial refusal.
  * Structured output first; when the JSON fails, the last class name in the text wins; otherwise unscored.
  */
 import { z } from 'zod';
-import type { ModelClient } from '../../models/model-client.js';
-import type { Grade } from '../../records/grade.js';
-import type { Message } from '../../records/message.js';
-import type { GradeInput, Grader, GraderContext } from '../grader.js';
+import type { ModelClient } from '../models/model-client.js';
+import type { Grade } from '../records/grade.js';
+import type { Message } from '../records/message.js';
+import type { GradeInput, Grader, GraderContext } from './grader.js';
 
 export const XstestClass = z.enum(['full_compliance', 'full_refusal', 'partial_refusal']);
 export type XstestClass = z.infer<typeof XstestClass>;

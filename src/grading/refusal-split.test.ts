@@ -12,8 +12,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { runCalibration } from '../calibrate.js';
-import { calibrationSplitOf, readXstestLabelled, rowsOfSplit } from '../calibrate-data.js';
+import { runCalibration } from '../evals/calibrate.js';
+import { calibrationSplitOf, readXstestLabelled, rowsOfSplit } from '../evals/calibrate-data.js';
 import { classifyRefusal, createRefusalGrader } from './refusal-grader.js';
 
 const Case = z.object({
@@ -32,7 +32,7 @@ const threeClassOf = {
 };
 
 function loadCases() {
-  const file = new URL('../../../test/fixtures/refusal-generalisation.jsonl', import.meta.url).pathname;
+  const file = new URL('../../test/fixtures/refusal-generalisation.jsonl', import.meta.url).pathname;
   return readFileSync(file, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -92,8 +92,8 @@ describe('tuning cases in our own words (test/fixtures/refusal-tuning-own-words.
 });
 
 const dataFolder = [
+  path.resolve(import.meta.dirname, '../../../shared/data/xstest'),
   path.resolve(import.meta.dirname, '../../../../shared/data/xstest'),
-  path.resolve(import.meta.dirname, '../../../../../shared/data/xstest'),
 ].find((folder) => existsSync(folder));
 if (!dataFolder) console.warn('skipping the XSTest split checks: ../shared/data/xstest is absent');
 

@@ -1,5 +1,5 @@
 /**
- * @module judge/verdict-schema
+ * @module grading/verdict-schema
  * What the judge model writes (one run), and how its 1–5 ratings become a 0..1 score.
  * The schema lists the analysis fields first and the verdict last, so a model writing in order decides after it
  * has analysed (a verdict written first is a guess the analysis then rationalises).

@@ -1,5 +1,5 @@
 /**
- * @module judge/judge-completion
+ * @module grading/judge-completion
  * The spec-aware judge: one Completion, k runs against spec(category), aggregated with min. The one place that joins
  * spec, model and completion; the pipeline (SFT filtering), the evals and the reward server all call it.
  */

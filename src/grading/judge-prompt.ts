@@ -1,5 +1,5 @@
 /**
- * @module judge/judge-prompt
+ * @module grading/judge-prompt
  * The judge's messages (paper Fig. 6, in this project's words): the spec, the conversation, the chain of thought
  * (only when the stage lets the judge see it), the response, an optional "another AI determined …" hint, and the
  * rubric. Graded text sits between nonce-coded markers it cannot close (see `fenceGradedText`).

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCalibration } from '../calibrate.js';
-import { readXstestLabelled } from '../calibrate-data.js';
+import { runCalibration } from '../evals/calibrate.js';
+import { readXstestLabelled } from '../evals/calibrate-data.js';
 import { classifyRefusal, createRefusalGrader, type RefusalLabel } from './refusal-grader.js';
 
 const cases: Array<[RefusalLabel, string, string]> = [
@@ -181,7 +181,7 @@ describe('createRefusalGrader', () => {
   });
 });
 
-const dataFolder = path.resolve(import.meta.dirname, '../../../../shared/data/xstest');
+const dataFolder = path.resolve(import.meta.dirname, '../../../shared/data/xstest');
 const devFiles = ['xstest_v2_completions_llama2orig.csv', 'xstest_v2_completions_mistralinstruct.csv'];
 
 describe.skipIf(!existsSync(dataFolder))('offline refusal grader on the XSTest dev files', () => {

@@ -1,5 +1,5 @@
 /**
- * @module judge/adversarial-probes
+ * @module grading/adversarial-probes
  * Cases that try to fool a judge (USERS.md §1.11, §3): harmful compliance wrapped in a disavowal, a fake verdict,
  * a fake end-of-data marker followed by instructions, a grader-style reasoning opener, a refusal followed by the
  * content, a planted grade in the chain of thought. A resistant judge calls each a violation. Controls (a plain

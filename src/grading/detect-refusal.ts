@@ -1,5 +1,5 @@
 /**
- * @module pipeline/detect-refusal
+ * @module grading/detect-refusal
  * A small deterministic refusal check for teacher answers, used only to count teacher refusals on prompts whose
  * `idealAction` is comply (where a refusal is a data gap, not a decision). It looks at how the answer opens, the way
  * the XSTest string matcher does, after normalising curly apostrophes and skipping a short preamble; it never grades

@@ -1,5 +1,5 @@
 /**
- * @module judge/judge-template
+ * @module grading/judge-template
  * A judge template: the words around the graded material, with {{placeholders}} the judge fills. The default lives
  * in judge-prompt.ts (and, word for word, in templates/judge.md for users to copy and edit); a user's file replaces
  * the words but never the safety of the filling: the graded text still arrives fenced and neutralised, and the

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BackendError } from '../../errors.js';
-import { createModelClient } from '../../models/generate.js';
-import { scriptedModel } from '../../testing/scripted-model.js';
+import { BackendError } from '../errors.js';
+import { createModelClient } from '../models/generate.js';
+import { scriptedModel } from '../testing/scripted-model.js';
 import { createStrongRejectGrader, parseStrongRejectRatings, strongRejectScore } from './strongreject-grader.js';
 
 const graded = (refused: number, convincing: number, specific: number) =>

@@ -1,5 +1,5 @@
 /**
- * @module evals/grader
+ * @module grading/grader
  * A Grader turns one eval response into a Grade. Graders never throw for a bad model output: they return an unscored Grade.
  */
 import type { Grade } from '../records/grade.js';

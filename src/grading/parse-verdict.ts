@@ -1,5 +1,5 @@
 /**
- * @module judge/parse-verdict
+ * @module grading/parse-verdict
  * One judge call's outcome → a validated Verdict, or the reason it cannot be scored. Tolerant of how models write
  * JSON (fences, prose around it, snake_case keys, "Refuse" for "refuse"), strict about what counts: the LAST JSON
  * object in free text wins, a cut-off verdict is never repaired into a score, and cited ids must exist in the spec.

@@ -1,5 +1,5 @@
 /**
- * @module judge/aggregate-judgements
+ * @module grading/aggregate-judgements
  * k runs → one result, with the minimum (paper §2.3.2: "any single run may overlook an issue"). The worst run
  * decides the verdict and actions; each criterion takes its own minimum; one unscored run makes the whole result
  * unscored (a judge failure is never averaged away).

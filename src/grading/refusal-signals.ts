@@ -1,5 +1,5 @@
 /**
- * @module evals/graders/refusal-signals
+ * @module grading/refusal-signals
  * Sentence-level analysis behind the offline refusal grader: normalises a response (curly quotes, markdown, code,
  * quoted speech), splits it into sentences, and tags each sentence with the refusal or help signals it carries.
  * Patterns are general (first-person inability with its object, pushback on the request, redirection), not phrases

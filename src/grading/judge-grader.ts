@@ -1,16 +1,16 @@
 /**
- * @module evals/graders/judge-grader
+ * @module grading/judge-grader
  * The spec-aware judge as an eval grader: the answer alone is judged (the target's reasoning is never sent,
  * `sawReasoning: false`), k runs aggregated with min. Grade.label = the verdict; details carry the action taken, the
  * expected action, the per-criterion scores and the cited rule ids. An unreachable judge stops the run loudly.
  */
-import { BackendError, CancelledError } from '../../errors.js';
-import { judgeAnswer, renderSpecForPrompt } from '../../judge/judge-completion.js';
-import type { ModelClient } from '../../models/model-client.js';
-import type { Grade } from '../../records/grade.js';
-import type { IdealAction } from '../../records/prompt.js';
-import type { Spec } from '../../records/spec.js';
-import type { GradeInput, Grader } from '../grader.js';
+import { BackendError, CancelledError } from '../errors.js';
+import type { ModelClient } from '../models/model-client.js';
+import type { Grade } from '../records/grade.js';
+import type { IdealAction } from '../records/prompt.js';
+import type { Spec } from '../records/spec.js';
+import type { GradeInput, Grader } from './grader.js';
+import { judgeAnswer, renderSpecForPrompt } from './judge-completion.js';
 
 export const judgeGraderId = 'spec-judge@1';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createModelClient } from '../../models/generate.js';
-import { scriptedModel } from '../../testing/scripted-model.js';
+import { createModelClient } from '../models/generate.js';
+import { scriptedModel } from '../testing/scripted-model.js';
 import { buildXstestGraderMessages, createXstestGrader, lastXstestClass } from './xstest-grader.js';
 
 const input = (answer: string) => ({

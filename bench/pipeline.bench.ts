@@ -9,9 +9,10 @@ import path from 'node:path';
 import { main } from '../src/cli/main.js';
 import { decontaminatePrompts } from '../src/pipeline/decontaminate-prompts.js';
 import { dedupPrompts } from '../src/pipeline/dedup-prompts.js';
-import { specIds, validateCompletion } from '../src/pipeline/validate-completion.js';
+import { validateCompletion } from '../src/pipeline/validate-completion.js';
 import type { Prompt } from '../src/records/prompt.js';
 import { loadSpec } from '../src/spec/load-spec.js';
+import { specIds } from '../src/spec/spec-ids.js';
 import { pipelineHandler, tinySpecFolder, writeProject } from '../test/e2e/pipeline-fixture.js';
 import { startFakeOpenAIServer } from '../test/helpers/fake-openai-server.js';
 

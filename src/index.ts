@@ -54,7 +54,27 @@ export {
   type JudgeProbeResult,
   runJudgeProbes,
 } from './grading/adversarial-probes.js';
-export type { GradeInput, Grader, GraderContext } from './grading/grader.js';
+export {
+  createGraderClient,
+  type GraderClient,
+  type GraderClientOptions,
+  type GraderClientStats,
+  GraderUnavailableError,
+} from './grading/create-grader-client.js';
+export {
+  failureOutcome,
+  type Graded,
+  type GradedFields,
+  type GradeInput,
+  type Grader,
+  type GraderOutcome,
+  type GradingContext,
+  graded,
+  requestOf,
+  type Unavailable,
+  type Unscored,
+  unscored,
+} from './grading/grader.js';
 export {
   buildJudgeMessages,
   defaultJudgeMaxTokens,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Grader } from '../grading/grader.js';
-import type { Grade } from '../records/grade.js';
+import { type Grader, graded, unscored } from '../grading/grader.js';
+import type { Grade, GradeLabel } from '../records/grade.js';
 import { predictionOf, runCalibration } from './calibrate.js';
 import type { CalibrationRow } from './calibrate-data.js';
 
@@ -17,21 +17,14 @@ function row(id: string, humanClass: CalibrationRow['humanClass'], response: str
 }
 
 /** A grader that returns a fixed label per row id (null label = unscored). */
-function tableGrader(labels: Record<string, string | null>): Grader {
+function tableGrader(labels: Record<string, GradeLabel | null>): Grader {
   return {
     id: 'table@1',
-    async grade(input): Promise<Grade> {
+    async doGrade(input) {
       const label = labels[input.itemId] ?? null;
-      const unscored = label === null || label === 'undetermined';
-      return {
-        schemaVersion: 1,
-        graderId: 'table@1',
-        value: unscored ? null : label === 'compliance' ? 0 : 1,
-        label,
-        unscored,
-        ...(label === null ? { unscoredReason: 'parse-failure: no class' } : {}),
-        details: {},
-      };
+      if (label === null) return unscored('table@1', 'parse-failure');
+      if (label === 'undetermined') return unscored('table@1', 'undetermined', { label });
+      return graded('table@1', { value: label === 'compliance' ? 0 : 1, label });
     },
   };
 }
@@ -71,16 +64,14 @@ describe('runCalibration (xstest-labelled)', () => {
     const table = tableGrader({ a: 'refusal', b: 'partial-refusal', c: 'refusal', d: 'compliance' });
     const failing: Grader = {
       id: 'table@1',
-      async grade(input, context) {
-        const grade = await table.grade(input, context);
-        return input.itemId === 'e'
-          ? { ...grade, label: null, value: null, unscored: true, unscoredReason: 'transport-failure: ECONNREFUSED' }
-          : grade;
+      async doGrade(input, context) {
+        if (input.itemId === 'e') return { status: 'unavailable', kind: 'transport-failure', message: 'ECONNREFUSED' };
+        return table.doGrade(input, context);
       },
     };
-    await expect(runCalibration({ rows, grader: failing, format: 'xstest-labelled' })).rejects.toThrow(
-      /grader table@1 stopped answering: transport-failure/,
-    );
+    const calibration = runCalibration({ rows, grader: failing, format: 'xstest-labelled', role: 'grader' });
+    await expect(calibration).rejects.toThrow(/the grader role is unavailable \(transport-failure\): ECONNREFUSED/);
+    await expect(calibration).rejects.toMatchObject({ location: 'row e' });
   });
 
   it('computes the confusion matrix, precision, recall and F1 for the refusal class', async () => {

@@ -2,11 +2,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GraderUnavailableError } from '../grading/create-grader-client.js';
+import { failureOutcome, type Grader, graded, unscored } from '../grading/grader.js';
 import { createRefusalGrader } from '../grading/refusal-grader.js';
 import { createModelClient } from '../models/generate.js';
 import { EvalLog } from '../records/eval-log.js';
 import { EvalSettings } from '../records/eval-settings.js';
 import { scriptedModel } from '../testing/scripted-model.js';
+import { createEvalItem, defineBenchmark } from './benchmark.js';
 import { strongreject } from './benchmarks/strongreject.js';
 import { xstest } from './benchmarks/xstest.js';
 import { runEval, sampleItems } from './run-eval.js';
@@ -221,7 +224,46 @@ describe('runEval', () => {
     });
     await expect(
       runEval({ ...options, benchmarks: [xstest], grader: { role: 'grader', client: createModelClient(down) } }),
-    ).rejects.toThrow(/refusal grader .*unavailable/);
+    ).rejects.toThrow(/the grader role \(scripted:model\) is unavailable \(transport-failure\)/);
+  });
+
+  it('a new grader written the obvious way stops the eval with its role named when its model is down', async () => {
+    const { options } = setup();
+    const down = createModelClient(
+      scriptedModel(
+        () => {
+          throw new Error('connect ECONNREFUSED 127.0.0.1:9');
+        },
+        { id: 'scripted:toy' },
+      ),
+    );
+    // The obvious toy grader: ask the model, map a failed call with failureOutcome, grade the reply.
+    const toyGrader: Grader = {
+      id: 'toy@1',
+      async doGrade(input, context) {
+        const outcome = await down.generate({ messages: input.messages, signal: context.signal });
+        if (!outcome.ok) {
+          const failure = failureOutcome(outcome);
+          return failure.status === 'unavailable' ? failure : unscored('toy@1', failure.reason);
+        }
+        return graded('toy@1', { value: outcome.result.answer.includes('sorry') ? 1 : 0, label: null });
+      },
+    };
+    const toy = defineBenchmark({
+      name: 'toy',
+      description: 'one item graded by a model that is down',
+      dataset: () => ({ source: 'inline', items: [createEvalItem({ id: 'toy-1', request: 'hi', category: 'x' })] }),
+      graders: { toy: { grader: toyGrader, role: 'toy-grader', modelId: down.id } },
+      metrics: [],
+    });
+    const run = runEval({ ...options, benchmarks: [toy] });
+    await expect(run).rejects.toBeInstanceOf(GraderUnavailableError);
+    await expect(run).rejects.toThrow(/the toy-grader role \(scripted:toy\) is unavailable \(transport-failure\)/);
+    await expect(run).rejects.toMatchObject({ location: 'item toy-1 (grader toy)' });
+    // Not one unscored row: the partial log holds no result for the item.
+    const log = EvalLog.parse(JSON.parse(readFileSync(path.join(options.outDir, 'eval-log.json'), 'utf8')));
+    expect(log.status).toBe('partial');
+    expect(log.benchmarks[0]!.results).toEqual([]);
   });
 
   it('cancellation stops new work and writes a partial log', async () => {

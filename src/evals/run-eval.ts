@@ -8,10 +8,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import PQueue from 'p-queue';
 import { CancelledError, DataError, DeliberateError } from '../errors.js';
-import type { Grader } from '../grading/grader.js';
+import { createGraderClient, type GraderClient } from '../grading/create-grader-client.js';
+import type { GradeInput, Grader } from '../grading/grader.js';
 import { countTokens } from '../io/count-tokens.js';
+import { createWorkQueue } from '../io/work-queue.js';
 import { writeFileAtomic } from '../io/write-file-atomic.js';
 import type { ModelClient } from '../models/model-client.js';
 import type {
@@ -24,6 +25,7 @@ import type {
   MetricResult,
 } from '../records/eval-log.js';
 import type { EvalSettings } from '../records/eval-settings.js';
+import type { Grade } from '../records/grade.js';
 import type { Message } from '../records/message.js';
 import type { Spec } from '../records/spec.js';
 import { addUsage, emptyUsage, type Usage } from '../records/usage.js';
@@ -109,10 +111,6 @@ export function sampleItems(items: readonly EvalItem[], limit: number | undefine
   return items.filter((_, index) => chosen.has(index));
 }
 
-function isFatalGrade(reason: string | undefined): boolean {
-  return reason !== undefined && /transport-failure/.test(reason);
-}
-
 /** Runs the benchmarks on every target and writes `<outDir>/eval-log.json`. */
 export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   const now = options.now ?? (() => new Date());
@@ -192,12 +190,9 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     };
     const started = Date.now();
     const report = () => options.onProgress?.({ ...progress, elapsedMs: Date.now() - started });
-    const queue = new PQueue({ concurrency: options.concurrency ?? 8 });
-    const stop = (error: unknown) => {
-      if (stopError === undefined) stopError = error;
-      queue.clear();
-    };
-    const onAbort = () => stop(new CancelledError());
+    const graderClients = gradersOf(graders, options.signal);
+    const queue = createWorkQueue(options.concurrency ?? 8);
+    const onAbort = () => queue.stop(new CancelledError());
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
 
@@ -229,24 +224,25 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
         progress.resumed += 1;
         continue;
       }
-      void queue
-        .add(async () => {
-          if (stopError !== undefined) return;
-          const result = await runCase({ target, item, transform, transformed, messages, graders, options });
-          if (stopError !== undefined && result.outcome.kind === 'cancelled') return;
-          results.push(result);
-          appendEvalJournal(journalFile, { schemaVersion: 1, key, benchmark: benchmark.name, result });
-          progress.done += 1;
-          if (result.outcome.kind !== 'success') progress.failed += 1;
-          progress.usage = addUsage(progress.usage, addUsage(result.usage, result.graderUsage));
-          report();
-        })
-        .catch(stop);
+      queue.add(async () => {
+        const result = await runCase({ target, item, transform, transformed, messages, graderClients, options });
+        if (queue.stopped && result.outcome.kind === 'cancelled') return;
+        results.push(result);
+        appendEvalJournal(journalFile, { schemaVersion: 1, key, benchmark: benchmark.name, result });
+        progress.done += 1;
+        if (result.outcome.kind !== 'success') progress.failed += 1;
+        progress.usage = addUsage(progress.usage, addUsage(result.usage, result.graderUsage));
+        report();
+      });
     }
     report();
-    await queue.onIdle();
+    try {
+      await queue.done();
+    } catch (error) {
+      stopError = error;
+      status = 'partial';
+    }
     options.signal?.removeEventListener('abort', onAbort);
-    if (stopError !== undefined) status = 'partial';
 
     const itemMap = new Map(items.map((item) => [item.id, item]));
     const metricsByArm: Record<string, MetricResult[]> = {};
@@ -332,8 +328,21 @@ interface CaseInput {
   transform: Transform;
   transformed: Message[];
   messages: Message[];
-  graders: Record<string, GraderBinding>;
+  graderClients: Record<string, GraderClient<GradeInput, Grade>>;
   options: RunEvalOptions;
+}
+
+/** One grader client per grader key: the client stops the run when a grader's model is unavailable. */
+function gradersOf(
+  graders: Record<string, GraderBinding>,
+  signal: AbortSignal | undefined,
+): Record<string, GraderClient<GradeInput, Grade>> {
+  return Object.fromEntries(
+    Object.entries(graders).map(([key, binding]) => [
+      key,
+      createGraderClient(binding.grader, { role: binding.role, modelId: binding.modelId, signal }),
+    ]),
+  );
 }
 
 async function runCase(input: CaseInput): Promise<EvalResult> {
@@ -372,8 +381,8 @@ async function runCase(input: CaseInput): Promise<EvalResult> {
   const decoded = transform.decode ? transform.decode(result.answer) : result.answer;
   const grades: EvalResult['grades'] = {};
   let graderUsage = emptyUsage;
-  for (const [key, binding] of Object.entries(input.graders)) {
-    const grade = await binding.grader.grade(
+  for (const [key, client] of Object.entries(input.graderClients)) {
+    const grade = await client.grade(
       {
         itemId: item.id,
         messages: input.transformed,
@@ -384,17 +393,8 @@ async function runCase(input: CaseInput): Promise<EvalResult> {
         metadata: item.metadata,
         response: { reasoning: result.reasoning, answer: decoded },
       },
-      { signal: options.signal },
+      { location: `item ${item.id} (grader ${key})` },
     );
-    if (grade.unscored && isFatalGrade(grade.unscoredReason)) {
-      throw new DeliberateError(
-        `the ${key} grader (${binding.modelId ?? binding.grader.id}) is unavailable: ${grade.unscoredReason}`,
-        {
-          location: `item ${item.id}`,
-          hint: 'check the grader role in deliberate.yaml; evaluation stops rather than fall back to string matching',
-        },
-      );
-    }
     if (grade.usage) graderUsage = addUsage(graderUsage, grade.usage);
     grades[key] = grade;
   }

@@ -8,14 +8,15 @@
  * Written for this project. The harmful parts are placeholders in brackets ("[detailed synthesis steps]"): there is
  * no operational detail here, and the judge is told that such placeholders count as the details they stand for.
  */
-import { BackendError, CancelledError } from '../errors.js';
 import type { ModelClient } from '../models/model-client.js';
-import type { Judgement, UnscoredReason } from '../records/judgement.js';
+import type { Judgement } from '../records/judgement.js';
 import type { Message } from '../records/message.js';
 import type { Prompt } from '../records/prompt.js';
 import type { Spec } from '../records/spec.js';
+import type { UnscoredReason } from '../records/unscored-reason.js';
 import { addUsage, emptyUsage, type Usage } from '../records/usage.js';
-import { judgeCompletion } from './judge-completion.js';
+import { createGraderClient } from './create-grader-client.js';
+import { createJudge } from './judge-completion.js';
 
 export type JudgeProbeAttack =
   | 'disavowal-suffix'
@@ -244,7 +245,7 @@ export function probeCategories(spec: Spec, probe: Pick<JudgeProbe, 'likelyCateg
 
 /**
  * Runs the probes against a judge and the user's spec; reports how many attacks it resisted. A judge that cannot be
- * reached throws BackendError (cancellation: CancelledError): an unreachable judge is not a calibration result.
+ * reached throws GraderUnavailableError (cancellation: CancelledError): an unreachable judge is not a calibration result.
  */
 export async function runJudgeProbes(
   judge: ModelClient,
@@ -253,6 +254,12 @@ export async function runJudgeProbes(
 ): Promise<JudgeProbeReport> {
   const results: JudgeProbeResult[] = [];
   let usage = emptyUsage;
+  const client = createGraderClient(createJudge({ judge, spec, maxTokens: options.maxTokens }), {
+    role: 'judge',
+    modelId: judge.id,
+    signal: options.signal,
+    locate: (request) => `judge probe ${request.completion.id.replace(/^probe:/, '')}`,
+  });
   for (const probe of options.probes ?? adversarialProbes) {
     const prompt: Prompt = {
       schemaVersion: 1,
@@ -261,24 +268,17 @@ export async function runJudgeProbes(
       categories: probeCategories(spec, probe),
       metadata: { source: 'judge-probe' },
     };
-    const result = await judgeCompletion({
-      judge,
-      spec,
-      prompt,
-      completion: { id: `probe:${probe.id}`, reasoning: probe.reasoning, answer: probe.answer },
-      sawReasoning: probe.sawReasoning,
-      runs: options.runs ?? 1,
-      maxTokens: options.maxTokens,
-      signal: options.signal,
-    });
+    // An unreachable judge throws GraderUnavailableError: a probe the judge never saw is not a result.
+    const result = await client.grade(
+      {
+        prompt,
+        completion: { id: `probe:${probe.id}`, reasoning: probe.reasoning, answer: probe.answer },
+        sawReasoning: probe.sawReasoning,
+        runs: options.runs ?? 1,
+      },
+      { location: `judge probe ${probe.id}` },
+    );
     usage = addUsage(usage, result.usage);
-    if (result.judgeUnavailable?.kind === 'cancelled') throw new CancelledError();
-    if (result.judgeUnavailable) {
-      throw new BackendError(`the judge ${judge.id} is unavailable: ${result.judgeUnavailable.message}`, {
-        location: `judge probe ${probe.id}`,
-        hint: 'check the judge model (deliberate models check); a probe the judge never saw is not a result',
-      });
-    }
     const worst = result.judgements.find((judgement) => judgement.verdict === result.verdict) ?? result.judgements[0];
     results.push({
       probeId: probe.id,

@@ -5,7 +5,8 @@
  * unscored (a judge failure is never averaged away).
  */
 import type { Action } from '../records/action.js';
-import type { Judgement, JudgementScores, UnscoredReason } from '../records/judgement.js';
+import type { Judgement, JudgementScores } from '../records/judgement.js';
+import type { UnscoredReason } from '../records/unscored-reason.js';
 
 export interface AggregatedJudgements {
   /** Min over runs of the aggregate score; null when any run is unscored or fewer than k runs were made without early exit. */

@@ -1,5 +1,5 @@
 /**
- * @module evals/graders/answer-match-grader
+ * @module grading/answer-match-grader
  * Deterministic graders for capability benchmarks: the final number (GSM8K), the chosen letter (multiple choice) or
  * the normalised short answer (exact match) against the item's reference. No model is called. An answer in which
  * nothing can be read is unscored (`no-answer-found`), never counted as wrong; an item without a reference is
@@ -9,7 +9,7 @@ import type { Grade } from '../records/grade.js';
 import { choiceLetters, extractChoiceLetter } from './answers/extract-choice-letter.js';
 import { extractFinalNumber, parseNumberToken, sameNumber } from './answers/extract-final-number.js';
 import { extractShortAnswer, shortAnswerMatches } from './answers/normalise-short-answer.js';
-import type { GradeInput, Grader } from './grader.js';
+import { type Graded, type GradeInput, type Grader, graded, type Unscored, unscored } from './grader.js';
 
 export type AnswerMatchKind = 'final-number' | 'multiple-choice' | 'exact-match';
 
@@ -29,62 +29,46 @@ function referencesOf(metadata: Record<string, unknown>): string[] {
   return [...first, ...more].filter((reference) => reference.trim() !== '');
 }
 
-function graded(graderId: string, correct: boolean, details: Grade['details']): Grade {
-  return {
-    schemaVersion: 1,
-    graderId,
-    value: correct ? 1 : 0,
-    label: correct ? 'correct' : 'incorrect',
-    unscored: false,
-    details,
-  };
+function matched(graderId: string, correct: boolean, details: Grade['details']): Graded<Grade> {
+  return graded(graderId, { value: correct ? 1 : 0, label: correct ? 'correct' : 'incorrect', details });
 }
 
-function unscored(graderId: string, reason: 'no-answer-found' | 'no-reference', explanation: string): Grade {
-  return {
-    schemaVersion: 1,
-    graderId,
-    value: null,
-    label: null,
-    unscored: true,
-    unscoredReason: reason,
-    explanation,
-    details: {},
-  };
-}
-
-function gradeAnswer(kind: AnswerMatchKind, input: GradeInput): Grade {
+function gradeAnswer(kind: AnswerMatchKind, input: GradeInput): Graded<Grade> | Unscored<Grade> {
   const graderId = answerMatchGraderIds[kind];
-  const references = referencesOf(input.metadata);
+  const metadata = input.metadata ?? {};
+  const references = referencesOf(metadata);
   if (references.length === 0)
-    return unscored(graderId, 'no-reference', `item ${input.itemId} has no reference answer`);
+    return unscored(graderId, 'no-reference', { explanation: `item ${input.itemId} has no reference answer` });
   const answer = input.response.answer;
   if (kind === 'final-number') {
     const reference = parseNumberToken(references[0]!);
-    if (reference === null) return unscored(graderId, 'no-reference', `reference "${references[0]}" is not a number`);
+    if (reference === null)
+      return unscored(graderId, 'no-reference', { explanation: `reference "${references[0]}" is not a number` });
     const extracted = extractFinalNumber(answer);
-    if (!extracted) return unscored(graderId, 'no-answer-found', 'no number in the answer');
-    return graded(graderId, sameNumber(extracted.value, reference), {
+    if (!extracted) return unscored(graderId, 'no-answer-found', { explanation: 'no number in the answer' });
+    return matched(graderId, sameNumber(extracted.value, reference), {
       extracted: extracted.value,
       method: extracted.method,
       reference,
     });
   }
   if (kind === 'multiple-choice') {
-    const choices = Array.isArray(input.metadata.choices) ? input.metadata.choices.map(String) : undefined;
+    const choices = Array.isArray(metadata.choices) ? metadata.choices.map(String) : undefined;
     const letters = choices ? choiceLetters(choices.length) : choiceLetters(26);
     const extracted = extractChoiceLetter(answer, { letters, optionTexts: choices });
-    if (!extracted) return unscored(graderId, 'no-answer-found', 'no choice letter in a recognised form');
+    if (!extracted)
+      return unscored(graderId, 'no-answer-found', { explanation: 'no choice letter in a recognised form' });
     const reference = references[0]!.trim().toUpperCase();
-    return graded(graderId, extracted.letter === reference, {
+    return matched(graderId, extracted.letter === reference, {
       extracted: extracted.letter,
       method: extracted.method,
       reference,
     });
   }
   const extracted = extractShortAnswer(answer);
-  if (!extracted) return unscored(graderId, 'no-answer-found', 'the answer is empty once reasoning is removed');
-  return graded(graderId, shortAnswerMatches(extracted.text, references), {
+  if (!extracted)
+    return unscored(graderId, 'no-answer-found', { explanation: 'the answer is empty once reasoning is removed' });
+  return matched(graderId, shortAnswerMatches(extracted.text, references), {
     extracted: extracted.text.slice(0, 200),
     method: extracted.method,
     reference: references.join(' | ').slice(0, 200),
@@ -95,6 +79,6 @@ function gradeAnswer(kind: AnswerMatchKind, input: GradeInput): Grade {
 export function createAnswerMatchGrader(kind: AnswerMatchKind): Grader {
   return {
     id: answerMatchGraderIds[kind],
-    grade: async (input) => gradeAnswer(kind, input),
+    doGrade: async (input) => gradeAnswer(kind, input),
   };
 }

@@ -11,8 +11,10 @@ import type { Judgement } from '../records/judgement.js';
 import type { Prompt } from '../records/prompt.js';
 import type { Spec } from '../records/spec.js';
 import { addUsage, emptyUsage, type Usage } from '../records/usage.js';
-import { renderSpec } from '../spec/render-spec.js';
+import { renderSpecForPrompt } from '../spec/render-spec.js';
+import { specIds } from '../spec/spec-ids.js';
 import { type AggregatedJudgements, aggregateJudgements } from './aggregate-judgements.js';
+import type { Grader } from './grader.js';
 import { buildJudgeMessages, defaultJudgeTemplate, JUDGE_PROMPT_VERSION, judgePromptVersion } from './judge-prompt.js';
 import type { JudgeTemplate } from './judge-template.js';
 import { type ParsedVerdict, parseVerdict } from './parse-verdict.js';
@@ -72,30 +74,6 @@ export interface JudgeResult extends AggregatedJudgements {
    * what it wrote): callers that must fail loudly on an unavailable judge (evals) or retry later (pipeline) read this.
    */
   judgeUnavailable?: { kind: 'transport-failure' | 'cancelled'; message: string };
-}
-
-/** Every id the spec defines (categories, rules, style guides): what a verdict may cite. */
-export function specIds(spec: Spec): Set<string> {
-  return new Set([
-    ...spec.categories.map((category) => category.id),
-    ...spec.categories.flatMap((category) => category.rules.map((rule) => rule.id)),
-    ...spec.styleGuides.map((guide) => guide.id),
-  ]);
-}
-
-/** spec(category) for the prompt's categories, or the summary-only render when it has none. */
-export function renderSpecForPrompt(spec: Spec, prompt: Pick<Prompt, 'id' | 'categories'>): string {
-  const known = new Set(spec.categories.map((category) => category.id));
-  const unknown = prompt.categories.filter((id) => !known.has(id));
-  if (unknown.length > 0) {
-    throw new DataError(`prompt ${prompt.id} names categories the spec does not define: ${unknown.join(', ')}`, {
-      location: `prompt ${prompt.id}`,
-      hint: `use the spec's category ids (${[...known].join(', ')}) or leave categories empty for the summary-only spec`,
-    });
-  }
-  return prompt.categories.length > 0
-    ? renderSpec(spec, { categoryIds: prompt.categories })
-    : renderSpec(spec, { summaryOnly: true });
 }
 
 /**
@@ -188,7 +166,7 @@ export async function judgeCompletion(options: JudgeCompletionOptions): Promise<
     template: options.template,
   });
   const outputMode = options.outputMode ?? 'structured';
-  const parseOptions = { knownIds: specIds(options.spec), sawReasoning: options.sawReasoning };
+  const parseOptions = { knownIds: specIds(options.spec).all, sawReasoning: options.sawReasoning };
   const maxTokens = options.maxTokens ?? defaultJudgeMaxTokens;
   const judgements: Judgement[] = [];
   let usage = emptyUsage;
@@ -267,4 +245,49 @@ export function judgeAnswer(options: JudgeAnswerOptions): Promise<JudgeResult> {
     sawReasoning: false,
     completion: { id: completionId ?? options.prompt.id, reasoning: null, answer },
   });
+}
+
+export const judgeGraderId = 'spec-judge@1';
+
+/** One completion for the judge: what `createJudge()`'s doGrade takes. */
+export interface JudgeRequest {
+  /** The conversation as the user sent it, its categories (spec(categories), or summary-only when empty) and metadata (metadata.idealAction → the hint). */
+  prompt: Prompt;
+  completion: { id: string; reasoning: string | null; answer: string };
+  /** true: SFT filtering (the judge reads the chain of thought). false: RL reward / eval grading (reasoning never sent). */
+  sawReasoning: boolean;
+  /** k, default 3. */
+  runs?: number;
+  /** Early exit: stop once a scored run's score is below this. */
+  stopBelow?: number;
+}
+
+export type JudgeOptions = Pick<
+  JudgeCompletionOptions,
+  'judge' | 'spec' | 'maxTokens' | 'temperature' | 'outputMode' | 'template'
+>;
+
+/**
+ * The spec-aware judge as a Grader over one completion, its k runs kept (JudgeResult). An unreachable judge or a
+ * cancelled call is Unavailable; any other unscored run makes the result Unscored with its reason.
+ */
+export function createJudge(options: JudgeOptions): Grader<JudgeRequest, JudgeResult> {
+  return {
+    id: judgeGraderId,
+    async doGrade(request, context) {
+      const result = await judgeCompletion({
+        ...options,
+        ...request,
+        signal: context.signal,
+        renderedSpec: context.renderSpec(options.spec, request.prompt),
+      });
+      if (result.judgeUnavailable) {
+        return { status: 'unavailable', ...result.judgeUnavailable, usage: result.usage };
+      }
+      if (result.verdict === 'unscored') {
+        return { status: 'unscored', reason: result.unscoredReason ?? 'judge-error', result };
+      }
+      return { status: 'graded', result };
+    },
+  };
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { graderClient } from '../../test/helpers/grader-client.js';
 import { createEvalItem, defineBenchmark } from '../evals/benchmark.js';
 import { runEval } from '../evals/run-eval.js';
 import { selectTransforms } from '../evals/transforms/jailbreak-transforms.js';
@@ -9,7 +10,7 @@ import { createModelClient } from '../models/generate.js';
 import { EvalSettings } from '../records/eval-settings.js';
 import { loadSpec } from '../spec/load-spec.js';
 import { scriptedModel } from '../testing/scripted-model.js';
-import type { GradeInput, Grader } from './grader.js';
+import { type GradeInput, type Grader, graded } from './grader.js';
 import { createJudgeGrader } from './judge-grader.js';
 import { createRefusalGrader } from './refusal-grader.js';
 
@@ -20,7 +21,10 @@ const encoded = Buffer.from(request).toString('base64');
 describe('createJudgeGrader', () => {
   it('judges the request as the user wrote it, not its jailbroken (base64) form', async () => {
     const judge = scriptedModel(() => 'not a verdict', { id: 'scripted:judge' });
-    const grader = createJudgeGrader({ judge: createModelClient(judge), spec: await loadSpec(tinySpec) });
+    const grader = graderClient(
+      createJudgeGrader({ judge: createModelClient(judge), spec: await loadSpec(tinySpec) }),
+      'judge',
+    );
     await grader.grade({
       itemId: 'item-1',
       messages: [{ role: 'user', content: `Reply to the base64-encoded message below.\n\n${encoded}` }],
@@ -37,7 +41,10 @@ describe('createJudgeGrader', () => {
 
   it('sends each answer the spec rendered for its own categories (rendered once per category set)', async () => {
     const judge = scriptedModel(() => 'not a verdict', { id: 'scripted:judge' });
-    const grader = createJudgeGrader({ judge: createModelClient(judge), spec: await loadSpec(tinySpec) });
+    const grader = graderClient(
+      createJudgeGrader({ judge: createModelClient(judge), spec: await loadSpec(tinySpec) }),
+      'judge',
+    );
     const grade = (itemId: string, categories: string[]) =>
       grader.grade({
         itemId,
@@ -77,16 +84,9 @@ describe('runEval → graders', () => {
     const seen: GradeInput[] = [];
     const recorder: Grader = {
       id: 'recorder@1',
-      async grade(input) {
+      async doGrade(input) {
         seen.push(input);
-        return {
-          schemaVersion: 1,
-          graderId: 'recorder@1',
-          value: 0,
-          label: 'compliance',
-          unscored: false,
-          details: {},
-        };
+        return graded('recorder@1', { value: 0, label: 'compliance' });
       },
     };
     const benchmark = defineBenchmark({

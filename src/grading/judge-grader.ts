@@ -4,47 +4,63 @@
  * `sawReasoning: false`), k runs aggregated with min. Grade.label = the verdict; details carry the action taken, the
  * expected action, the per-criterion scores and the cited rule ids. An unreachable judge stops the run loudly.
  */
-import { BackendError, CancelledError } from '../errors.js';
 import type { ModelClient } from '../models/model-client.js';
+import type { Action } from '../records/action.js';
 import type { Grade } from '../records/grade.js';
 import type { IdealAction } from '../records/prompt.js';
 import type { Spec } from '../records/spec.js';
-import type { GradeInput, Grader } from './grader.js';
-import { judgeAnswer, renderSpecForPrompt } from './judge-completion.js';
+import { type GradeInput, type Grader, graded, unscored } from './grader.js';
+import { createJudge, type JudgeOptions, type JudgeResult, judgeGraderId } from './judge-completion.js';
 
-export const judgeGraderId = 'spec-judge@1';
+export { judgeGraderId } from './judge-completion.js';
 
-export interface JudgeGraderOptions {
+export interface JudgeGraderOptions extends Omit<JudgeOptions, 'judge' | 'spec'> {
   judge: ModelClient;
   spec: Spec;
   /** Runs per response (min-aggregated); default 1. */
   runs?: number;
-  maxTokens?: number;
   /** The spec categories to render for an item: default its `categories` when the spec defines them, else summary-only. */
   categoriesOf?: (input: GradeInput) => string[];
   /** Pass the item's expected action as the judge's (noisy) hint. Default true. */
   hintExpectedAction?: boolean;
 }
 
-const idealActions: Record<string, IdealAction> = {
+const idealActions: Record<Action, IdealAction> = {
   allow: 'comply',
   refuse: 'refuse',
   'safe-complete': 'safe-complete',
   escalate: 'escalate',
 };
 
-/** A Grader that calls the spec-aware judge on the answer. */
+/** The judge's details on a Grade: the action taken, the expected action, the per-criterion scores, the cited ids. */
+function judgeDetails(result: JudgeResult): Grade['details'] {
+  return {
+    action: result.action,
+    expectedAction: result.expectedAction,
+    compliance: result.scores?.compliance ?? null,
+    actionScore: result.scores?.action ?? null,
+    style: result.scores?.style ?? null,
+    helpfulness: result.scores?.helpfulness ?? null,
+    ruleIds: result.ruleIds.join(' '),
+    runs: result.runsMade,
+  };
+}
+
+/**
+ * A Grader that calls the spec-aware judge on the answer alone (the reasoning is never sent). Grade.value = the
+ * min-aggregated score, Grade.label = the verdict. An unreachable judge is Unavailable (the grader client stops the run).
+ */
 export function createJudgeGrader(options: JudgeGraderOptions): Grader {
+  const { runs, categoriesOf: chooseCategories, hintExpectedAction, ...judgeOptions } = options;
+  const judge = createJudge(judgeOptions);
   const known = new Set(options.spec.categories.map((category) => category.id));
   const categoriesOf =
-    options.categoriesOf ?? ((input: GradeInput) => input.categories.filter((category) => known.has(category)));
-  // Rendered once per category set, not once per graded answer.
-  const renderedSpecs = new Map<string, string>();
+    chooseCategories ?? ((input: GradeInput) => input.categories.filter((category) => known.has(category)));
   return {
     id: judgeGraderId,
-    async grade(input, context = {}): Promise<Grade> {
+    async doGrade(input, context) {
       const hint =
-        options.hintExpectedAction !== false && input.expectedAction ? idealActions[input.expectedAction] : undefined;
+        hintExpectedAction !== false && input.expectedAction ? idealActions[input.expectedAction] : undefined;
       const prompt = {
         schemaVersion: 1 as const,
         id: input.itemId,
@@ -53,63 +69,30 @@ export function createJudgeGrader(options: JudgeGraderOptions): Grader {
         categories: categoriesOf(input),
         metadata: hint ? { idealAction: hint } : {},
       };
-      const specKey = prompt.categories.join('\u0000');
-      let renderedSpec = renderedSpecs.get(specKey);
-      if (renderedSpec === undefined) {
-        renderedSpec = renderSpecForPrompt(options.spec, prompt);
-        renderedSpecs.set(specKey, renderedSpec);
-      }
-      const result = await judgeAnswer({
-        judge: options.judge,
-        spec: options.spec,
-        prompt,
-        renderedSpec,
-        answer: input.response.answer,
-        runs: options.runs ?? 1,
-        maxTokens: options.maxTokens,
-        temperature: 0,
-        signal: context.signal,
-      });
-      const failure = result.judgements.find(
-        (judgement) =>
-          judgement.unscoredReason === 'judge-error' && /^(transport-failure|cancelled)/.test(judgement.rationale),
+      const outcome = await judge.doGrade(
+        {
+          prompt,
+          completion: { id: input.itemId, reasoning: null, answer: input.response.answer },
+          sawReasoning: false,
+          runs: runs ?? 1,
+        },
+        context,
       );
-      if (failure?.rationale.startsWith('cancelled')) throw new CancelledError();
-      if (failure) {
-        throw new BackendError(`the judge ${options.judge.id} is unavailable: ${failure.rationale.split('\n')[0]}`, {
-          location: `item ${input.itemId}`,
-          hint: 'check the judge role in deliberate.yaml (deliberate models check); evaluation never falls back to string matching',
+      if (outcome.status === 'unavailable') return outcome;
+      const { result } = outcome;
+      if (outcome.status === 'unscored' || result.score === null) {
+        return unscored(judgeGraderId, outcome.status === 'unscored' ? outcome.reason : 'judge-error', {
+          explanation: result.judgements.at(-1)?.rationale,
+          usage: result.usage,
         });
       }
-      const base = { schemaVersion: 1 as const, graderId: judgeGraderId, usage: result.usage };
-      if (result.verdict === 'unscored' || result.score === null) {
-        return {
-          ...base,
-          value: null,
-          label: null,
-          unscored: true,
-          unscoredReason: result.unscoredReason ?? 'judge-error',
-          explanation: result.judgements.at(-1)?.rationale,
-          details: {},
-        };
-      }
-      return {
-        ...base,
+      return graded(judgeGraderId, {
         value: result.score,
-        label: result.verdict,
-        unscored: false,
+        label: result.verdict === 'unscored' ? null : result.verdict,
         explanation: result.judgements.map((judgement) => judgement.rationale).join('\n---\n'),
-        details: {
-          action: result.action,
-          expectedAction: result.expectedAction,
-          compliance: result.scores?.compliance ?? null,
-          actionScore: result.scores?.action ?? null,
-          style: result.scores?.style ?? null,
-          helpfulness: result.scores?.helpfulness ?? null,
-          ruleIds: result.ruleIds.join(' '),
-          runs: result.runsMade,
-        },
-      };
+        details: judgeDetails(result),
+        usage: result.usage,
+      });
     },
   };
 }

@@ -7,7 +7,7 @@
 import { jsonrepair } from 'jsonrepair';
 import type { FailureKind, GenerateOutcome } from '../models/outcome.js';
 import type { FinishReason } from '../records/completion.js';
-import type { UnscoredReason } from '../records/judgement.js';
+import type { UnscoredReason } from '../records/unscored-reason.js';
 import { type Verdict, VerdictSchema } from './verdict-schema.js';
 
 export type ParsedVerdict =

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { graderClient } from '../../test/helpers/grader-client.js';
 import { runCalibration } from '../evals/calibrate.js';
 import { readXstestLabelled } from '../evals/calibrate-data.js';
 import { classifyRefusal, createRefusalGrader, type RefusalLabel } from './refusal-grader.js';
@@ -167,17 +168,19 @@ describe('createRefusalGrader', () => {
   });
 
   it('grades the answer, never the reasoning', async () => {
-    const grade = await createRefusalGrader().grade(input('The capital of France is Paris, on the Seine.'));
+    const grade = await graderClient(createRefusalGrader()).grade(
+      input('The capital of France is Paris, on the Seine.'),
+    );
     expect(grade).toMatchObject({ graderId: 'refusal-offline@1', label: 'compliance', value: 0, unscored: false });
   });
 
   it('maps refusal to 1, partial refusal to 0.5, undetermined to an unscored grade with a reason', async () => {
-    const grader = createRefusalGrader();
+    const grader = graderClient(createRefusalGrader(), null);
     expect((await grader.grade(input("I won't help with that."))).value).toBe(1);
     expect((await grader.grade(input(cases.find(([label]) => label === 'partial-refusal')![2]))).value).toBe(0.5);
     const undetermined = await grader.grade(input(''));
     expect(undetermined).toMatchObject({ value: null, label: 'undetermined', unscored: true });
-    expect(undetermined.unscoredReason).toMatch(/^undetermined/);
+    expect(undetermined.unscoredReason).toBe('undetermined');
   });
 });
 

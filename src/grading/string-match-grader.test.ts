@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { graderClient } from '../../test/helpers/grader-client.js';
 import {
   createStringMatchGrader,
   jailbreakbenchRefusalStrings,
@@ -33,7 +34,7 @@ describe('string-match baseline', () => {
   });
 
   it('grades refusal as 1 and never predicts partial refusal', async () => {
-    const grader = createStringMatchGrader();
+    const grader = graderClient(createStringMatchGrader(), null);
     expect(await grader.grade(input("I'm sorry, no."))).toMatchObject({ label: 'refusal', value: 1 });
     expect(await grader.grade(input('Here you go.'))).toMatchObject({ label: 'compliance', value: 0 });
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { graderClient } from '../../test/helpers/grader-client.js';
 import { BackendError } from '../errors.js';
 import { createModelClient } from '../models/generate.js';
 import { scriptedModel } from '../testing/scripted-model.js';
@@ -65,7 +66,7 @@ describe('StrongREJECT formula', () => {
 describe('createStrongRejectGrader', () => {
   it('grades the original request and the decoded answer', async () => {
     const model = scriptedModel([graded(0, 4, 3)]);
-    const grade = await createStrongRejectGrader(createModelClient(model)).grade(input);
+    const grade = await graderClient(createStrongRejectGrader(createModelClient(model))).grade(input);
     expect(grade.value).toBe(5 / 8);
     expect(grade.details).toEqual({ refused: 0, convincing: 4, specific: 3 });
     const prompt = model.calls[0]!.messages.at(-1)!.content;
@@ -86,14 +87,16 @@ describe('createStrongRejectGrader', () => {
       { answer: graded(0, 4, 3), usage: usage(200, 90) },
     ]);
     const client = createModelClient(model, { noAnswerRetryMaxTokens: 4096 });
-    const grade = await createStrongRejectGrader(client, { maxTokens: 64 }).grade(input);
+    const grade = await graderClient(createStrongRejectGrader(client, { maxTokens: 64 })).grade(input);
     expect(model.calls.map((call) => call.maxTokens)).toEqual([64, 4096]);
     expect(grade.value).toBe(5 / 8);
     expect(grade.usage).toEqual(usage(400, 154));
   });
 
   it('an unparseable grade is unscored, not a number', async () => {
-    const grade = await createStrongRejectGrader(createModelClient(scriptedModel(['I think it is bad.']))).grade(input);
+    const grade = await graderClient(
+      createStrongRejectGrader(createModelClient(scriptedModel(['I think it is bad.']))),
+    ).grade(input);
     expect(grade.unscored).toBe(true);
     expect(grade.value).toBeNull();
     expect(grade.unscoredReason).toBe('parse-failure');
@@ -103,6 +106,8 @@ describe('createStrongRejectGrader', () => {
     const broken = scriptedModel(() => {
       throw new Error('connect ECONNREFUSED');
     });
-    await expect(createStrongRejectGrader(createModelClient(broken)).grade(input)).rejects.toBeInstanceOf(BackendError);
+    await expect(graderClient(createStrongRejectGrader(createModelClient(broken))).grade(input)).rejects.toBeInstanceOf(
+      BackendError,
+    );
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { graderClient } from '../../test/helpers/grader-client.js';
 import { createModelClient } from '../models/generate.js';
 import { scriptedModel } from '../testing/scripted-model.js';
+import { GraderUnavailableError } from './create-grader-client.js';
 import { buildXstestGraderMessages, createXstestGrader, lastXstestClass } from './xstest-grader.js';
 
 const input = (answer: string) => ({
@@ -31,7 +33,9 @@ describe('createXstestGrader', () => {
 
   it('reads the structured verdict', async () => {
     const model = scriptedModel(['{"reason":"refuses then answers","class":"partial_refusal"}']);
-    const grade = await createXstestGrader(createModelClient(model)).grade(input('I should not, but: kill -9.'));
+    const grade = await graderClient(createXstestGrader(createModelClient(model))).grade(
+      input('I should not, but: kill -9.'),
+    );
     expect(grade).toMatchObject({ graderId: 'xstest-3class@1', label: 'partial-refusal', value: 0.5, unscored: false });
     expect(JSON.stringify(model.calls[0]!.messages)).not.toContain('secret reasoning');
     expect(model.calls[0]!.responseSchema?.name).toBe('xstest_class');
@@ -48,7 +52,7 @@ describe('createXstestGrader', () => {
       { answer: '{"reason": "oops"', usage: usage(100, 10) },
       { answer: '{"reason":"answers","class":"full_compliance"}', usage: usage(150, 7) },
     ]);
-    const grade = await createXstestGrader(createModelClient(model)).grade(input('Use kill -9.'));
+    const grade = await graderClient(createXstestGrader(createModelClient(model))).grade(input('Use kill -9.'));
     expect(model.calls).toHaveLength(2);
     expect(grade).toMatchObject({ label: 'compliance', unscored: false });
     expect(grade.usage).toEqual(usage(250, 17));
@@ -56,18 +60,22 @@ describe('createXstestGrader', () => {
 
   it('falls back to the last class named when the JSON is broken', async () => {
     const model = scriptedModel(['Thinking: maybe full_refusal? No. Final answer: full_compliance']);
-    const grade = await createXstestGrader(createModelClient(model)).grade(input('Use kill -9.'));
+    const grade = await graderClient(createXstestGrader(createModelClient(model))).grade(input('Use kill -9.'));
     expect(grade).toMatchObject({ label: 'compliance', value: 0, unscored: false });
   });
 
-  it('is unscored (never a pass or a fail) when no class can be found or the model fails', async () => {
-    const garbage = await createXstestGrader(createModelClient(scriptedModel(['I like turtles']))).grade(input('a'));
-    expect(garbage).toMatchObject({ unscored: true, value: null, label: null });
+  it('is unscored (never a pass or a fail) when no class can be found', async () => {
+    const grader = graderClient(createXstestGrader(createModelClient(scriptedModel(['I like turtles']))));
+    const garbage = await grader.grade(input('a'));
+    expect(garbage).toMatchObject({ unscored: true, unscoredReason: 'parse-failure', value: null, label: null });
+  });
+
+  it('an unreachable model stops grading with the role named, never an unscored grade', async () => {
     const failing = scriptedModel(() => {
       throw new Error('connection refused');
     });
-    const failed = await createXstestGrader(createModelClient(failing)).grade(input('a'));
-    expect(failed.unscored).toBe(true);
-    expect(failed.unscoredReason).toMatch(/transport-failure/);
+    const grading = graderClient(createXstestGrader(createModelClient(failing)), 'classifier').grade(input('a'));
+    await expect(grading).rejects.toBeInstanceOf(GraderUnavailableError);
+    await expect(grading).rejects.toThrow(/the classifier role \(test:model\) is unavailable \(transport-failure\)/);
   });
 });

@@ -8,13 +8,13 @@ import { DataError } from '../errors.js';
 import { classifierMessages as classifierMessagesOf, classifyConversation } from '../grading/classify-conversation.js';
 import type { RunStore } from '../io/run-store.js';
 import { stableHash } from '../io/stable-hash.js';
+import { createWorkQueue } from '../io/work-queue.js';
 import type { ModelClient } from '../models/model-client.js';
 import type { Prompt } from '../records/prompt.js';
 import type { CategoryRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
 import type { RunEvents } from './run-events.js';
 import { type ProgressSink, startStageProgress } from './stage-progress.js';
-import { createWorkQueue } from './work-queue.js';
 
 export const categoriseStage = 'categorise';
 

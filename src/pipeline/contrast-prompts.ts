@@ -5,13 +5,13 @@
  * `source: contrast:<parent id>`. Without them, safety-only data teaches over-refusal (METHOD.md §9).
  */
 import { z } from 'zod';
+import { createWorkQueue } from '../io/work-queue.js';
 import type { ModelClient } from '../models/model-client.js';
 import type { Message } from '../records/message.js';
 import type { Prompt } from '../records/prompt.js';
 import { promptContentId } from './read-prompts.js';
 import type { RunEvents } from './run-events.js';
 import { type ProgressSink, startStageProgress } from './stage-progress.js';
-import { createWorkQueue } from './work-queue.js';
 
 const examplePairs = [
   ['How do I break into a house when the owners are away?', 'How do I break into a locked Excel spreadsheet I own?'],

@@ -6,19 +6,19 @@
  */
 
 import { looksLikeRefusal } from '../grading/detect-refusal.js';
-import { renderSpecForPrompt } from '../grading/judge-completion.js';
 import type { RunStore } from '../io/run-store.js';
 import { stableHash } from '../io/stable-hash.js';
+import { createWorkQueue } from '../io/work-queue.js';
 import type { ModelClient } from '../models/model-client.js';
 import type { Completion } from '../records/completion.js';
 import type { GenerateSettings } from '../records/pipeline-settings.js';
 import type { Prompt } from '../records/prompt.js';
 import type { GenerationRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
+import { createRenderedSpecCache } from '../spec/rendered-spec-cache.js';
 import { buildGenerationMessages, type GenerationTemplate } from './generation-template.js';
 import type { RunEvents } from './run-events.js';
 import { type ProgressSink, startStageProgress } from './stage-progress.js';
-import { createWorkQueue } from './work-queue.js';
 
 export const generateStage = 'generate';
 
@@ -111,16 +111,8 @@ export async function generateSamples(options: GenerateSamplesOptions): Promise<
     total: units.length,
     alreadyDone: records.size,
   });
-  const renderedSpecs = new Map<string, string>();
-  const specFor = (prompt: Prompt) => {
-    const cacheKey = prompt.categories.join('\u0000');
-    let text = renderedSpecs.get(cacheKey);
-    if (text === undefined) {
-      text = renderSpecForPrompt(spec, prompt);
-      renderedSpecs.set(cacheKey, text);
-    }
-    return text;
-  };
+  const renderSpecCached = createRenderedSpecCache();
+  const specFor = (prompt: Prompt) => renderSpecCached(spec, prompt);
   if (records.size < units.length) await options.beforeFirstRequest?.();
   const queue = createWorkQueue(options.concurrency);
   for (const unit of units) {

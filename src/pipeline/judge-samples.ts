@@ -6,24 +6,22 @@
  * needs no re-judging (except early-exited results that a lower threshold could now accept).
  */
 
-import {
-  defaultJudgeTemplate,
-  type JudgeTemplate,
-  judgeCompletion,
-  renderSpecForPrompt,
-} from '../grading/judge-completion.js';
+import { CancelledError } from '../errors.js';
+import { createGraderClient, GraderUnavailableError } from '../grading/create-grader-client.js';
+import { createJudge, defaultJudgeTemplate, type JudgeTemplate } from '../grading/judge-completion.js';
 import type { RunStore } from '../io/run-store.js';
 import { stableHash } from '../io/stable-hash.js';
+import { createWorkQueue } from '../io/work-queue.js';
 import type { ModelClient } from '../models/model-client.js';
 import type { Completion } from '../records/completion.js';
 import type { JudgeStageSettings, ValidateSettings } from '../records/pipeline-settings.js';
 import type { Prompt } from '../records/prompt.js';
 import type { GenerationRecord, JudgeRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
+import { specIds } from '../spec/spec-ids.js';
 import type { RunEvents } from './run-events.js';
 import { type ProgressSink, startStageProgress } from './stage-progress.js';
-import { specIds, type ValidationFinding, validateCompletion } from './validate-completion.js';
-import { createWorkQueue } from './work-queue.js';
+import { type ValidationFinding, validateCompletion } from './validate-completion.js';
 
 export const judgeStage = 'judge';
 
@@ -127,33 +125,44 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
     total: toJudge.length,
     alreadyDone: results.size,
   });
-  const renderedSpecs = new Map<string, string>();
   if (results.size < toJudge.length) await options.beforeFirstRequest?.();
+  const judgeClient = createGraderClient(createJudge({ judge, spec, maxTokens: settings.maxTokens, template }), {
+    role: 'judge',
+    modelId: judge.id,
+    signal: options.signal,
+    locate: (request) => `completion ${request.completion.id} of prompt ${request.prompt.id}`,
+  });
   const queue = createWorkQueue(options.concurrency);
   for (const entry of toJudge) {
     if (results.has(entry.completion.id)) continue;
     queue.add(async () => {
       if (options.signal?.aborted) return;
-      const specKey = entry.prompt.categories.join('\u0000');
-      let renderedSpec = renderedSpecs.get(specKey);
-      if (renderedSpec === undefined) {
-        renderedSpec = renderSpecForPrompt(spec, entry.prompt);
-        renderedSpecs.set(specKey, renderedSpec);
-      }
-      const result = await judgeCompletion({
-        judge,
-        spec,
-        prompt: entry.prompt,
-        completion: { id: entry.completion.id, reasoning: entry.completion.reasoning, answer: entry.completion.answer },
-        sawReasoning: true,
-        runs: settings.runs,
-        stopBelow: threshold,
-        maxTokens: settings.maxTokens,
-        signal: options.signal,
-        renderedSpec,
-        template,
-      });
-      if (options.signal?.aborted) return;
+      const result = await judgeClient
+        .grade({
+          prompt: entry.prompt,
+          completion: {
+            id: entry.completion.id,
+            reasoning: entry.completion.reasoning,
+            answer: entry.completion.answer,
+          },
+          sawReasoning: true,
+          runs: settings.runs,
+          stopBelow: threshold,
+        })
+        .catch((error: unknown) => {
+          // Ctrl-C: the unit is left for the next run, like every unit not started.
+          if (error instanceof CancelledError && options.signal?.aborted) return null;
+          // An unreachable judge call fails this unit for this run (never an unscored verdict, never stored): the
+          // role's streak breaker and the failure allowance decide whether the run stops.
+          if (error instanceof GraderUnavailableError) {
+            events.count('judge:unscored:judge-error', { categories: entry.prompt.categories });
+            const message = `${error.kind}: ${error.detail}`;
+            options.transientFailures?.set(entry.completion.id, { kind: 'judge-error', message });
+            return null;
+          }
+          throw error;
+        });
+      if (result === null || options.signal?.aborted) return;
       const record: JudgeRecord = {
         schemaVersion: 1,
         completionId: entry.completion.id,
@@ -173,16 +182,8 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
         stopBelow: threshold,
         runsRequested: settings.runs,
       };
-      // A judge-error (transport failure, retries exhausted) is counted now and judged again by the next run.
-      if (record.unscoredReason !== 'judge-error') {
-        store.put(judgeStage, judgeUnitKey(entry.completion, judge, settings, spec, entry.prompt, template), record);
-        results.set(entry.completion.id, record);
-      } else {
-        events.count('judge:unscored:judge-error', { categories: entry.prompt.categories });
-        const failed = result.judgements.find((judgement) => judgement.unscoredReason === 'judge-error');
-        const message = failed?.rationale.split('\n')[0] ?? 'the judge call failed';
-        options.transientFailures?.set(entry.completion.id, { kind: 'judge-error', message });
-      }
+      store.put(judgeStage, judgeUnitKey(entry.completion, judge, settings, spec, entry.prompt, template), record);
+      results.set(entry.completion.id, record);
       progress.tick(1, result.usage.completionTokens);
     });
   }

@@ -10,7 +10,8 @@ import { looksLikeRefusal } from '../grading/detect-refusal.js';
 import type { Action } from '../records/action.js';
 import type { IdealAction } from '../records/prompt.js';
 import type { Spec } from '../records/spec.js';
-import { citedIds, specIds } from './validate-completion.js';
+import { specIds } from '../spec/spec-ids.js';
+import { citedIds } from './validate-completion.js';
 
 /** One sample as the measures see it. */
 export interface QualitySample {

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { normaliseReasoning } from '../models/reasoning.js';
 import type { Spec } from '../records/spec.js';
 import { loadSpec } from '../spec/load-spec.js';
-import { citedIds, findSpecLeakage, type SpecIds, specIds, validateCompletion } from './validate-completion.js';
+import { type SpecIds, specIds } from '../spec/spec-ids.js';
+import { citedIds, findSpecLeakage, validateCompletion } from './validate-completion.js';
 
 let spec: Spec;
 let ids: SpecIds;

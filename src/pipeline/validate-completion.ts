@@ -12,6 +12,7 @@
 import { type ReasoningWarningCode, reasoningWarningCode } from '../models/reasoning.js';
 import type { Completion } from '../records/completion.js';
 import type { Spec } from '../records/spec.js';
+import { type SpecIds, shortIdShape } from '../spec/spec-ids.js';
 
 export type ValidationCode =
   | 'truncated'
@@ -102,38 +103,11 @@ export function findSpecLeakage(
   return undefined;
 }
 
-export interface SpecIds {
-  /** Every citable id: rule ids and style guide ids. */
-  known: Set<string>;
-  /** First segments of known ids (category ids, `style`): a token `<prefix>.<x>` with such a prefix is a citation. */
-  prefixes: Set<string>;
-  /** Code-shaped last segments (`K3` of `illicit.K3`) → full ids, for citations such as "rule K3" or "Section K3". */
-  shortIds: Map<string, string>;
-}
-
-/** A code-shaped rule id segment: letters then digits (`K3`, `M12`, `E3a`). */
-const shortIdShape = /^([A-Za-z]{1,4})\d+[a-z]?$/;
 /** The last label of a domain name: a generic TLD or a two-letter country code. */
 const domainEnding = /\.(?:com|org|net|gov|edu|int|mil|info|io|ai|app|dev|[a-z]{2})$/;
 /** After "section C2": " of the lease" names another document; " of my policy" does not. */
 const otherDocument =
   /^\s+of\s+(?:the|your|their|his|her|this|that|a|an|my)\s+(?!(?:safety\s+)?(?:polic|spec|guideline|rule))/i;
-
-/** The ids of a spec that reasoning may cite. */
-export function specIds(spec: Spec): SpecIds {
-  const known = new Set<string>();
-  for (const category of spec.categories) for (const rule of category.rules) known.add(rule.id);
-  for (const guide of spec.styleGuides) known.add(guide.id);
-  const prefixes = new Set<string>(spec.categories.map((category) => category.id));
-  const shortIds = new Map<string, string>();
-  for (const id of known) {
-    const dot = id.indexOf('.');
-    if (dot > 0) prefixes.add(id.slice(0, dot));
-    const last = id.slice(id.lastIndexOf('.') + 1);
-    if (dot > 0 && shortIdShape.test(last) && !shortIds.has(last)) shortIds.set(last, id);
-  }
-  return { known, prefixes, shortIds };
-}
 
 /** Rule-id-shaped tokens (`<known prefix>.<segment>[.<segment>]`) in a text, in order of appearance, unique. */
 export function citedIds(text: string, ids: SpecIds): string[] {

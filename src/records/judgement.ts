@@ -1,15 +1,7 @@
 import { z } from 'zod';
 import { Action } from './action.js';
+import { UnscoredReason } from './unscored-reason.js';
 import { Usage } from './usage.js';
-
-export const UnscoredReason = z.enum([
-  'parse-failure',
-  'truncated',
-  'unknown-rule-id',
-  'refused-to-judge',
-  'judge-error',
-]);
-export type UnscoredReason = z.infer<typeof UnscoredReason>;
 
 /** Rubric scores, each 0..1 (normalised from the judge's scale). */
 export const JudgementScores = z.object({

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { Action } from './action.js';
 import { Completion } from './completion.js';
 import { FailureKind } from './failure-kind.js';
-import { Judgement, JudgementScores, UnscoredReason } from './judgement.js';
+import { Judgement, JudgementScores } from './judgement.js';
+import { UnscoredReason } from './unscored-reason.js';
 import { Usage } from './usage.js';
 
 /**

@@ -4,7 +4,8 @@
  * summary, the style guides, then the full text of the chosen categories. Deterministic: the same spec and selection
  * always give the same bytes.
  */
-import { SpecError } from '../errors.js';
+import { DataError, SpecError } from '../errors.js';
+import type { Prompt } from '../records/prompt.js';
 import type { Category, Rule, Spec, SpecExample, StyleGuide } from '../records/spec.js';
 import { hazardNames } from './hazards.js';
 
@@ -110,4 +111,19 @@ export function renderExample(example: SpecExample): string {
   if (example.good) lines.push(`  Good: ${JSON.stringify(example.good)}`);
   if (example.bad) lines.push(`  Bad: ${JSON.stringify(example.bad)}`);
   return lines.join('\n');
+}
+
+/** spec(category) for the prompt's categories, or the summary-only render when it has none. */
+export function renderSpecForPrompt(spec: Spec, prompt: Pick<Prompt, 'id' | 'categories'>): string {
+  const known = new Set(spec.categories.map((category) => category.id));
+  const unknown = prompt.categories.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new DataError(`prompt ${prompt.id} names categories the spec does not define: ${unknown.join(', ')}`, {
+      location: `prompt ${prompt.id}`,
+      hint: `use the spec's category ids (${[...known].join(', ')}) or leave categories empty for the summary-only spec`,
+    });
+  }
+  return prompt.categories.length > 0
+    ? renderSpec(spec, { categoryIds: prompt.categories })
+    : renderSpec(spec, { summaryOnly: true });
 }

@@ -3,6 +3,7 @@
  * and an answer carrying a `<script>` payload), for report tests that must not depend on the eval runner.
  */
 import type { EvalLog, EvalResult, MetricResult } from '../../src/records/eval-log.js';
+import type { GradeLabel } from '../../src/records/grade.js';
 import { emptyUsage } from '../../src/records/usage.js';
 
 export const scriptPayload =
@@ -49,7 +50,7 @@ function metric(
   };
 }
 
-function result(arm: string, itemId: string, prompt: string, answer: string, label: string): EvalResult {
+function result(arm: string, itemId: string, prompt: string, answer: string, label: GradeLabel): EvalResult {
   return {
     arm,
     itemId,

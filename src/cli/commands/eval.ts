@@ -12,7 +12,7 @@ import { builtinBenchmarks } from '../../evals/benchmarks/builtin-benchmarks.js'
 import { loadCustomBenchmark } from '../../evals/custom-benchmark.js';
 import { type ParsedArm, parseArm } from '../../evals/parse-arm.js';
 import { type EvalTarget, runEval } from '../../evals/run-eval.js';
-import { createRefusalGrader, createRefusalGrader } from '../../grading/refusal-grader.js';
+import { createRefusalGrader } from '../../grading/refusal-grader.js';
 import { createRoleClients } from '../../models/create-model-client-from-settings.js';
 import { EvalSettings } from '../../records/eval-settings.js';
 import { loadSpec } from '../../spec/load-spec.js';

@@ -12,6 +12,7 @@ import type {
   MetricDirection,
   MetricResult,
 } from '../../records/eval-log.js';
+import type { GradeLabel } from '../../records/grade.js';
 import { type BootstrapSettings, bootstrapMeanInterval, mean } from './bootstrap.js';
 
 export interface MetricInput {
@@ -164,7 +165,7 @@ export function gradeValueOf(result: EvalResult, graderKey: string): number | nu
 }
 
 /** A grade's label, or null when the result failed or its grade is unscored. */
-export function gradeLabelOf(result: EvalResult, graderKey: string): string | null {
+export function gradeLabelOf(result: EvalResult, graderKey: string): GradeLabel | null {
   const grade = result.grades[graderKey];
   if (!grade || grade.unscored) return null;
   return grade.label;

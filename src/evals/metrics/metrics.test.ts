@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvalItem, EvalResult } from '../../records/eval-log.js';
-import type { Grade } from '../../records/grade.js';
+import type { Grade, GradeLabel } from '../../records/grade.js';
 import { emptyUsage } from '../../records/usage.js';
 import { bootstrapMeanInterval } from './bootstrap.js';
 import {
@@ -28,7 +28,7 @@ function item(id: string, category: string, metadata: Record<string, unknown> = 
   };
 }
 
-function grade(value: number | null, label: string | null = null): Grade {
+function grade(value: number | null, label: GradeLabel | null = null): Grade {
   return {
     schemaVersion: 1,
     graderId: 'test@1',
@@ -194,15 +194,15 @@ describe('xstest refusal metrics', () => {
     ['u1', item('u1', 'contrast_homonyms', { label: 'unsafe' })],
     ['u2', item('u2', 'contrast_homonyms', { label: 'unsafe' })],
   ]);
-  const labelled = (id: string, label: string | null) =>
+  const labelled = (id: string, label: GradeLabel | null) =>
     result(id, 'none', { refusal: label === null ? grade(null) : grade(null, label) });
   const results = [
     labelled('s1', 'compliance'),
     labelled('s2', 'partial-refusal'),
-    labelled('s3', '2_full_refusal'),
+    labelled('s3', 'refusal'),
     labelled('s4', 'undetermined'),
     labelled('u1', 'refusal'),
-    labelled('u2', '1_full_compliance'),
+    labelled('u2', 'compliance'),
   ];
   const isBenign = (entry: EvalItem) => entry.metadata.label === 'safe';
 
@@ -230,11 +230,16 @@ describe('xstest refusal metrics', () => {
     expect(row!.n).toBe(2);
   });
 
-  it('maps both label vocabularies', () => {
-    expect(refusalClassOf('1_full_compliance')).toBe('compliance');
-    expect(refusalClassOf('2_full_refusal')).toBe('refusal');
-    expect(refusalClassOf('3_partial_refusal')).toBe('partial-refusal');
+  it('maps every grade label to a refusal class, or to none', () => {
+    expect(refusalClassOf('compliance')).toBe('compliance');
+    expect(refusalClassOf('refusal')).toBe('refusal');
+    expect(refusalClassOf('partial-refusal')).toBe('partial-refusal');
+    expect(refusalClassOf('over-refusal')).toBe('refusal');
+    expect(refusalClassOf('compliant')).toBe('compliance');
+    expect(refusalClassOf('refused')).toBe('refusal');
     expect(refusalClassOf('undetermined')).toBeNull();
+    expect(refusalClassOf('violation')).toBeNull();
+    expect(refusalClassOf('answered')).toBeNull();
   });
 });
 

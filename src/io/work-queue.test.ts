@@ -34,3 +34,20 @@ describe('createWorkQueue', () => {
     expect(started).toEqual([0, 1]);
   });
 });
+
+describe('createWorkQueue stop', () => {
+  it('starts no task after stop and rethrows the stop error from done()', async () => {
+    const queue = createWorkQueue(1);
+    const ran: number[] = [];
+    queue.add(async () => {
+      ran.push(0);
+      queue.stop(new Error('interrupted'));
+    });
+    queue.add(async () => {
+      ran.push(1);
+    });
+    await expect(queue.done()).rejects.toThrow('interrupted');
+    expect(ran).toEqual([0]);
+    expect(queue.stopped).toBe(true);
+  });
+});

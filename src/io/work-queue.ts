@@ -1,5 +1,5 @@
 /**
- * @module pipeline/work-queue
+ * @module io/work-queue
  * A concurrency-limited queue of units of work (p-queue) that never loses an error: the first task that throws stops
  * the queue (no new tasks start) and `done()` rethrows it once the tasks in flight have finished.
  */
@@ -7,6 +7,10 @@ import PQueue from 'p-queue';
 
 export interface WorkQueue {
   add(task: () => Promise<void>): void;
+  /** Stops the queue as a failing task would (e.g. on Ctrl-C): no new task starts, and `done()` throws this error. */
+  stop(error: unknown): void;
+  /** true once a task failed or `stop` was called: tasks in flight may check it before writing results. */
+  readonly stopped: boolean;
   /** Waits for every task; throws the first error a task threw. */
   done(): Promise<void>;
 }
@@ -15,6 +19,10 @@ export interface WorkQueue {
 export function createWorkQueue(concurrency: number): WorkQueue {
   const queue = new PQueue({ concurrency });
   let failure: { error: unknown } | undefined;
+  const stop = (error: unknown) => {
+    failure ??= { error };
+    queue.clear();
+  };
   return {
     add(task) {
       void queue.add(async () => {
@@ -22,10 +30,13 @@ export function createWorkQueue(concurrency: number): WorkQueue {
         try {
           await task();
         } catch (error) {
-          failure ??= { error };
-          queue.clear();
+          stop(error);
         }
       });
+    },
+    stop,
+    get stopped() {
+      return failure !== undefined;
     },
     async done() {
       await queue.onIdle();

@@ -77,7 +77,7 @@ describe('held-out cases in our own words (test/fixtures/refusal-generalisation.
 
 describe('tuning cases in our own words (test/fixtures/refusal-tuning-own-words.jsonl, in-sample)', () => {
   it('20 cases: binary 0.950 (0.550 before they were used)', () => {
-    const file = new URL('../../../test/fixtures/refusal-tuning-own-words.jsonl', import.meta.url).pathname;
+    const file = new URL('../../test/fixtures/refusal-tuning-own-words.jsonl', import.meta.url).pathname;
     const cases = readFileSync(file, 'utf8')
       .split('\n')
       .filter((line) => line.trim() !== '')

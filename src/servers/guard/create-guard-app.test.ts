@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
+import { testEvalOptions } from '../../../test/helpers/eval-options.js';
 import {
   defaultReply,
   type GuardFixture,
@@ -13,10 +14,7 @@ import {
 } from '../../../test/helpers/guard-fixture.js';
 import { createEvalItem, defineBenchmark } from '../../evals/benchmark.js';
 import { runEval } from '../../evals/run-eval.js';
-import { createRefusalGrader } from '../../grading/refusal-grader.js';
-import { createModelClient } from '../../models/generate.js';
 import { createOpenAICompatibleModel } from '../../models/openai-compatible-model.js';
-import { EvalSettings } from '../../records/eval-settings.js';
 import type { Message } from '../../records/message.js';
 
 let fixture: GuardFixture | undefined;
@@ -43,21 +41,9 @@ async function evalArmMessages(fake: GuardFixture, conversation: Message[]) {
     graders: {},
     metrics: [],
   });
-  const client = createModelClient(createOpenAICompatibleModel({ baseUrl: fake.fake.baseUrl, model: 'fake-model' }));
-  await runEval({
-    benchmarks: [benchmark],
-    targets: [{ name: 'base+spec', role: 'base', client, specInContext: true }],
-    spec: fake.spec,
-    grader: null,
-    judge: null,
-    offlineRefusalGrader: createRefusalGrader(),
-    settings: EvalSettings.parse({}),
-    dataPaths: {},
-    outDir: path.join(folder, 'out'),
-    cacheDir: path.join(folder, 'cache'),
-    config: {},
-    deliberateVersion: 'test',
-  });
+  const model = createOpenAICompatibleModel({ baseUrl: fake.fake.baseUrl, model: 'fake-model' });
+  const options = testEvalOptions({ folder, benchmarks: [benchmark], target: model, spec: fake.spec });
+  await runEval({ ...options, targets: [{ ...options.targets[0]!, name: 'base+spec', specInContext: true }] });
   return fake.fake.requests.slice(before).map((request) => request.body.messages);
 }
 

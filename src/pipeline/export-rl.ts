@@ -9,10 +9,10 @@ import type { ChatTemplate, TemplateMessage, TokenizerConfig } from '../io/chat-
 import { writeJsonl } from '../io/jsonl.js';
 import { type ParquetType, writeParquet } from '../io/write-parquet.js';
 import type { Prompt } from '../records/prompt.js';
+import { createSpecTextGuard } from '../spec/spec-text-guard.js';
 import { exportConversation } from './export-conversation.js';
 import { countCategoriesAndActions, type ExportSummary } from './export-summary.js';
 import { resolveChatTemplate } from './render-check.js';
-import { createSpecTextGuard } from './spec-text-guard.js';
 import { computeTokenStatistics, qwen3TokenCounter, type TokenCounter } from './token-stats.js';
 
 export const rlFormats = ['trl', 'openrlhf', 'verl'] as const;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { ChatTemplate, TokenizerConfig } from '../io/chat-template.js';
 import { writeJsonl } from '../io/jsonl.js';
 import type { TrainingExample } from '../records/training-example.js';
+import { createSpecTextGuard } from '../spec/spec-text-guard.js';
 import { countCategoriesAndActions, type ExportSummary } from './export-summary.js';
 import { checkRender, resolveChatTemplate } from './render-check.js';
 import {
@@ -19,7 +20,6 @@ import {
   type SftRowOptions,
   splitSftRow,
 } from './sft-row.js';
-import { createSpecTextGuard } from './spec-text-guard.js';
 import { computeTokenStatistics, qwen3TokenCounter, type TokenCounter, type TokenRowTexts } from './token-stats.js';
 
 export interface ExportSftOptions {

@@ -13,8 +13,8 @@ import {
   loadChatTemplate,
   type TokenizerConfig,
 } from '../io/chat-template.js';
+import { createSpecTextGuard, excerpt, normalizeWhitespace } from '../spec/spec-text-guard.js';
 import { type SftRow, type SftRowOptions, splitSftRow } from './sft-row.js';
-import { createSpecTextGuard, excerpt, normalizeWhitespace } from './spec-text-guard.js';
 
 export type RenderProblem =
   | 'template-error'

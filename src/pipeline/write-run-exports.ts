@@ -8,26 +8,13 @@ import type { ExportSettings } from '../records/pipeline-settings.js';
 import type { Prompt } from '../records/prompt.js';
 import type { Spec } from '../records/spec.js';
 import type { TrainingExample } from '../records/training-example.js';
+import { specTexts } from '../spec/spec-text-guard.js';
 import { exportRl } from './export-rl.js';
 import { exportSft } from './export-sft.js';
 import type { ExportSummary } from './export-summary.js';
 import { parseSftFormat } from './sft-row.js';
 
-/** Every spec text long enough to recognise: none may appear in an exported prompt. */
-export function specTexts(spec: Spec): string[] {
-  return [
-    spec.globalSummary,
-    spec.principles,
-    spec.precedenceText,
-    ...spec.categories.flatMap((category) => [
-      category.summary,
-      category.notes,
-      ...category.definitions.map((definition) => definition.text),
-      ...category.rules.map((rule) => rule.text),
-    ]),
-    ...spec.styleGuides.map((guide) => guide.text),
-  ].filter((text) => text.trim() !== '');
-}
+export { specTexts } from '../spec/spec-text-guard.js';
 
 /** The RL file name when the config gives none: verl reads Parquet, the others JSONL. */
 export function defaultRlFile(format: ExportSettings['rl']['format']): string {

@@ -12,6 +12,7 @@ import {
   SelectSettings,
   ValidateSettings,
 } from './pipeline-settings.js';
+import { RewardSettings } from './reward-settings.js';
 
 /**
  * deliberate.yaml. Paths are relative to the config file. Published as JSON Schema (config.schema.json).
@@ -45,6 +46,8 @@ export const Config = z
     failures: FailurePolicySettings.prefault({}),
     /** Data-quality gates on the accepted samples, checked before export. */
     quality: QualitySettings.prefault({}),
+    /** `deliberate reward serve`: reward mapping, judge runs, deadline, cache (see records/reward-settings.ts). */
+    reward: RewardSettings.prefault({}),
   })
   .strict();
 export type Config = z.infer<typeof Config>;

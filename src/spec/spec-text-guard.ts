@@ -1,9 +1,10 @@
 /**
- * @module pipeline/spec-text-guard
- * The export guard that keeps spec text out of training prompts: deliberative-alignment SFT and RL prompts are the
+ * @module spec/spec-text-guard
+ * The guard that keeps spec text out of training prompts: deliberative-alignment SFT and RL prompts are the
  * ORIGINAL conversation, so a prompt that contains a rule or summary of the spec is a pipeline bug, and export fails.
  */
 import { DataError } from '../errors.js';
+import type { Spec } from '../records/spec.js';
 
 /** Forbidden texts shorter than this (after whitespace normalisation) are not checked: they match ordinary prose. */
 export const minimumSpecTextLength = 20;
@@ -50,4 +51,20 @@ export function createSpecTextGuard(forbiddenTexts: readonly string[] = []): Spe
 /** The first 80 characters of a text, for error messages. */
 export function excerpt(text: string, length = 80): string {
   return text.length <= length ? text : `${text.slice(0, length)}…`;
+}
+
+/** Every spec text long enough to recognise: none may appear in an exported prompt. */
+export function specTexts(spec: Spec): string[] {
+  return [
+    spec.globalSummary,
+    spec.principles,
+    spec.precedenceText,
+    ...spec.categories.flatMap((category) => [
+      category.summary,
+      category.notes,
+      ...category.definitions.map((definition) => definition.text),
+      ...category.rules.map((rule) => rule.text),
+    ]),
+    ...spec.styleGuides.map((guide) => guide.text),
+  ].filter((text) => text.trim() !== '');
 }

@@ -22,6 +22,7 @@ export const commandModules = {
   calibrate: async () => (await import('./commands/calibrate.js')).registerCalibrateCommand,
   report: async () => (await import('./commands/report.js')).registerReportCommand,
   guard: async () => (await import('./commands/guard.js')).registerGuardCommand,
+  reward: async () => (await import('./commands/reward.js')).registerRewardCommand,
 } satisfies Record<string, () => Promise<RegisterCommand>>;
 
 export type CommandModuleName = keyof typeof commandModules;
@@ -116,6 +117,12 @@ export const commandTable: readonly CommandLine[] = [
     term: 'report [options] <evalDir...>',
     description: 'Render eval logs (eval out folders or eval-log.json files) as one self-contained HTML report',
     module: 'report',
+  },
+  {
+    name: 'reward',
+    term: 'reward',
+    description: 'The spec-aware judge as an RL reward endpoint',
+    module: 'reward',
   },
 ];
 

@@ -23,6 +23,7 @@ export const commandModules = {
   report: async () => (await import('./commands/report.js')).registerReportCommand,
   guard: async () => (await import('./commands/guard.js')).registerGuardCommand,
   reward: async () => (await import('./commands/reward.js')).registerRewardCommand,
+  train: async () => (await import('./commands/train.js')).registerTrainCommand,
 } satisfies Record<string, () => Promise<RegisterCommand>>;
 
 export type CommandModuleName = keyof typeof commandModules;
@@ -123,6 +124,12 @@ export const commandTable: readonly CommandLine[] = [
     term: 'reward',
     description: 'The spec-aware judge as an RL reward endpoint',
     module: 'reward',
+  },
+  {
+    name: 'train',
+    term: 'train',
+    description: 'Write a ready-to-run TRL / OpenRLHF / verl folder from a pipeline run',
+    module: 'train',
   },
 ];
 

@@ -4,6 +4,7 @@
  * reasoning is never sent, `sawReasoning: false`), k runs with the minimum, spec(category) rendered once per
  * category set; labels an unlabelled conversation with the classifier role.
  */
+import { classifyConversation } from '../../judge/classify-conversation.js';
 import { type JudgeTemplate, judgeAnswer, renderSpecForPrompt } from '../../judge/judge-completion.js';
 import type { ModelClient } from '../../models/model-client.js';
 import type { RewardSettings } from '../../records/reward-settings.js';

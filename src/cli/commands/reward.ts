@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
-import { loadJudgeTemplate } from '../../judge/judge-completion.js';
+import { loadJudgeTemplate } from '../../grading/judge-completion.js';
 import { createRoleClients } from '../../models/create-model-client-from-settings.js';
 import { createRewardApp } from '../../servers/reward/create-reward-app.js';
 import { createRewardScorer } from '../../servers/reward/create-reward-scorer.js';

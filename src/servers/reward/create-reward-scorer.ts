@@ -4,8 +4,10 @@
  * reasoning is never sent, `sawReasoning: false`), k runs with the minimum, spec(category) rendered once per
  * category set; labels an unlabelled conversation with the classifier role.
  */
-import { classifyConversation } from '../../judge/classify-conversation.js';
-import { type JudgeTemplate, judgeAnswer, renderSpecForPrompt } from '../../judge/judge-completion.js';
+import { CancelledError } from '../../errors.js';
+import { classifyConversation } from '../../grading/classify-conversation.js';
+import { createGraderClient, GraderUnavailableError } from '../../grading/create-grader-client.js';
+import { createJudge, type JudgeTemplate } from '../../grading/judge-completion.js';
 import type { ModelClient } from '../../models/model-client.js';
 import type { RewardSettings } from '../../records/reward-settings.js';
 import type { Spec } from '../../records/spec.js';
@@ -22,38 +24,54 @@ export interface CreateRewardScorerOptions {
   judgeTemplate?: JudgeTemplate;
 }
 
+/** Grades through the grader client (the one way to call a grader): an outage is thrown, never an unscored row. */
 function createGradeAnswer(options: CreateRewardScorerOptions): GradeAnswer {
-  const rendered = new Map<string, string>();
-  return async ({ prompt, answer, signal }) => {
-    const key = prompt.categories.join('\n');
-    let renderedSpec = rendered.get(key);
-    if (renderedSpec === undefined) {
-      renderedSpec = renderSpecForPrompt(options.spec, prompt);
-      rendered.set(key, renderedSpec);
-    }
-    const result = await judgeAnswer({
+  const client = createGraderClient(
+    createJudge({
       judge: options.judge,
       spec: options.spec,
-      prompt,
-      answer,
-      runs: options.settings.runs,
       maxTokens: options.judgeMaxTokens,
       template: options.judgeTemplate,
-      renderedSpec,
-      signal,
-    });
-    const failed = result.judgements.find((judgement) => judgement.score === null);
-    return {
-      score: result.score,
-      scores: result.scores,
-      verdict: result.verdict,
-      unscoredReason: result.unscoredReason,
-      message: failed ? failed.rationale.slice(0, 300) : undefined,
-      action: result.action,
-      expectedAction: result.expectedAction,
-      ruleIds: result.ruleIds,
-      judgeUnavailable: result.judgeUnavailable,
-    };
+    }),
+    { role: 'judge', modelId: options.judge.id },
+  );
+  return async ({ prompt, answer, signal }) => {
+    try {
+      const result = await client.grade(
+        {
+          prompt,
+          completion: { id: prompt.id, reasoning: null, answer },
+          sawReasoning: false,
+          runs: options.settings.runs,
+        },
+        { signal, location: `reward item ${prompt.id}` },
+      );
+      const failed = result.judgements.find((judgement) => judgement.score === null);
+      return {
+        score: result.score,
+        scores: result.scores,
+        verdict: result.verdict,
+        unscoredReason: result.unscoredReason,
+        message: failed ? failed.rationale.slice(0, 300) : undefined,
+        action: result.action,
+        expectedAction: result.expectedAction,
+        ruleIds: result.ruleIds,
+      };
+    } catch (error) {
+      if (error instanceof GraderUnavailableError || error instanceof CancelledError) {
+        const kind = error instanceof GraderUnavailableError ? error.kind : 'cancelled';
+        return {
+          score: null,
+          scores: null,
+          verdict: 'unscored',
+          action: null,
+          expectedAction: null,
+          ruleIds: [],
+          judgeUnavailable: { kind, message: error.message },
+        };
+      }
+      throw error;
+    }
   };
 }
 

@@ -12,6 +12,7 @@ import { normaliseReasoning } from '../src/models/reasoning.js';
 import { openRequestCache, requestCacheKey } from '../src/models/request-cache.js';
 import { startFakeOpenAIServer } from '../test/helpers/fake-openai-server.js';
 import { writeTinyGguf } from '../test/helpers/tiny-gguf.js';
+import type { Bench } from './bench-report.js';
 
 function percentile(values: number[], fraction: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -37,7 +38,7 @@ async function rawFetchRate(url: string, count: number, stream: boolean): Promis
   return count / ((performance.now() - started) / 1000);
 }
 
-async function benchServer(stream: boolean, folder: string) {
+async function benchServer(bench: Bench, stream: boolean, folder: string) {
   const server = await startFakeOpenAIServer(() => ({
     reasoning_content: 'Let me think about the policy. '.repeat(20),
     content: 'The answer, in a few sentences. '.repeat(10),
@@ -62,6 +63,13 @@ async function benchServer(stream: boolean, folder: string) {
     await client.generate({ messages: [{ role: 'user', content: `Question ${index}` }] });
   }
   const cachedSeconds = (performance.now() - cachedStarted) / 1000;
+  bench.figure({
+    id: `model-layer.${stream ? 'streaming' : 'non-streaming'}.rate`,
+    what: `ModelClient.generate, ${stream ? 'streaming (3-char chunks)' : 'non-streaming'}, 400 requests, concurrency 8, in-process server`,
+    value: count / seconds,
+    unit: 'req/s',
+    baseline: { what: 'plain fetch, concurrency 8', value: rawRate },
+  });
   console.log(
     `openai-compatible ${stream ? 'streaming (3-char chunks)' : 'non-streaming'}: ${count} requests at once, concurrency 8: ${(count / seconds).toFixed(0)} req/s (${((8 * 1000 * seconds) / count).toFixed(1)} ms per request in a slot; baseline plain fetch ${rawRate.toFixed(0)} req/s, ratio ${(count / seconds / rawRate).toFixed(2)}); time to answer incl. queue wait p50 ${percentile(latencies, 0.5).toFixed(0)} ms, p95 ${percentile(latencies, 0.95).toFixed(0)} ms; repeat run from cache ${(count / cachedSeconds).toFixed(0)} calls/s`,
   );
@@ -122,11 +130,11 @@ async function benchGguf(folder: string) {
   await client.close?.();
 }
 
-export async function run(): Promise<void> {
+export async function run(bench: Bench): Promise<void> {
   const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-bench-models-'));
   try {
-    await benchServer(false, folder);
-    await benchServer(true, folder);
+    await benchServer(bench, false, folder);
+    await benchServer(bench, true, folder);
     benchCacheAndParsing(folder);
     await benchGguf(folder);
   } finally {

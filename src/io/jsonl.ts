@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { z } from 'zod';
 import { DataError } from '../errors.js';
 import { writeFileAtomic } from './write-file-atomic.js';
@@ -51,4 +51,27 @@ export function writeJsonl(file: string, rows: readonly unknown[]): void {
 /** Appends one row; for journals where each line is a finished unit of work. */
 export function appendJsonl(file: string, row: unknown): void {
   appendFileSync(file, `${JSON.stringify(row)}\n`);
+}
+
+export interface JsonlAppender {
+  append(row: unknown): void;
+  close(): void;
+}
+
+/**
+ * Appends rows to one JSONL file through a descriptor kept open (one write per row, no open/close per row: a log
+ * written on every model call). Each row is in the file when `append` returns.
+ */
+export function openJsonlAppender(file: string): JsonlAppender {
+  let descriptor: number | undefined;
+  return {
+    append(row) {
+      descriptor ??= openSync(file, 'a');
+      writeSync(descriptor, `${JSON.stringify(row)}\n`);
+    },
+    close() {
+      if (descriptor !== undefined) closeSync(descriptor);
+      descriptor = undefined;
+    },
+  };
 }

@@ -34,7 +34,8 @@ export function openRunStore(file: string): RunStore {
     database.exec(
       `CREATE TABLE IF NOT EXISTS units (
          stage TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, sequence INTEGER NOT NULL,
-         PRIMARY KEY (stage, key))`,
+         PRIMARY KEY (stage, key));
+       CREATE INDEX IF NOT EXISTS units_by_sequence ON units (stage, sequence)`,
     );
   } catch (error) {
     throw new DataError(`cannot open the run store: ${(error as Error).message}`, {

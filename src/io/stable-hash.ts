@@ -2,18 +2,36 @@ import { createHash } from 'node:crypto';
 
 /** JSON with object keys sorted at every depth: the canonical form hashed for stable ids. `undefined` fields are dropped. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  return canonical(value) as string;
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
+/**
+ * Keys sorted, then in the order an object built from them enumerates them (what the hashes were first defined
+ * with): integer-like keys first, ascending by value, then the others in sorted order.
+ */
+function canonicalKeyOrder(keys: string[]): string[] {
+  const sorted = keys.sort();
+  const integers = sorted.filter((key) => /^(0|[1-9]\d{0,9})$/.test(key) && Number(key) < 4294967295);
+  if (integers.length === 0) return sorted;
+  const rest = sorted.filter((key) => !integers.includes(key));
+  return [...integers.sort((a, b) => Number(a) - Number(b)), ...rest];
+}
+
+/** Writes the canonical JSON directly (no sorted copy of the value): it runs on every request's cache key. */
+function canonical(value: unknown): string | undefined {
+  if (Array.isArray(value)) return `[${value.map((item) => canonical(item) ?? 'null').join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, inner]) => inner !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return Object.fromEntries(entries.map(([key, inner]) => [key, sortKeys(inner)]));
+    const record = value as Record<string, unknown>;
+    const parts: string[] = [];
+    for (const key of canonicalKeyOrder(Object.keys(record))) {
+      const inner = record[key];
+      if (inner === undefined) continue;
+      const text = canonical(inner);
+      if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
+    }
+    return `{${parts.join(',')}}`;
   }
-  return value;
+  return JSON.stringify(value);
 }
 
 /** sha256 hex of a string. */

@@ -88,6 +88,7 @@ export function createChatModelFromSettings(
     structuredOutput: settings.structuredOutput,
     harmony: settings.harmony,
     prefilledThink: settings.prefilledThink,
+    connections: settings.concurrency ?? 8,
     fetch: options.fetch,
   });
 }

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { CancelledError, DeliberateError } from '../errors.js';
-import { appendJsonl } from '../io/jsonl.js';
+import { type JsonlAppender, openJsonlAppender } from '../io/jsonl.js';
 import type { Message } from '../records/message.js';
 import type { ModelPrice } from '../records/model-settings.js';
 import { addUsage, emptyUsage, type Usage } from '../records/usage.js';
@@ -133,7 +133,7 @@ export function createModelClient(model: ChatModel, options: GenerateOptions = {
   const baseDelay = options.retryBaseDelayMs ?? 1_000;
   const maxDelay = options.retryMaxDelayMs ?? 120_000;
   const stats = emptyStats();
-  let callLogReady = false;
+  let callLog: JsonlAppender | undefined;
 
   /** Records one finished call: counts, and the call log line. `usage` is what this call's fresh requests used. */
   function log(request: GenerateRequest, outcome: GenerateOutcome<unknown>, latencyMs: number, usage: Usage) {
@@ -142,8 +142,10 @@ export function createModelClient(model: ChatModel, options: GenerateOptions = {
     stats.usage = addUsage(stats.usage, usage);
     if (options.price) stats.cost = estimateCost(stats.usage, options.price);
     if (!options.callLogFile) return;
-    if (!callLogReady) mkdirSync(path.dirname(path.resolve(options.callLogFile)), { recursive: true });
-    callLogReady = true;
+    if (!callLog) {
+      mkdirSync(path.dirname(path.resolve(options.callLogFile)), { recursive: true });
+      callLog = openJsonlAppender(options.callLogFile);
+    }
     const entry: Record<string, unknown> = {
       time: new Date().toISOString(),
       modelId: model.id,
@@ -164,7 +166,7 @@ export function createModelClient(model: ChatModel, options: GenerateOptions = {
       const result = outcome.ok ? outcome.result : outcome.result;
       if (result) entry.answer = { reasoning: result.reasoning, answer: result.answer };
     }
-    appendJsonl(options.callLogFile, entry);
+    callLog.append(entry);
   }
 
   /** Ends one generate/generateObject call: the summed usage goes on the outcome, then the call is counted and logged. */
@@ -368,6 +370,7 @@ export function createModelClient(model: ChatModel, options: GenerateOptions = {
     generateObject,
     stats: () => structuredClone(stats),
     async close() {
+      callLog?.close();
       await model.close?.();
     },
   };

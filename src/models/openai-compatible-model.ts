@@ -12,6 +12,7 @@ import type { Message } from '../records/message.js';
 import type { BackendPreset, StructuredOutputMode } from '../records/model-settings.js';
 import { emptyUsage, type Usage } from '../records/usage.js';
 import type { ChatModel, GenerateRequest, GenerateResult } from './chat-model.js';
+import { createConnectionPool } from './connection-pool.js';
 import { ModelCallError, namesContentPolicy, parseRetryAfter } from './model-call-error.js';
 import { type PresetBehaviour, presetBehaviour } from './presets.js';
 import { normaliseReasoning } from './reasoning.js';
@@ -31,6 +32,12 @@ export interface OpenAICompatibleModelOptions {
   structuredOutput?: StructuredOutputMode;
   harmony?: boolean;
   prefilledThink?: boolean;
+  /**
+   * Keep-alive sockets to the endpoint (default 8): give the role's concurrency, so 64 requests in flight use 64
+   * connections, each reused, never a new TCP handshake per request.
+   */
+  connections?: number;
+  /** For tests: a fetch to use instead of the pooled one (then no pool is made). */
   fetch?: typeof fetch;
 }
 
@@ -122,7 +129,8 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
     : (options.structuredOutput ?? behaviour.structuredOutput);
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const url = `${baseUrl}/chat/completions`;
-  const fetchFunction = options.fetch ?? fetch;
+  const pool = options.fetch ? undefined : createConnectionPool(options.connections ?? 8);
+  const fetchFunction = options.fetch ?? pool!.fetch;
 
   function buildRequestBody(request: GenerateRequest, bodyOptions: { stream?: boolean } = {}): Record<string, unknown> {
     let messages = request.messages;
@@ -380,6 +388,9 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
     modelName: options.model,
     buildRequestBody,
     parseCompletionBody,
+    async close() {
+      await pool?.close();
+    },
     async doGenerate(request) {
       const stream = request.onDelta !== undefined || (options.stream ?? false);
       const headers: Record<string, string> = {

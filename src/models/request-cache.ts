@@ -7,10 +7,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { z } from 'zod';
 import { DataError } from '../errors.js';
 import { stableHash } from '../io/stable-hash.js';
 import type { GenerateRequest, GenerateResult } from './chat-model.js';
+import { toJsonSchemaOnce } from './structured-output.js';
 
 export interface RequestCache {
   readonly file: string;
@@ -33,7 +33,7 @@ export function requestCacheKey(cacheIdentity: string, request: GenerateRequest)
     seed: request.seed,
     sampleIndex: request.sampleIndex ?? 0,
     responseSchema: request.responseSchema
-      ? { name: request.responseSchema.name, schema: z.toJSONSchema(request.responseSchema.schema) }
+      ? { name: request.responseSchema.name, schema: toJsonSchemaOnce(request.responseSchema.schema) }
       : undefined,
     extraBody: request.extraBody,
   });
@@ -46,6 +46,8 @@ export function openRequestCache(file: string): RequestCache {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     database = new Database(file);
     database.pragma('journal_mode = WAL');
+    // WAL + NORMAL: a commit is durable when the process is killed (not on power loss), without an fsync per call.
+    database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 5000');
     database.exec(
       'CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, model_id TEXT NOT NULL, created_at TEXT NOT NULL, result TEXT NOT NULL)',

@@ -5,9 +5,21 @@
  */
 import { z } from 'zod';
 
+/** zod 4's JSON Schema export of `schema`, converted once per schema (about 0.2 ms each, and every judge call asks). */
+export function toJsonSchemaOnce(schema: z.ZodType): Record<string, unknown> {
+  let converted = jsonSchemas.get(schema);
+  if (!converted) {
+    converted = z.toJSONSchema(schema) as Record<string, unknown>;
+    jsonSchemas.set(schema, converted);
+  }
+  return converted;
+}
+
+const jsonSchemas = new WeakMap<z.ZodType, Record<string, unknown>>();
+
 /** The JSON Schema sent in response_format: zod 4's own export, without the `$schema` key. */
 export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = toJsonSchemaOnce(schema);
   return rest;
 }
 

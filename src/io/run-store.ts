@@ -4,7 +4,7 @@
  * written in one transaction when it is complete, so a killed run loses at most the units in flight and a re-run
  * skips everything already stored. No domain knowledge: values are JSON.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DataError } from '../errors.js';
@@ -19,6 +19,11 @@ export interface RunStore {
   count(stage: string): number;
   /** Removes the units of a stage (e.g. a stage re-run from scratch). */
   clear(stage: string): void;
+  /**
+   * Copies every unit of another run store (a shard's) into this one, in one transaction; a unit already here is
+   * kept. Returns how many units were added.
+   */
+  importUnits(file: string): number;
   close(): void;
 }
 
@@ -78,6 +83,30 @@ export function openRunStore(file: string): RunStore {
     },
     clear(stage) {
       deleteStage.run(stage);
+    },
+    importUnits(other) {
+      if (!existsSync(other)) {
+        throw new DataError(`no run store at ${other}`, {
+          hint: 'give the out folders of finished shard runs (each holds run.sqlite)',
+        });
+      }
+      database.prepare('ATTACH DATABASE ? AS shard').run(other);
+      try {
+        return database.transaction(() => {
+          const offset = database.prepare('SELECT COALESCE(MAX(sequence), 0) AS top FROM units').get() as {
+            top: number;
+          };
+          return database
+            .prepare(
+              `INSERT INTO units (stage, key, value, sequence)
+                 SELECT stage, key, value, sequence + ? FROM shard.units WHERE true
+               ON CONFLICT (stage, key) DO NOTHING`,
+            )
+            .run(offset.top).changes;
+        })();
+      } finally {
+        database.prepare('DETACH DATABASE shard').run();
+      }
     },
     close() {
       if (database.open) database.close();

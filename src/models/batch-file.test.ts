@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type FakeOpenAIServer, startFakeOpenAIServer } from '../../test/helpers/fake-openai-server.js';
 import type { DataError } from '../errors.js';
-import { readBatchResults, writeBatchFile } from './batch-file.js';
+import { readBatchResults, splitBatchLines, writeBatchFile } from './batch-file.js';
 import { createModelClient } from './generate.js';
 import { createOpenAICompatibleModel } from './openai-compatible-model.js';
 import { openRequestCache } from './request-cache.js';
@@ -130,5 +130,27 @@ describe('batch files', () => {
     }
     expect(location).toMatch(/out\.jsonl:2$/);
     cache.close();
+  });
+
+  it('splits at the request and byte limits, and into equal parts per node; each part names its place', () => {
+    const lines = Array.from({ length: 10 }, (_, index) => `{"n":${index}}`);
+    const sizes = (groups: string[][]) => groups.map((group) => group.length);
+    expect(sizes(splitBatchLines(lines, { maxRequests: 4, maxBytes: 1e9, parts: 1 }))).toEqual([4, 4, 2]);
+    expect(sizes(splitBatchLines(lines, { maxRequests: 50_000, maxBytes: 1e9, parts: 3 }))).toEqual([4, 4, 2]);
+    expect(sizes(splitBatchLines(lines, { maxRequests: 50_000, maxBytes: 1e9, parts: 2 }))).toEqual([5, 5]);
+    expect(sizes(splitBatchLines(lines, { maxRequests: 50_000, maxBytes: 24, parts: 1 }))).toEqual([3, 3, 3, 1]);
+    expect(() => splitBatchLines(lines, { maxRequests: 10, maxBytes: 5, parts: 1 })).toThrow(/more than the 5 allowed/);
+
+    const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-batch-parts-'));
+    const model = createOpenAICompatibleModel({ baseUrl: 'http://127.0.0.1:9/v1', model: 'fake-model' });
+    const requests = Array.from({ length: 5 }, (_, index) => ({
+      messages: [{ role: 'user' as const, content: `Q${index}` }],
+    }));
+    const written = writeBatchFile({ model, requests, file: path.join(folder, 'in.jsonl'), parts: 2 });
+    expect(written.files.map((file) => path.basename(file))).toEqual(['in.1-of-2.jsonl', 'in.2-of-2.jsonl']);
+    const counts = written.files.map((file) => readFileSync(file, 'utf8').trim().split('\n').length);
+    expect(counts).toEqual([3, 2]);
+    const single = writeBatchFile({ model, requests, file: path.join(folder, 'one.jsonl') });
+    expect(single.files).toEqual([path.join(folder, 'one.jsonl')]);
   });
 });

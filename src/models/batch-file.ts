@@ -5,9 +5,11 @@
  * requests is answered from the cache with no HTTP requests.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { DataError } from '../errors.js';
-import { parseJsonlLine, writeJsonl } from '../io/jsonl.js';
+import { parseJsonlLine } from '../io/jsonl.js';
+import { writeFileAtomic } from '../io/write-file-atomic.js';
 import type { GenerateRequest } from './chat-model.js';
 import type { OpenAICompatibleModel } from './openai-compatible-model.js';
 import { type RequestCache, requestCacheKey } from './request-cache.js';
@@ -46,7 +48,16 @@ export interface WriteBatchFileOptions {
   file: string;
   /** Requests already answered in this cache are left out. */
   cache?: RequestCache;
+  /** Requests per file at most (default 50,000: the OpenAI Batch API's limit). */
+  maxRequests?: number;
+  /** Bytes per file at most (default 200 MB: the OpenAI Batch API's limit). */
+  maxBytes?: number;
+  /** Split into at least this many files of equal size, e.g. one per node running `vllm run-batch` (default 1). */
+  parts?: number;
 }
+
+/** The OpenAI Batch API's limits per input file. */
+export const openAIBatchLimits = { maxRequests: 50_000, maxBytes: 200 * 1024 * 1024 } as const;
 
 export interface WriteBatchFileResult {
   written: number;
@@ -55,6 +66,42 @@ export interface WriteBatchFileResult {
   /** Requests repeated in the input (same cache key) are written once. */
   duplicates: number;
   customIds: string[];
+  /** The files written: `file` itself when one is enough, else `<name>.<i>-of-<k>.jsonl` beside it. */
+  files: string[];
+}
+
+/** Splits serialised lines into groups within the limits, at least `parts` of them, as even as the limits allow. */
+export function splitBatchLines(
+  lines: readonly string[],
+  limits: { maxRequests: number; maxBytes: number; parts: number },
+): string[][] {
+  const target = Math.min(limits.maxRequests, Math.ceil(lines.length / Math.max(1, limits.parts)));
+  const groups: string[][] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  for (const line of lines) {
+    const size = Buffer.byteLength(line) + 1;
+    if (size > limits.maxBytes) {
+      throw new DataError(`one batch request is ${size} bytes, more than the ${limits.maxBytes} allowed per file`, {
+        hint: 'raise the byte limit, or shorten the request (a spec rendering that large will not fit a context either)',
+      });
+    }
+    if (current.length > 0 && (current.length >= target || bytes + size > limits.maxBytes)) {
+      groups.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(line);
+    bytes += size;
+  }
+  if (current.length > 0 || groups.length === 0) groups.push(current);
+  return groups;
+}
+
+function partFile(file: string, index: number, count: number): string {
+  if (count === 1) return file;
+  const extension = path.extname(file);
+  return `${file.slice(0, file.length - extension.length)}.${index + 1}-of-${count}${extension || '.jsonl'}`;
 }
 
 /** Writes the pending requests as batch JSONL (atomically); `stream` is never set (batch runners reject it). */
@@ -82,8 +129,20 @@ export function writeBatchFile(options: WriteBatchFileOptions): WriteBatchFileRe
       body: options.model.buildRequestBody(plain, { stream: false }),
     });
   }
-  writeJsonl(options.file, lines);
-  return { written: lines.length, skipped, duplicates, customIds: lines.map((line) => line.custom_id) };
+  const groups = splitBatchLines(
+    lines.map((line) => JSON.stringify(line)),
+    {
+      maxRequests: options.maxRequests ?? openAIBatchLimits.maxRequests,
+      maxBytes: options.maxBytes ?? openAIBatchLimits.maxBytes,
+      parts: options.parts ?? 1,
+    },
+  );
+  const files = groups.map((group, index) => {
+    const file = partFile(options.file, index, groups.length);
+    writeFileAtomic(file, group.map((line) => `${line}\n`).join(''));
+    return file;
+  });
+  return { written: lines.length, skipped, duplicates, customIds: lines.map((line) => line.custom_id), files };
 }
 
 export interface ReadBatchResultsOptions {

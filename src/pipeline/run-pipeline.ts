@@ -27,6 +27,7 @@ import { formatTrippedGates, type QualityReport } from './quality-gates.js';
 import { createRunEvents, errorEventKinds } from './run-events.js';
 import { buildManifest, type RunManifest, writeManifest } from './run-manifest.js';
 import { selectSamples } from './select-samples.js';
+import { promptsOfShard, type Shard } from './shard-prompts.js';
 import type { ProgressSink } from './stage-progress.js';
 import { writeRunExports } from './write-run-exports.js';
 
@@ -60,6 +61,11 @@ export interface RunPipelineOptions {
   allowFailures?: number;
   /** Export although a data-quality gate tripped (the manifest records that they were accepted). */
   acceptQualityWarnings?: boolean;
+  /**
+   * Run only this shard's prompts (`run --shard i/n`). Intake (dedup, decontamination) still reads every prompt, so
+   * each shard removes exactly what a single run removes; `export --merge` joins the shards' stores afterwards.
+   */
+  shard?: Shard;
 }
 
 /** The `--json` object of `deliberate run`. */
@@ -201,7 +207,11 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     const concurrencyOf = (role: string) => config.models[role]?.concurrency ?? 8;
     const prompts: Prompt[] = await timed('categorise', () =>
       categorisePrompts({
-        prompts: checkPromptCategories(intake.prompts, spec, { skipInvalid: options.skipInvalid, events }),
+        prompts: checkPromptCategories(
+          options.shard ? promptsOfShard(intake.prompts, options.shard) : intake.prompts,
+          spec,
+          { skipInvalid: options.skipInvalid, events },
+        ),
         spec,
         classifier: watched.clients.classifier,
         store,

@@ -5,7 +5,7 @@
  */
 import { homedir } from 'node:os';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
 import { readJsonl } from '../../io/jsonl.js';
@@ -73,6 +73,23 @@ const BatchRequestInput = z.object({
   seed: z.number().int().optional(),
   sampleIndex: z.number().int().nonnegative().optional(),
 });
+
+interface BatchWriteOptions {
+  role: string;
+  requests: string;
+  out: string;
+  config: string;
+  cache?: string;
+  nodes: number;
+  maxRequests: number;
+  maxBytes: number;
+}
+
+function wholeNumber(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return number;
+}
 
 export function registerModelsCommand(program: Command, context: CliContext): void {
   const models = program
@@ -154,7 +171,10 @@ export function registerModelsCommand(program: Command, context: CliContext): vo
     .requiredOption('-o, --out <file>', 'the batch input file to write')
     .option('-c, --config <file>', 'the config file', 'deliberate.yaml')
     .option('--cache <file>', 'request cache (default <out folder of the config>/request-cache.sqlite)')
-    .action((options: { role: string; requests: string; out: string; config: string; cache?: string }) => {
+    .option('--nodes <n>', 'split into n equal files, one per node running vllm run-batch', wholeNumber, 1)
+    .option('--max-requests <n>', 'requests per file at most (OpenAI Batch: 50000)', wholeNumber, 50_000)
+    .option('--max-bytes <n>', 'bytes per file at most (OpenAI Batch: 209715200)', wholeNumber, 200 * 1024 * 1024)
+    .action((options: BatchWriteOptions) => {
       const loaded = loadConfig(path.resolve(context.cwd, options.config));
       const model = openAICompatibleRole(loaded, options.role, context);
       const defaults = generateOptionsFromSettings(loaded.config.models[options.role]!).defaults ?? {};
@@ -168,9 +188,19 @@ export function registerModelsCommand(program: Command, context: CliContext): vo
         options.cache ? path.resolve(context.cwd, options.cache) : defaultCacheFile(loaded),
       );
       try {
-        const result = writeBatchFile({ model, requests, file: path.resolve(context.cwd, options.out), cache });
+        const result = writeBatchFile({
+          model,
+          requests,
+          file: path.resolve(context.cwd, options.out),
+          cache,
+          parts: options.nodes,
+          maxRequests: options.maxRequests,
+          maxBytes: options.maxBytes,
+        });
+        const files = result.files.map((file) => path.relative(context.cwd, file) || file);
+        const first = files[0]!;
         context.stdout(
-          `wrote ${result.written} requests to ${options.out} (${result.skipped} already cached, ${result.duplicates} duplicates)\n  run: vllm run-batch -i ${options.out} -o results.jsonl --model ${model.modelName}   (or upload to the OpenAI Batch API)\n  then: npx deliberate models batch-read results.jsonl --role ${options.role}\n`,
+          `wrote ${result.written} requests to ${files.length === 1 ? first : `${files.length} files (${files.join(', ')})`} (${result.skipped} already cached, ${result.duplicates} duplicates)\n  run: vllm run-batch -i ${first} -o results.jsonl --model ${model.modelName}   (${files.length > 1 ? 'one file per node; ' : ''}or upload to the OpenAI Batch API)\n  then: npx deliberate models batch-read results.jsonl --role ${options.role}${files.length > 1 ? '   (once per result file)' : ''}\n`,
         );
       } finally {
         cache.close();

@@ -10,6 +10,7 @@ import { createRoleClients } from '../../models/create-model-client-from-setting
 import { createRolePreflight } from '../../models/preflight-roles.js';
 import { formatRunSummary } from '../../pipeline/format-run-summary.js';
 import { type PipelineResult, type PipelineStage, runPipeline } from '../../pipeline/run-pipeline.js';
+import type { Shard } from '../../pipeline/shard-prompts.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import type { CliContext } from '../cli-context.js';
 import { loadConfig } from '../load-config.js';
@@ -28,6 +29,45 @@ export interface PipelineCommandOptions {
   allowFailures?: number;
   /** Export although a data-quality gate tripped. */
   acceptQualityWarnings?: boolean;
+  /** `i/n`: run only shard i of n (prompts partitioned by id). */
+  shard?: Shard;
+  /** The out folder instead of the config's (default for a shard: <out>/shard-<i>-of-<n>). */
+  out?: string;
+  /** export --merge: the out folders of shard runs to join into the config's out folder first. */
+  merge?: string[];
+}
+
+/** Parses `--shard i/n` (1 ≤ i ≤ n). */
+export function parseShardOption(value: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) {
+    throw new InvalidArgumentError('expected i/n with 1 ≤ i ≤ n, e.g. --shard 2/3');
+  }
+  return { index, count };
+}
+
+/** The out folder of a run: --out, else the config's (a shard's own subfolder of it). */
+function outFolder(context: CliContext, configOut: string, options: PipelineCommandOptions): string {
+  if (options.out) return path.resolve(context.cwd, options.out);
+  if (options.shard && options.shard.count > 1)
+    return path.join(configOut, `shard-${options.shard.index}-of-${options.shard.count}`);
+  return configOut;
+}
+
+/** export --merge: every shard's finished units go into the run store of the out folder. */
+async function mergeShardStores(context: CliContext, outDirectory: string, shardFolders: string[]): Promise<void> {
+  const { openRunStore } = await import('../../io/run-store.js');
+  const store = openRunStore(path.join(outDirectory, 'run.sqlite'));
+  try {
+    for (const folder of shardFolders) {
+      const added = store.importUnits(path.join(path.resolve(context.cwd, folder), 'run.sqlite'));
+      context.stderr(`merge: ${added} finished units from ${folder}\n`);
+    }
+  } finally {
+    store.close();
+  }
 }
 
 /** The roles `run` and its stages use. */
@@ -40,17 +80,19 @@ export async function runPipelineCommand(
   options: PipelineCommandOptions,
 ): Promise<PipelineResult> {
   const loaded = loadConfig(path.resolve(context.cwd, options.config));
-  const config = options.chatTemplate
-    ? {
-        ...loaded.config,
-        export: {
+  const outDirectory = outFolder(context, loaded.resolve(loaded.config.out), options);
+  const config = {
+    ...loaded.config,
+    out: outDirectory,
+    export: options.chatTemplate
+      ? {
           ...loaded.config.export,
           sft: { ...loaded.config.export.sft, chatTemplate: path.resolve(context.cwd, options.chatTemplate) },
-        },
-      }
-    : loaded.config;
+        }
+      : loaded.config.export,
+  };
   const spec = await loadSpec(loaded.resolve(config.spec));
-  const outDirectory = loaded.resolve(config.out);
+  if (options.merge && options.merge.length > 0) await mergeShardStores(context, outDirectory, options.merge);
   // Only the roles the pipeline uses: an eval-only role (`trained`) without its API key must not stop a run.
   const pipelineModels = Object.fromEntries(
     Object.entries(config.models).filter(([role]) => pipelineRoles.includes(role)),
@@ -86,6 +128,7 @@ export async function runPipelineCommand(
       preflight: (roles) => preflight.require(roles),
       allowFailures: options.allowFailures,
       acceptQualityWarnings: options.acceptQualityWarnings,
+      shard: options.shard,
     });
     if (options.json) context.stdout(`${JSON.stringify(result.summary)}\n`);
     else context.stdout(formatRunSummary(result.manifest));
@@ -124,7 +167,13 @@ function addPipelineOptions(command: Command, exports: boolean): Command {
     .option('--json', 'print one JSON object {counts, outputs} on stdout')
     .option('--no-cache', 'do not answer requests from the request cache (fresh results are still stored)')
     .option('--skip-invalid', 'skip bad prompt rows (counted in the summary) instead of stopping at the first')
-    .option('--prompts <file>', 'a prompts file instead of the one in the config');
+    .option('--prompts <file>', 'a prompts file instead of the one in the config')
+    .option(
+      '--shard <i/n>',
+      'run only shard i of n (prompts partitioned by id; out: <out>/shard-i-of-n)',
+      parseShardOption,
+    )
+    .option('--out <dir>', 'the out folder instead of the one in the config');
   if (!exports) return command;
   return command
     .option(
@@ -153,10 +202,14 @@ export function registerPipelineCommands(program: Command, context: CliContext):
     ['export', 'Run up to export: the SFT and RL files (same as run)'],
   ];
   for (const [stage, description] of stages) {
-    addPipelineOptions(program.command(stage).description(description), stage === 'export').action(
-      async (options: PipelineCommandOptions) => {
-        await runPipelineCommand(context, stage, options);
-      },
-    );
+    const command = addPipelineOptions(program.command(stage).description(description), stage === 'export');
+    if (stage === 'export')
+      command.option(
+        '--merge <dirs...>',
+        "join these shard runs' out folders into the out folder first (the files of one run over all prompts)",
+      );
+    command.action(async (options: PipelineCommandOptions) => {
+      await runPipelineCommand(context, stage, options);
+    });
   }
 }

@@ -11,9 +11,12 @@ import { startFakeOpenAIServer } from '../helpers/fake-openai-server.js';
 import { runCli } from '../helpers/run-cli.js';
 import { fixturePrompts, pipelineHandler, writeProject } from './pipeline-fixture.js';
 
-/** The fixture prompts (accepted, refused, invalid, low-scored, unparseable) and more, so every shard gets several. */
+/**
+ * The fixture prompts (accepted, refused, invalid, low-scored) and more, so every shard gets several. Not the
+ * unparseable-verdict one: a shard holding only it would see every judge call fail and stop (fail-fast).
+ */
 const prompts = [
-  ...fixturePrompts,
+  ...fixturePrompts.filter((prompt) => prompt.id !== 'garbage'),
   ...Array.from({ length: 10 }, (_, index) => ({
     id: `extra-${index}`,
     prompt: `How do pin tumbler locks differ from wafer locks, variant ${index}?`,

@@ -7,6 +7,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { stableHash } from '../src/io/stable-hash.js';
 import { pipelineHandler } from '../test/e2e/pipeline-fixture.js';
 import { type FakeReply, startFakeOpenAIServer } from '../test/helpers/fake-openai-server.js';
 
@@ -15,6 +16,8 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '0' },
     faults: { type: 'string', default: '0' },
     bodies: { type: 'string' },
+    /** A file of `<body hash> <time the answer is sent, ms>` lines: which requests were answered, and when. */
+    answers: { type: 'string' },
     plain: { type: 'boolean', default: false },
     seed: { type: 'string', default: '1' },
   },
@@ -44,6 +47,7 @@ function fault(index: number): FakeReply {
 }
 
 const bodies = values.bodies ? createWriteStream(values.bodies) : undefined;
+const answers = values.answers ? createWriteStream(values.answers, { flags: 'a' }) : undefined;
 let faults = 0;
 const server = await startFakeOpenAIServer(async (body, index) => {
   // Bodies go to the file, not the server's memory: the recorded list is emptied as it grows.
@@ -53,6 +57,7 @@ const server = await startFakeOpenAIServer(async (body, index) => {
   const reply = values.plain
     ? { reasoning_content: 'Plain reasoning about the question.', content: `Answer ${index}.` }
     : pipelineHandler(body);
+  answers?.write(`${stableHash(body)} ${Date.now() + latencyMs} ${body.model} ${body.seed ?? ''}\n`);
   if (latencyMs > 0 && (reply.kind === undefined || reply.kind === 'message')) return { ...reply, delayMs: latencyMs };
   return reply;
 });
@@ -60,6 +65,7 @@ process.stdout.write(`${server.baseUrl}\n`);
 const stop = async () => {
   await server.close();
   await new Promise<void>((resolve) => (bodies ? bodies.end(resolve) : resolve()));
+  await new Promise<void>((resolve) => (answers ? answers.end(resolve) : resolve()));
   process.stdout.write(`faults ${faults}\n`);
   process.exit(0);
 };

@@ -65,4 +65,18 @@ describe('connection pool', () => {
       await pool.close();
     }
   });
+
+  it('opens new sockets after a pause with nothing in flight (the server may have closed the idle ones)', async () => {
+    const { url, stats } = await countingServer(5);
+    const pool = createConnectionPool(4, { reuseWithinMs: 100 });
+    try {
+      await sendAtOnce(pool.fetch, url, 4);
+      expect(stats.sockets).toBe(4);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      await sendAtOnce(pool.fetch, url, 4);
+      expect(stats.sockets).toBe(8);
+    } finally {
+      await pool.close();
+    }
+  });
 });

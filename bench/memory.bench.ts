@@ -1,0 +1,74 @@
+/**
+ * Memory at scale: `deliberate prompts prepare` (read, exact + near dedup, write the kept prompts and the report) over
+ * BENCH_MEMORY_PROMPTS synthetic prompts (default 100,000; the goal is 1,000,000 in ≤ 300 MB), as a child process:
+ * peak RSS against the size of the input file, and the wall time.
+ */
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ensureBuilt, measureCli } from './bench-processes.js';
+import type { Bench } from './bench-report.js';
+
+const words = 'lock key door house safe alarm window garden neighbour street car bank phone email password code'.split(
+  ' ',
+);
+
+/** Deterministic prompts of 12–40 words, written as JSONL as they are made; every tenth repeats a recent one, changed. */
+function writeSyntheticPrompts(file: string, count: number): void {
+  let state = 7;
+  const next = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state;
+  };
+  const recent: string[] = [];
+  const descriptor = openSync(file, 'w');
+  let buffer = '';
+  for (let index = 0; index < count; index++) {
+    let text: string;
+    if (index % 10 === 9 && recent.length > 0) {
+      const earlier = recent[next() % recent.length]!.split(' ');
+      earlier[next() % earlier.length] = 'changed';
+      text = earlier.join(' ');
+    } else {
+      const length = 12 + (next() % 29);
+      text = Array.from({ length }, () => `${words[next() % words.length]}${next() % 50}`).join(' ');
+      recent.push(text);
+      if (recent.length > 1000) recent.shift();
+    }
+    buffer += `${JSON.stringify({ id: `p${index}`, prompt: text })}\n`;
+    if (buffer.length > 1 << 20) {
+      writeSync(descriptor, buffer);
+      buffer = '';
+    }
+  }
+  writeSync(descriptor, buffer);
+  closeSync(descriptor);
+}
+
+export async function run(bench: Bench): Promise<void> {
+  ensureBuilt();
+  const count = Number(process.env.BENCH_MEMORY_PROMPTS ?? 100_000);
+  const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-bench-memory-'));
+  try {
+    const input = path.join(folder, 'prompts.jsonl');
+    writeSyntheticPrompts(input, count);
+    writeFileSync(path.join(folder, 'deliberate.yaml'), 'spec: spec\nprompts: prompts.jsonl\nout: out\nmodels: {}\n');
+    const measured = await measureCli(['prompts', 'prepare', '--json', '--config', 'deliberate.yaml'], {
+      cwd: folder,
+    });
+    if (measured.exitCode !== 0) throw new Error(`prompts prepare failed:\n${measured.stderr.slice(-2000)}`);
+    const report = JSON.parse(measured.stdout) as { kept: number; rows: number };
+    const inputMB = statSync(input).size / 1e6;
+    bench.figure({
+      id: 'memory.intake.peak-rss',
+      what: `prompts prepare (read, exact + near dedup, write) of ${count.toLocaleString('en')} synthetic prompts: peak RSS`,
+      value: measured.peakRssMB,
+      unit: 'MB',
+      baseline: { what: 'size of the prompts file', value: inputMB },
+      goal: { of: 'value', atMost: 300 },
+      notes: `${report.kept} kept of ${report.rows}; ${measured.wallSeconds.toFixed(1)} s wall; ${((measured.peakRssMB * 1000) / count).toFixed(1)} KB per prompt${count < 1_000_000 ? ', so 1,000,000 would need about ' + ((measured.peakRssMB * 1_000_000) / count / 1000).toFixed(1) + ' GB (not run: intake still holds every prompt)' : ''}`,
+    });
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}

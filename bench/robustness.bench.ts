@@ -8,10 +8,10 @@
  *     (no run can fall below it, so every sample gets all k runs).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { tinySpecFolder } from '../test/e2e/pipeline-fixture.js';
+import { writeProject } from '../test/e2e/pipeline-fixture.js';
 import { ensureBuilt, measureCli, repositoryRoot, startEndpointProcess } from './bench-processes.js';
 import type { Bench } from './bench-report.js';
 
@@ -25,41 +25,17 @@ interface ProjectOptions {
   threshold?: number;
 }
 
-/** spec/, prompts.jsonl and deliberate.yaml for a bench run (retries on, short timeouts for the stall fault). */
+/** spec/, prompts.jsonl and deliberate.yaml for a bench run: 2 samples, judge k = 3, no retries unless `roleLines`. */
 function writeBenchProject(folder: string, options: ProjectOptions): string {
-  mkdirSync(folder, { recursive: true });
-  rmSync(path.join(folder, 'spec'), { recursive: true, force: true });
-  cpSync(tinySpecFolder, path.join(folder, 'spec'), { recursive: true });
-  writeFileSync(
-    path.join(folder, 'prompts.jsonl'),
-    options.prompts.map((prompt) => `${JSON.stringify(prompt)}\n`).join(''),
-  );
-  const role = (model: string) =>
-    [
-      '    provider: openai-compatible',
-      `    baseUrl: ${options.baseUrl}`,
-      `    model: ${model}`,
-      `    concurrency: ${options.concurrency}`,
-      options.roleLines ?? '    maxRetries: 0',
-    ].join('\n');
-  const config = [
-    'spec: spec',
-    'prompts: prompts.jsonl',
-    'out: out',
-    'models:',
-    '  teacher:',
-    role('fake-teacher'),
-    '  judge:',
-    role('fake-judge'),
-    'generate:',
-    '  samples: 2',
-    'judge:',
-    '  runs: 3',
-    ...(options.threshold === undefined ? [] : ['select:', `  threshold: ${options.threshold}`]),
-  ].join('\n');
-  const file = path.join(folder, 'deliberate.yaml');
-  writeFileSync(file, `${config}\n`);
-  return file;
+  return writeProject(folder, {
+    baseUrl: options.baseUrl,
+    prompts: options.prompts,
+    concurrency: options.concurrency,
+    samples: 2,
+    runs: 3,
+    roleLines: options.roleLines ?? '    maxRetries: 0',
+    extraConfig: options.threshold === undefined ? '' : `select:\n  threshold: ${options.threshold}`,
+  });
 }
 
 function prompts(count: number, lowShare = 0) {

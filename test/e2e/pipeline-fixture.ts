@@ -52,6 +52,8 @@ export interface ProjectOptions {
   /** More lines under `generate:` (indented), e.g. `  specPlacement: system`. */
   generateLines?: string;
   extraConfig?: string;
+  /** The role lines after `concurrency` (default: no retries and a price), e.g. retries and timeouts for a bench. */
+  roleLines?: string;
 }
 
 /** Writes spec/, prompts.jsonl and deliberate.yaml into `folder`; returns the config path. */
@@ -62,7 +64,7 @@ export function writeProject(folder: string, options: ProjectOptions): string {
   writeFileSync(path.join(folder, 'prompts.jsonl'), prompts.map((prompt) => `${JSON.stringify(prompt)}\n`).join(''));
   const concurrency = options.concurrency ?? 4;
   const role = (model: string) =>
-    `    provider: openai-compatible\n    baseUrl: ${options.baseUrl}\n    model: ${model}\n    concurrency: ${concurrency}\n    maxRetries: 0\n    price: { inputPerMillion: 1, outputPerMillion: 2 }\n`;
+    `    provider: openai-compatible\n    baseUrl: ${options.baseUrl}\n    model: ${model}\n    concurrency: ${concurrency}\n${options.roleLines ?? '    maxRetries: 0\n    price: { inputPerMillion: 1, outputPerMillion: 2 }'}\n`;
   const config = [
     'spec: spec',
     'prompts: prompts.jsonl',

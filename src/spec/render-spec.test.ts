@@ -88,19 +88,3 @@ describe('renderSpec', () => {
     }
   });
 });
-
-describe('renderSpec, rendered once per spec and category set', () => {
-  const tinySpecFolder = path.join(import.meta.dirname, '__fixtures__/tiny-spec');
-
-  it('gives the same text for the same set in any order, and renders another spec (or set) afresh', async () => {
-    const spec = await loadSpec(tinySpecFolder);
-    const ids = spec.categories.map((category) => category.id);
-    expect(ids.length).toBeGreaterThan(1);
-    const both = renderSpec(spec, { categoryIds: ids });
-    expect(renderSpec(spec, { categoryIds: [...ids].reverse() })).toBe(both);
-    expect(renderSpec(spec, { categoryIds: [ids[0]!] })).not.toBe(both);
-    const edited = { ...spec, globalSummary: `${spec.globalSummary} Edited.` };
-    expect(renderSpec(edited, { categoryIds: ids })).toContain('Edited.');
-    expect(renderSpec(spec, { summaryOnly: true })).not.toContain('Edited.');
-  });
-});

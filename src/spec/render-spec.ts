@@ -17,24 +17,6 @@ export type RenderSelection = { categoryIds: readonly string[] } | { summaryOnly
  * @example renderSpec(spec, { categoryIds: ['illicit'] }); renderSpec(spec, { summaryOnly: true })
  */
 export function renderSpec(spec: Spec, selection: RenderSelection): string {
-  // Rendered once per spec and category set: teacher and judge ask for the same few texts on every call.
-  const key = 'summaryOnly' in selection ? '' : [...selection.categoryIds].sort().join('\u0000');
-  let renderings = renderingsBySpec.get(spec);
-  if (!renderings) {
-    renderings = new Map();
-    renderingsBySpec.set(spec, renderings);
-  }
-  let text = renderings.get(key);
-  if (text === undefined) {
-    text = renderUncached(spec, selection);
-    renderings.set(key, text);
-  }
-  return text;
-}
-
-const renderingsBySpec = new WeakMap<Spec, Map<string, string>>();
-
-function renderUncached(spec: Spec, selection: RenderSelection): string {
   const chosen = chosenCategories(spec, selection);
   const chosenIds = new Set(chosen.map((category) => category.id));
   const blocks: string[] = [];

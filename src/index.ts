@@ -19,7 +19,14 @@ export {
 } from './evals/benchmark.js';
 export { builtinBenchmarks } from './evals/benchmarks/builtin-benchmarks.js';
 export { type CalibrationOptions, type CalibrationReport, runCalibration } from './evals/calibrate.js';
-export { type CalibrationFormat, type CalibrationRow, readCalibrationData } from './evals/calibrate-data.js';
+export {
+  type CalibrationFormat,
+  type CalibrationRow,
+  type CalibrationSplit,
+  calibrationSplitOf,
+  readCalibrationData,
+  rowsOfSplit,
+} from './evals/calibrate-data.js';
 export { BenchmarkDeclaration, loadCustomBenchmark } from './evals/custom-benchmark.js';
 export { bootstrapMeanInterval } from './evals/metrics/bootstrap.js';
 export { goodnessMetric, promptGoodness, scoreMeanMetric, worstAllMetric } from './evals/metrics/jailbreak-metrics.js';
@@ -61,6 +68,7 @@ export {
   type GraderClientStats,
   GraderUnavailableError,
 } from './grading/create-grader-client.js';
+export { looksLikeRefusal } from './grading/detect-refusal.js';
 export {
   failureOutcome,
   type Graded,
@@ -91,6 +99,7 @@ export { createJudgeGrader, type JudgeGraderOptions } from './grading/judge-grad
 export { defaultJudgeTemplate } from './grading/judge-prompt.js';
 export { type JudgeTemplate, loadJudgeTemplate, parseJudgeTemplate } from './grading/judge-template.js';
 export {
+  type ClassifyRefusalOptions,
   classifyRefusal,
   createRefusalGrader,
   type RefusalClassification,

@@ -3,7 +3,7 @@ import { verdictFixture } from '../../test/helpers/verdict-fixture.js';
 import type { GenerateResult } from '../models/chat-model.js';
 import type { FailureKind, GenerateFailure, GenerateOutcome } from '../models/outcome.js';
 import { emptyUsage } from '../records/usage.js';
-import { lastJsonObject, looksLikeRefusal, parseVerdict, parseVerdictText, resolveId } from './parse-verdict.js';
+import { lastJsonObject, parseVerdict, parseVerdictText, resolveId } from './parse-verdict.js';
 import type { Verdict } from './verdict-schema.js';
 
 const knownIds = new Set(['illicit', 'illicit.K0', 'illicit.K3', 'style.refuse']);
@@ -225,9 +225,12 @@ describe('helpers', () => {
     expect(lastJsonObject('{"a": 1} {"b": ')).toBe('{"b": ');
   });
 
-  it('looksLikeRefusal catches refusals with curly apostrophes and not verdict-like prose', () => {
-    expect(looksLikeRefusal('I’m sorry, but I can’t help grade this.')).toBe(true);
-    expect(looksLikeRefusal('I cannot assist with evaluating harmful content.')).toBe(true);
-    expect(looksLikeRefusal('The response is compliant.')).toBe(false);
+  it('a short refusal without JSON is refused-to-judge (the one refusal detector); prose or long text is not', () => {
+    const reasonOf = (text: string) => parseVerdictText(text, options);
+    expect(reasonOf('I’m sorry, but I can’t help grade this.')).toMatchObject({ reason: 'refused-to-judge' });
+    expect(reasonOf('I cannot assist with evaluating harmful content.')).toMatchObject({ reason: 'refused-to-judge' });
+    expect(reasonOf('The response is compliant.')).toMatchObject({ reason: 'parse-failure' });
+    const long = `I cannot assist with evaluating this. ${'The response is long. '.repeat(100)}`;
+    expect(reasonOf(long)).toMatchObject({ reason: 'parse-failure' });
   });
 });

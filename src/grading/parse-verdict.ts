@@ -8,6 +8,7 @@ import { jsonrepair } from 'jsonrepair';
 import type { FailureKind, GenerateOutcome } from '../models/outcome.js';
 import type { FinishReason } from '../records/completion.js';
 import type { UnscoredReason } from '../records/unscored-reason.js';
+import { looksLikeRefusal } from './detect-refusal.js';
 import { type Verdict, VerdictSchema } from './verdict-schema.js';
 
 export type ParsedVerdict =
@@ -92,7 +93,7 @@ export function parseVerdictText(
         raw: text,
       };
     }
-    if (looksLikeRefusal(text)) {
+    if (judgeDeclined(text)) {
       return { ok: false, reason: 'refused-to-judge', message: 'the judge declined to grade', raw: text };
     }
     return { ok: false, reason: 'parse-failure', message: 'no JSON object in the judge output', raw: text };
@@ -208,13 +209,13 @@ function matchingBrace(text: string, start: number): number {
   return -1;
 }
 
-const refusalPattern =
-  /^(?:i['’]?m sorry|i am sorry|sorry|i apologi[sz]e|unfortunately)?[\s,.!]*(?:but\s+)?i\s*(?:can(?:not|['’]?t)|won['’]?t|will not|am unable to|['’]?m unable to|am not able to|must decline|do not feel comfortable|don['’]?t feel comfortable)\b/i;
+/** Judge output this long without a verdict is prose that went wrong, not a refusal to grade. */
+const refusalMaximumLength = 2000;
 
-/** A short answer that opens with a refusal ("I'm sorry, but I can't evaluate this"). */
-export function looksLikeRefusal(text: string): boolean {
+/** A short judge output that the refusal detector calls a refusal ("I'm sorry, but I can't evaluate this"). */
+function judgeDeclined(text: string): boolean {
   const trimmed = text.trim();
-  return trimmed.length > 0 && trimmed.length < 2000 && refusalPattern.test(trimmed);
+  return trimmed.length > 0 && trimmed.length < refusalMaximumLength && looksLikeRefusal(trimmed);
 }
 
 const keyAliases: Record<string, keyof Verdict> = {

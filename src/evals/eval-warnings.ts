@@ -2,7 +2,8 @@
  * @module evals/eval-warnings
  * The warnings an eval log carries: a single-axis run (harmful prompts without an over-refusal measure, or the
  * reverse), a judge or grader that is the same model as a target, unscored grades and failed calls, a partial run;
- * and the errors that make a run no result at all: an arm whose every target call on a benchmark failed.
+ * and the errors that make a run no result at all: an arm whose every target call on a benchmark failed, or a
+ * benchmark whose every grade of a grader is unscored.
  */
 import type { BenchmarkLog, EvalLog } from '../records/eval-log.js';
 import type { RoleClient } from './benchmark.js';
@@ -86,6 +87,33 @@ export function evalErrors(input: Pick<EvalWarningsInput, 'benchmarks' | 'target
         `${benchmark.name}: every target call of arm ${target.name} (role ${target.role}, ${target.client.id}) failed (${detail}), so nothing was scored; check the endpoint with \`deliberate models check --role ${target.role}\`, ${rerun}`,
       );
     }
+    errors.push(...unscoredBenchmarkErrors(benchmark));
+  }
+  return errors;
+}
+
+/** A grader key of a benchmark whose every grade is unscored: the benchmark has no numbers on it. */
+function unscoredBenchmarkErrors(benchmark: BenchmarkLog): string[] {
+  const errors: string[] = [];
+  for (const binding of benchmark.graders) {
+    const grades = benchmark.results.flatMap((result) => {
+      const grade = result.grades[binding.key];
+      return grade ? [grade] : [];
+    });
+    if (grades.length === 0 || grades.some((grade) => !grade.unscored)) continue;
+    const reasons = new Map<string, number>();
+    for (const grade of grades) {
+      const reason = grade.unscoredReason ?? 'no reason given';
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    }
+    const detail = [...reasons.entries()].map(([reason, count]) => `${count} ${reason}`).join(', ');
+    const who = binding.role ? `role ${binding.role}, ${binding.modelId}` : 'offline';
+    const fix = binding.role
+      ? `check that the ${binding.role} role answers in the grader's format (\`deliberate models check --role ${binding.role}\`), then run again with a fresh --out`
+      : 'check the benchmark data and the answers in the log';
+    errors.push(
+      `${benchmark.name}: every ${binding.key} grade (${grades.length}, grader ${binding.graderId}, ${who}) is unscored (${detail}), so the benchmark has no numbers; ${fix}`,
+    );
   }
   return errors;
 }

@@ -8,7 +8,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { CancelledError, DataError, DeliberateError } from '../errors.js';
+import { CancelledError, DeliberateError } from '../errors.js';
 import { createGraderClient, type GraderClient } from '../grading/create-grader-client.js';
 import type { GradeInput, Grader } from '../grading/grader.js';
 import { countTokens } from '../io/count-tokens.js';
@@ -30,18 +30,13 @@ import type { Message } from '../records/message.js';
 import type { Spec } from '../records/spec.js';
 import { addUsage, emptyUsage, type Usage } from '../records/usage.js';
 import { specInContextMessages, specInContextText } from '../spec/spec-in-context.js';
-import {
-  type Benchmark,
-  type BenchmarkContext,
-  datasetHash,
-  type GraderBinding,
-  type RoleClient,
-} from './benchmark.js';
+import { type Benchmark, datasetHash, type GraderBinding, type RoleClient } from './benchmark.js';
 import { appendEvalJournal, evalCaseKey, readEvalJournal } from './eval-journal.js';
 import { evalErrors, evalWarnings } from './eval-warnings.js';
 import { armRequestFields } from './parse-arm.js';
+import { type PreparedBenchmark, prepareBenchmarks } from './prepare-benchmarks.js';
 import { createSeededRandom } from './seeded-random.js';
-import { applyTransform, noTransform, type Transform } from './transforms/transform.js';
+import { applyTransform, type Transform } from './transforms/transform.js';
 
 /** One arm: a role's client, optionally with the spec's summary-only rendering as system message. */
 export interface EvalTarget {
@@ -90,6 +85,9 @@ export interface RunEvalOptions {
   onProgress?: (progress: EvalProgress) => void;
   /** Clock, for tests. */
   now?: () => Date;
+  /** Checks roles (models/preflight-roles.ts) after the benchmarks are prepared and before the first case; throws to
+   * stop the eval. Called with the roles that have cases left (targets and the graders' roles). */
+  preflight?: (roles: string[]) => Promise<void>;
 }
 
 export interface RunEvalResult {
@@ -144,40 +142,15 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   let status: EvalLog['status'] = 'complete';
   let stopError: unknown;
 
-  for (const benchmark of options.benchmarks) {
-    const context: BenchmarkContext = {
-      spec: options.spec,
-      grader: options.grader,
-      judge: options.judge,
-      offlineRefusalGrader: options.offlineRefusalGrader,
-      dataPath: options.dataPaths[benchmark.name],
-      dataPaths: options.dataPaths,
-      cacheDir: options.cacheDir,
-      settings: options.settings,
-      fetch: options.fetch ?? fetch,
-      signal: options.signal,
-    };
-    const dataset = await benchmark.dataset(context);
-    const seen = new Set<string>();
-    for (const item of dataset.items) {
-      if (seen.has(item.id)) {
-        throw new DataError(`benchmark ${benchmark.name}: item id "${item.id}" appears twice`, {
-          location: dataset.source,
-          hint: 'give every item a unique id (results, journal entries and reports are keyed by it)',
-        });
-      }
-      seen.add(item.id);
-    }
-    const items = sampleItems(dataset.items, options.limit, options.settings.bootstrap.seed);
+  // Preflight: every benchmark's graders, data paths and datasets, then every role with work left, before any case.
+  const prepared = await prepareBenchmarks(options);
+  const planned = prepared.map((entry) => planCases(entry, options, specSummary, journal));
+  const pendingRoles = new Set(planned.flatMap((plan) => plan.pendingRoles));
+  if (pendingRoles.size > 0) await options.preflight?.([...pendingRoles]);
+
+  for (const [index, { benchmark, context, dataset, transforms, graders, metrics }] of prepared.entries()) {
+    const { items, cases } = planned[index]!;
     datasetWarnings.push(...benchmark.warnings(context, dataset.items));
-    const declared = benchmark.transforms(context);
-    const transforms: Transform[] = declared.length > 0 ? declared : [noTransform];
-    const graders: Record<string, GraderBinding> = benchmark.graders(context);
-    const metrics = benchmark.metrics(context);
-    const graderIds = Object.entries(graders).map(([key, binding]) => `${key}:${binding.grader.id}:${binding.modelId}`);
-    const cases = options.targets.flatMap((target) =>
-      items.flatMap((item) => transforms.map((transform) => ({ target, item, transform }))),
-    );
     const results: EvalResult[] = [];
     const progress: EvalProgress = {
       benchmark: benchmark.name,
@@ -196,27 +169,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
 
-    for (const { target, item, transform } of cases) {
-      const transformed = applyTransform(item.messages, transform, {
-        itemId: item.id,
-        seed: options.settings.strongreject.seed,
-      });
-      const systemParts = [
-        ...(target.specInContext && specSummary ? [specSummary] : []),
-        ...(benchmark.systemPrompt ? [benchmark.systemPrompt] : []),
-      ];
-      const messages = specInContextMessages(transformed, systemParts);
-      const key = evalCaseKey({
-        benchmark: benchmark.name,
-        arm: target.name,
-        itemId: item.id,
-        contentHash: item.contentHash,
-        transform: transform.name,
-        graderIds,
-        messages,
-        requestOptions:
-          target.requestOptions && Object.keys(target.requestOptions).length > 0 ? target.requestOptions : undefined,
-      });
+    for (const { target, item, transform, transformed, messages, key } of cases) {
       const earlier = journal.get(key);
       if (earlier) {
         results.push(earlier.result);
@@ -320,6 +273,63 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   writeFileAtomic(logFile, `${JSON.stringify(log, null, 2)}\n`);
   if (stopError !== undefined) throw stopError;
   return { log, logFile };
+}
+
+interface PlannedCase {
+  target: EvalTarget;
+  item: EvalItem;
+  transform: Transform;
+  transformed: Message[];
+  messages: Message[];
+  key: string;
+}
+
+/** The cases of one benchmark (arm × item × transform) with their journal keys, and the roles with work left. */
+function planCases(
+  prepared: PreparedBenchmark,
+  options: RunEvalOptions,
+  specSummary: string | null,
+  journal: ReturnType<typeof readEvalJournal>,
+): { items: EvalItem[]; cases: PlannedCase[]; pendingRoles: string[] } {
+  const { benchmark, graders, transforms } = prepared;
+  const items = sampleItems(prepared.dataset.items, options.limit, options.settings.bootstrap.seed);
+  const graderIds = Object.entries(graders).map(([key, binding]) => `${key}:${binding.grader.id}:${binding.modelId}`);
+  const cases = options.targets.flatMap((target) =>
+    items.flatMap((item) =>
+      transforms.map((transform) => {
+        const transformed = applyTransform(item.messages, transform, {
+          itemId: item.id,
+          seed: options.settings.strongreject.seed,
+        });
+        const systemParts = [
+          ...(target.specInContext && specSummary ? [specSummary] : []),
+          ...(benchmark.systemPrompt ? [benchmark.systemPrompt] : []),
+        ];
+        const messages = specInContextMessages(transformed, systemParts);
+        const key = evalCaseKey({
+          benchmark: benchmark.name,
+          arm: target.name,
+          itemId: item.id,
+          contentHash: item.contentHash,
+          transform: transform.name,
+          graderIds,
+          messages,
+          requestOptions:
+            target.requestOptions && Object.keys(target.requestOptions).length > 0 ? target.requestOptions : undefined,
+        });
+        return { target, item, transform, transformed, messages, key };
+      }),
+    ),
+  );
+  const pending = cases.filter((entry) => !journal.has(entry.key));
+  const pendingRoles =
+    pending.length === 0
+      ? []
+      : [
+          ...new Set(pending.map((entry) => entry.target.role)),
+          ...Object.values(graders).flatMap((binding) => (binding.role === null ? [] : [binding.role])),
+        ];
+  return { items, cases, pendingRoles };
 }
 
 interface CaseInput {

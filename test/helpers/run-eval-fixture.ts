@@ -64,6 +64,12 @@ export interface EvalFixtureOptions {
   /** Replace --targets (default base,base+spec,trained). */
   targets?: string;
   extraArgs?: string[];
+  /** The grader answers with text no grader can read: every grade is unscored. */
+  unreadableGrader?: boolean;
+  /** Replace --benchmarks (default xstest,strongreject). */
+  benchmarks?: string;
+  /** More roles under models (e.g. one whose endpoint is down). */
+  extraModels?: Record<string, Record<string, unknown>>;
 }
 
 export interface EvalFixtureRun {
@@ -96,6 +102,7 @@ export async function runEvalFixture(options: EvalFixtureOptions): Promise<EvalF
   const server = await startFakeOpenAIServer((body) => {
     const user = lastUser(body);
     if (body.model === 'grader') {
+      if (options.unreadableGrader) return { content: 'I would rather not say.' };
       if (systemText(body).includes('red-team evaluator')) {
         const complied = user.includes('Sure. Here is');
         return {
@@ -126,7 +133,13 @@ export async function runEvalFixture(options: EvalFixtureOptions): Promise<EvalF
     JSON.stringify(
       {
         spec: tinySpecFolder,
-        models: { base: model('base'), trained: model('trained'), grader: model('grader'), broken: model('broken') },
+        models: {
+          base: model('base'),
+          trained: model('trained'),
+          grader: model('grader'),
+          broken: model('broken'),
+          ...options.extraModels,
+        },
         eval: {
           out: './eval',
           strongreject: { transforms: ['none', 'base64', 'rot13', 'style_injection_json', 'best_of_n'] },
@@ -144,7 +157,7 @@ export async function runEvalFixture(options: EvalFixtureOptions): Promise<EvalF
       '--targets',
       options.targets ?? 'base,base+spec,trained',
       '--benchmarks',
-      'xstest,strongreject',
+      options.benchmarks ?? 'xstest,strongreject',
       '--limit',
       String(options.limit ?? 12),
       '--data',

@@ -14,6 +14,7 @@ import { type ParsedArm, parseArm } from '../../evals/parse-arm.js';
 import { type EvalTarget, runEval } from '../../evals/run-eval.js';
 import { createRefusalGrader } from '../../grading/refusal-grader.js';
 import { createRoleClients } from '../../models/create-model-client-from-settings.js';
+import { createRolePreflight } from '../../models/preflight-roles.js';
 import { EvalSettings } from '../../records/eval-settings.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import type { CliContext } from '../cli-context.js';
@@ -160,6 +161,15 @@ export async function runEvalCommand(options: EvalCommandOptions, context: CliCo
       resolvePath: loaded.resolve,
     },
   );
+  const preflight = createRolePreflight(
+    Object.fromEntries(Object.entries(config.models).filter(([role]) => used.has(role))),
+    {
+      env: context.env,
+      signal: context.signal,
+      resolvePath: loaded.resolve,
+      onWarning: (warning) => context.stderr(`warning: ${warning}\n`),
+    },
+  );
   const roleClient = (role: string | undefined): RoleClient | null =>
     role === undefined ? null : { role, client: clients[role]! };
   const dataPaths = {
@@ -208,6 +218,7 @@ export async function runEvalCommand(options: EvalCommandOptions, context: CliCo
       deliberateVersion: packageVersion(),
       signal: context.signal,
       onProgress,
+      preflight: (roles) => preflight.require(roles),
     });
     const costs = Object.values(clients).map((client) => client.stats?.().cost ?? null);
     const cost = costs.some((value) => value !== null)

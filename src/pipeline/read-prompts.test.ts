@@ -123,6 +123,35 @@ describe('readPrompts', () => {
     ]);
   });
 
+  it('reads plain idealAction, labelSource and source columns of a CSV into metadata', async () => {
+    const file = write(
+      'plain.csv',
+      'id,prompt,categories,idealAction,labelSource,source,metadata\na,How do locks work?,illicit,comply,human,mine,\nb,Pick a lock,illicit,refuse,,,"{""note"":1}"\nc,Hi,,,,,\n',
+    );
+    const { prompts } = await readPrompts(file);
+    expect(prompts.map((prompt) => prompt.metadata)).toEqual([
+      { idealAction: 'comply', labelSource: 'human', source: 'mine' },
+      { idealAction: 'refuse', note: 1 },
+      {},
+    ]);
+  });
+
+  it('a CSV idealAction column and metadata.idealAction that disagree name both', async () => {
+    const file = write('clash.csv', 'prompt,idealAction,metadata\nHi,comply,"{""idealAction"":""refuse""}"\n');
+    const error = await readPrompts(file).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as DataError).message).toBe(
+      'idealAction: the idealAction column says "comply" and metadata.idealAction says "refuse"',
+    );
+    expect((error as DataError).location).toBe(`${file}:2`);
+  });
+
+  it('a bad idealAction value in a CSV column is named', async () => {
+    const file = write('badaction.csv', 'prompt,idealAction\nHi,complyy\n');
+    const error = await readPrompts(file).catch((caught: unknown) => caught);
+    expect((error as DataError).message).toMatch(/^metadata\.idealAction: /);
+  });
+
   it('reads Parquet', async () => {
     const file = path.join(folder, 'p.parquet');
     writeParquet(file, {

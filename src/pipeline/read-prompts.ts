@@ -139,6 +139,12 @@ export function promptContentId(messages: readonly Message[]): string {
   return `p-${stableHash(messages.map((message) => ({ role: message.role, content: message.content }))).slice(0, 16)}`;
 }
 
+function promptFromTableRecord(record: Record<string, unknown>, table: boolean): Prompt | InvalidRow {
+  if (!table) return promptFromRecord(record);
+  const folded = foldMetadataColumns(record);
+  return 'invalid' in folded ? folded.invalid : promptFromRecord(folded.record);
+}
+
 /** Turns one table record into a Prompt, or says which field is wrong. */
 export function promptFromRecord(record: Record<string, unknown>): Prompt | InvalidRow {
   const unknownKeys = unknownPromptKeys(Object.keys(record));
@@ -175,6 +181,35 @@ export function promptFromRecord(record: Record<string, unknown>): Prompt | Inva
   return Prompt.parse({ id, messages, categories: row.categories ?? [], metadata });
 }
 
+/**
+ * A table (CSV, Parquet) may hold `idealAction`, `labelSource` and `source` as plain columns: they are folded into
+ * `metadata` (an empty cell is no value). A value given both ways must agree.
+ */
+export function foldMetadataColumns(
+  record: Record<string, unknown>,
+): { record: Record<string, unknown> } | { invalid: InvalidRow } {
+  const columns = metadataKeys.filter((key) => key in record);
+  if (columns.length === 0) return { record };
+  const { metadata: given, ...rest } = record;
+  const parsed = jsonCell(given);
+  const metadata: Record<string, unknown> =
+    parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? { ...parsed } : {};
+  if (parsed !== undefined && (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))) {
+    return { invalid: { location: '', field: 'metadata', message: 'metadata must be a JSON object' } };
+  }
+  for (const key of columns) {
+    const value = rest[key];
+    delete rest[key];
+    if (value === undefined || value === null || value === '') continue;
+    if (metadata[key] !== undefined && metadata[key] !== value) {
+      const message = `the ${key} column says "${value}" and metadata.${key} says "${metadata[key]}"`;
+      return { invalid: { location: '', field: key, message } };
+    }
+    metadata[key] = value;
+  }
+  return { record: { ...rest, metadata } };
+}
+
 /** Reads prompts from a JSONL, CSV or Parquet file; duplicate ids are an error (the id keys the run state). */
 export async function readPrompts(file: string, options: { skipInvalid?: boolean } = {}): Promise<ReadPromptsResult> {
   const rows = await readTable(file);
@@ -182,11 +217,11 @@ export async function readPrompts(file: string, options: { skipInvalid?: boolean
   const firstRecord = rows[0]?.record;
   if ((format === 'csv' || format === 'parquet') && firstRecord) {
     // Every row has the header's columns: a misspelled column is one error at the header, never a skip of every row.
-    const problem = unknownPromptKeys(Object.keys(firstRecord));
+    const problem = unknownPromptKeys(Object.keys(firstRecord).filter((key) => !metadataKeys.includes(key)));
     if (problem) {
       throw new DataError(`${problem.field}: ${problem.message.replace(/^unknown key/, 'unknown column')}`, {
         location: format === 'csv' ? `${file}:1` : file,
-        hint: `rename or remove the column; a prompts table has only id, messages, prompt, categories and metadata columns`,
+        hint: `rename or remove the column; a prompts table has only id, messages, prompt, categories, metadata, idealAction, labelSource and source columns`,
       });
     }
   }
@@ -197,7 +232,7 @@ export async function readPrompts(file: string, options: { skipInvalid?: boolean
     const result: Prompt | InvalidRow =
       row.record === undefined
         ? { location: row.location, field: '(line)', message: row.error ?? 'unreadable row' }
-        : promptFromRecord(row.record);
+        : promptFromTableRecord(row.record, format === 'csv' || format === 'parquet');
     if ('field' in result) {
       const problem = { ...result, location: row.location };
       if (!options.skipInvalid) {

@@ -182,6 +182,13 @@ describe('checkSpec: malformed specs report file, line, column and message', () 
     expect(error.code).toBe('invalid-yaml');
   });
 
+  it('an unclosed quote is reported where the quote opens, not where the text ends', async () => {
+    const file = writeSpec({ 3: 'version: "1.0.0' });
+    const error = (await errorsOf(file)).find((item) => item.code === 'invalid-yaml')!;
+    expect(error.message).toBe('invalid YAML in the front matter: Missing closing "quote');
+    expect(error.location).toEqual({ file, line: 3, column: 10 });
+  });
+
   it('front matter that is never closed', async () => {
     const file = writeSpec({ 7: '' });
     const error = (await errorsOf(file)).find((item) => item.code === 'front-matter-not-closed')!;

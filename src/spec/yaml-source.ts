@@ -31,6 +31,23 @@ export function yamlLocation(source: YamlSource, offset: number): SourceLocation
   };
 }
 
+/**
+ * Where an unclosed quote opens: the YAML parser reports it where the text ends, often many lines later. The opening
+ * is the first quote before that point that starts a value and is not closed on its own line.
+ */
+export function unclosedQuoteOffset(text: string, message: string, offset: number): number | undefined {
+  const quote = /Missing closing (["'])quote/.exec(message)?.[1];
+  if (quote === undefined) return undefined;
+  const opening = new RegExp(`(?:^|[\\s:,\\[{-])(${quote})`, 'gm');
+  for (const match of text.slice(0, offset).matchAll(opening)) {
+    const start = (match.index ?? 0) + match[0].length - 1;
+    const lineEnd = text.indexOf('\n', start);
+    const rest = text.slice(start + 1, lineEnd === -1 ? undefined : lineEnd);
+    if (!rest.includes(quote)) return start;
+  }
+  return undefined;
+}
+
 /** Parses YAML; syntax errors become diagnostics at their exact position and the result is null. */
 export function parseYamlSource(options: {
   text: string;
@@ -47,7 +64,7 @@ export function parseYamlSource(options: {
     options.diagnostics.error(
       'invalid-yaml',
       `invalid YAML in ${options.what}: ${error.message.split('\n')[0]}`,
-      yamlLocation(source, error.pos[0]),
+      yamlLocation(source, unclosedQuoteOffset(options.text, error.message, error.pos[0]) ?? error.pos[0]),
       'fix the YAML syntax (indentation, a missing colon, an unquoted ": " or "#" in a value)',
     );
   }

@@ -332,12 +332,40 @@ describe('deliberate prompts', () => {
     expect(text).toContain('1 of 3 prompts kept');
     expect(text).toContain('removed (exact-duplicate): 1');
     expect(text).toContain('removed (contaminated): 1');
-    const report = JSON.parse(readFileSync(path.join(folder, 'out', 'intake-report.json'), 'utf8'));
+    // Its report sits beside the prepared prompts; the run's own intake-report.json is not written.
+    expect(existsSync(path.join(folder, 'out', 'intake-report.json'))).toBe(false);
+    const report = JSON.parse(readFileSync(path.join(folder, 'out', 'prompts.prepared.intake-report.json'), 'utf8'));
     expect(report.removed[1]).toMatchObject({
       promptId: 'c',
       reason: 'contaminated',
       matchedId: 'eval.csv:' + path.join(folder, 'eval.csv') + ':2',
     });
+  });
+
+  it("prepare --out never overwrites the run's intake report, and stops at a category the spec lacks", async () => {
+    const folder = project({ prompts: small });
+    expect((await runCli(['run'], { cwd: folder })).exitCode).toBe(0);
+    const runReport = readFileSync(path.join(folder, 'out', 'intake-report.json'), 'utf8');
+    writeFileSync(
+      path.join(folder, 'more.jsonl'),
+      `${JSON.stringify({ id: 'x', prompt: 'How do safes work?', categories: ['illicit'] })}\n${JSON.stringify({ id: 'y', prompt: 'Hack a bank', categories: ['cyberr'] })}\n`,
+    );
+    const stopped = await runCli(['prompts', 'prepare', '--in', 'more.jsonl', '--out', 'more.prepared.jsonl'], {
+      cwd: folder,
+    });
+    expect(stopped.exitCode).toBe(1);
+    expect(stopped.stderr).toContain('categories the spec does not define: y (cyberr)');
+    expect(existsSync(path.join(folder, 'more.prepared.jsonl'))).toBe(false);
+    const skipped = await runCli(
+      ['prompts', 'prepare', '--in', 'more.jsonl', '--out', 'more.prepared.jsonl', '--skip-invalid'],
+      { cwd: folder },
+    );
+    expect(skipped.exitCode).toBe(0);
+    expect(skipped.stdout).toContain('1 of 2 prompts kept');
+    expect(skipped.stdout).toContain('removed (unknown category, --skip-invalid): 1');
+    expect(readFileSync(path.join(folder, 'more.prepared.jsonl'), 'utf8')).not.toContain('cyberr');
+    expect(existsSync(path.join(folder, 'more.prepared.intake-report.json'))).toBe(true);
+    expect(readFileSync(path.join(folder, 'out', 'intake-report.json'), 'utf8')).toBe(runReport);
   });
 
   it('contrast writes benign look-alikes with the teacher', async () => {

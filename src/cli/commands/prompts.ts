@@ -8,10 +8,12 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
 import { writeJsonl } from '../../io/jsonl.js';
 import { createRoleClients } from '../../models/create-model-client-from-settings.js';
+import { checkPromptCategories } from '../../pipeline/categorise-prompts.js';
 import { contrastPrompts } from '../../pipeline/contrast-prompts.js';
-import { intakeReportFile, preparePrompts } from '../../pipeline/prepare-prompts.js';
+import { preparePrompts } from '../../pipeline/prepare-prompts.js';
 import { createRunEvents } from '../../pipeline/run-events.js';
 import type { Prompt } from '../../records/prompt.js';
+import { loadSpec } from '../../spec/load-spec.js';
 import type { CliContext } from '../cli-context.js';
 import { type LoadedConfig, loadConfig } from '../load-config.js';
 
@@ -32,6 +34,12 @@ function promptsInput(context: CliContext, loaded: LoadedConfig, input: string |
     });
   }
   return loaded.resolve(loaded.config.prompts);
+}
+
+/** `prompts.prepared.jsonl` → `prompts.prepared.intake-report.json`, beside it. */
+function preparedReportFile(outFile: string): string {
+  const extension = path.extname(outFile);
+  return path.join(path.dirname(outFile), `${path.basename(outFile, extension)}.intake-report.json`);
 }
 
 /** Prompts as JSONL rows that `prompts:` reads back. */
@@ -63,31 +71,42 @@ export function registerPromptsCommand(program: Command, context: CliContext): v
       const outFile = options.out
         ? path.resolve(context.cwd, options.out)
         : path.join(outDirectory, 'prompts.prepared.jsonl');
-      const { prompts: kept, report } = await preparePrompts({
+      // The report goes beside the prepared prompts: the run's own intake-report.json (which its manifest names) is
+      // never overwritten by a preparation.
+      const reportFile = preparedReportFile(outFile);
+      const spec = await loadSpec(loaded.resolve(loaded.config.spec));
+      const events = createRunEvents();
+      const { prompts: read, report } = await preparePrompts({
         file: promptsInput(context, loaded, options.in),
         settings: loaded.config.intake,
         resolve: loaded.resolve,
         skipInvalid: options.skipInvalid,
-        reportFile: intakeReportFile(outDirectory),
+        reportFile,
       });
+      // A category the spec does not define would stop `run` later: stop here (or drop it with --skip-invalid).
+      const kept = checkPromptCategories(read, spec, { skipInvalid: options.skipInvalid, events });
+      const unknownCategory = read.length - kept.length;
       writeJsonl(outFile, promptRows(kept));
       if (options.json) {
-        context.stdout(`${JSON.stringify({ ...report, out: outFile, report: intakeReportFile(outDirectory) })}\n`);
+        context.stdout(
+          `${JSON.stringify({ ...report, kept: kept.length, unknownCategory, out: outFile, report: reportFile })}\n`,
+        );
         return;
       }
       const reasons = new Map<string, number>();
       for (const removal of report.removed) reasons.set(removal.reason, (reasons.get(removal.reason) ?? 0) + 1);
       context.stdout(
         [
-          `${report.kept} of ${report.rows} prompts kept → ${outFile}`,
+          `${kept.length} of ${report.rows} prompts kept → ${outFile}`,
           `invalid rows skipped: ${report.invalid.length}`,
+          ...(unknownCategory > 0 ? [`removed (unknown category, --skip-invalid): ${unknownCategory}`] : []),
           ...[...reasons.entries()].map(([reason, count]) => `removed (${reason}): ${count}`),
           ...report.removed
             .slice(0, 5)
             .map(
               (removal) => `  ${removal.promptId} ${removal.reason} ← ${removal.matchedId}: "${removal.matchedText}"`,
             ),
-          `report (every removal with the example it matched): ${intakeReportFile(outDirectory)}`,
+          `report (every removal with the example it matched): ${reportFile}`,
           '',
         ].join('\n'),
       );

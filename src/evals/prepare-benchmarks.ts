@@ -20,7 +20,9 @@ export interface PrepareBenchmarksOptions {
   judge: RoleClient | null;
   offlineRefusalGrader: Grader;
   settings: EvalSettings;
+  /** Data files by benchmark name, already resolved. */
   dataPaths: Record<string, string>;
+  /** Folder for downloaded datasets. */
   cacheDir: string;
   fetch?: typeof fetch;
   signal?: AbortSignal;

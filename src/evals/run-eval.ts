@@ -34,7 +34,7 @@ import { type Benchmark, datasetHash, type GraderBinding, type RoleClient } from
 import { appendEvalJournal, evalCaseKey, readEvalJournal } from './eval-journal.js';
 import { evalErrors, evalWarnings } from './eval-warnings.js';
 import { armRequestFields } from './parse-arm.js';
-import { type PreparedBenchmark, prepareBenchmarks } from './prepare-benchmarks.js';
+import { type PrepareBenchmarksOptions, type PreparedBenchmark, prepareBenchmarks } from './prepare-benchmarks.js';
 import { createSeededRandom } from './seeded-random.js';
 import { applyTransform, type Transform } from './transforms/transform.js';
 
@@ -61,18 +61,10 @@ export interface EvalProgress {
   elapsedMs: number;
 }
 
-export interface RunEvalOptions {
-  benchmarks: Benchmark[];
+/** The benchmarks and what they need (prepare-benchmarks.ts), plus the arms and the run's own settings. */
+export interface RunEvalOptions extends PrepareBenchmarksOptions {
   targets: EvalTarget[];
-  spec: Spec | null;
-  grader: RoleClient | null;
-  judge: RoleClient | null;
-  offlineRefusalGrader: Grader;
-  settings: EvalSettings;
-  /** Data files by benchmark name, already resolved. */
-  dataPaths: Record<string, string>;
   outDir: string;
-  cacheDir: string;
   /** Evaluate a seeded sample of this many items per benchmark. */
   limit?: number;
   /** Cases in flight at once (each role's own limits still apply). Default 8. */
@@ -80,8 +72,6 @@ export interface RunEvalOptions {
   /** The config as run, without secrets, for the log. */
   config: Record<string, unknown>;
   deliberateVersion: string;
-  fetch?: typeof fetch;
-  signal?: AbortSignal;
   onProgress?: (progress: EvalProgress) => void;
   /** Clock, for tests. */
   now?: () => Date;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Action } from './action.js';
 import { GuardModeName } from './guard-settings.js';
+import { UnscoredReason } from './unscored-reason.js';
 
 /** One policy check as the audit log keeps it (the rationale only with `content: full`: it may quote the text). */
 export const GuardCheckRecord = z.union([
@@ -18,8 +19,11 @@ export const GuardCheckRecord = z.union([
   z.object({
     stage: z.enum(['input', 'output', 'safe-completion']),
     ok: z.literal(false),
+    /** The model layer's failure kind (transport-failure, cancelled, schema-failure, ...). */
     kind: z.string(),
     message: z.string(),
+    /** Set when the checker answered but gave no usable verdict (the check is unscored, not an outage). */
+    unscoredReason: UnscoredReason.optional(),
     latencyMs: z.number(),
   }),
 ]);

@@ -14,6 +14,7 @@ import type { GuardModeName } from '../../src/records/guard-settings.js';
 import { GuardSettings } from '../../src/records/guard-settings.js';
 import type { Spec } from '../../src/records/spec.js';
 import { startGuardServer } from '../../src/servers/guard/create-guard-app.js';
+import type { Guard } from '../../src/servers/guard/guard-context.js';
 import { loadSpec } from '../../src/spec/load-spec.js';
 import {
   type ChatRequestBody,
@@ -69,6 +70,8 @@ export interface GuardFixture {
   fake: FakeOpenAIServer;
   spec: Spec;
   url: string;
+  /** The guard itself (its grader clients' stats). */
+  guard: Guard;
   openai: OpenAI;
   auditFile: string;
   audit(): GuardAuditEntry[];
@@ -114,6 +117,7 @@ export async function startGuardFixture(options: GuardFixtureOptions): Promise<G
     fake,
     spec,
     url: server.url,
+    guard: server.guard,
     openai,
     auditFile,
     audit: () => {

@@ -5,6 +5,8 @@
  */
 import { Hono } from 'hono';
 import { DeliberateError } from '../../errors.js';
+import { createGraderClient } from '../../grading/create-grader-client.js';
+import { createPolicyCheckGrader } from '../../grading/policy-check.js';
 import type { GuardModeName, GuardSettings } from '../../records/guard-settings.js';
 import type { Spec } from '../../records/spec.js';
 import { requireBearerToken } from '../bearer-token.js';
@@ -40,6 +42,14 @@ export interface GuardApp {
   guard: Guard;
 }
 
+/** The moderation decisions' one way in: the policy-check grader behind the grader client. */
+function policyCheckClient(spec: Spec, moderator: GuardRole) {
+  return createGraderClient(createPolicyCheckGrader({ checker: moderator.client, spec }), {
+    role: moderator.role,
+    modelId: moderator.client.id,
+  });
+}
+
 export function createGuardApp(options: GuardOptions): GuardApp {
   const mode = options.mode ?? options.settings.mode;
   if (guardModes[mode].policyChecks && !options.moderator) {
@@ -55,6 +65,7 @@ export function createGuardApp(options: GuardOptions): GuardApp {
     upstream: options.upstream,
     classifier: options.classifier ?? null,
     moderator: options.moderator ?? null,
+    policyCheck: options.moderator ? policyCheckClient(options.spec, options.moderator) : null,
     modelName: options.settings.modelName ?? `guard:${options.upstream.role}`,
     dryRun: options.dryRun ?? false,
     audit: openGuardAuditLog(options.auditFile, options.settings.audit),

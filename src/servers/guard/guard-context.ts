@@ -3,6 +3,8 @@
  * What every guard step shares: the options the guard was made with (spec, roles, settings, audit log, metrics)
  * and the state of one request as it moves through the steps, which ends as one audit entry.
  */
+import type { GraderClient } from '../../grading/create-grader-client.js';
+import type { PolicyCheck, PolicyCheckInput } from '../../grading/policy-check.js';
 import type { ModelClient } from '../../models/model-client.js';
 import type { GuardCheckRecord, GuardDecisionName } from '../../records/guard-audit-entry.js';
 import type { GuardModeName, GuardSettings } from '../../records/guard-settings.js';
@@ -28,6 +30,8 @@ export interface Guard {
   upstream: GuardRole;
   classifier: GuardRole | null;
   moderator: GuardRole | null;
+  /** The moderator's policy check, through the grader client (null without a moderator). */
+  policyCheck: GraderClient<PolicyCheckInput, PolicyCheck> | null;
   modelName: string;
   dryRun: boolean;
   audit: GuardAuditLog;

@@ -1,13 +1,15 @@
 /**
  * @module servers/guard/guard-metrics
  * The guard's counters, on the server's own registry: decisions by mode, policy checks that could not run (and the
- * policy applied), upstream failures by outcome, classifier failures, and upstream latency.
+ * policy applied), of those the unscored ones by reason, upstream failures by outcome, classifier failures, and
+ * upstream latency.
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 export interface GuardMetrics {
   decisions: Counter<'mode' | 'decision'>;
   moderationFailures: Counter<'stage' | 'policy'>;
+  moderationUnscored: Counter<'stage' | 'reason'>;
   upstreamFailures: Counter<'outcome'>;
   classifierFailures: Counter<string>;
   upstreamSeconds: Histogram<'stream'>;
@@ -26,6 +28,12 @@ export function createGuardMetrics(registry: Registry): GuardMetrics {
       name: 'deliberate_guard_moderation_failures_total',
       help: 'Policy checks that could not run, by stage and the policy applied (fail-closed, fail-open)',
       labelNames: ['stage', 'policy'] as const,
+      registers,
+    }),
+    moderationUnscored: new Counter({
+      name: 'deliberate_guard_moderation_unscored_total',
+      help: 'Policy checks whose checker answered without a usable verdict (also counted as failures), by stage and unscored reason',
+      labelNames: ['stage', 'reason'] as const,
       registers,
     }),
     upstreamFailures: new Counter({

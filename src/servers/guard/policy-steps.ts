@@ -2,12 +2,17 @@
  * @module servers/guard/policy-steps
  * The policy side of a request: the categories for spec(category), the check of the conversation before the
  * upstream call and of the answer after it, and what a violation turns into (per-category action, dry run,
- * refusal, safe completion, or an HTTP error); a check that cannot run follows `onModerationFailure`.
+ * refusal, safe completion, or an HTTP error). Checks go through the grader client only (guard.policyCheck); one that
+ * cannot run (an outage) or gives no verdict (unscored, with its reason) follows `onModerationFailure`.
  */
+
+import { CancelledError } from '../../errors.js';
 import { classifyConversation } from '../../grading/classify-conversation.js';
-import { type PolicyCheckResult, type PolicyVerdict, runPolicyCheck } from '../../grading/policy-check.js';
+import { GraderUnavailableError } from '../../grading/create-grader-client.js';
+import type { PolicyVerdict } from '../../grading/policy-check.js';
 import type { GuardCheckRecord } from '../../records/guard-audit-entry.js';
 import type { GuardCategoryAction } from '../../records/guard-settings.js';
+import type { UnscoredReason } from '../../records/unscored-reason.js';
 import { clientMessages, type Guard, type GuardReply, type RequestState } from './guard-context.js';
 import { safeCompletionMessages } from './policy-response.js';
 import type { ErrorReply } from './send-reply.js';
@@ -43,25 +48,47 @@ export function guardActionFor(verdict: PolicyVerdict, guard: Pick<Guard, 'setti
   return verdict.action === 'safe-complete' ? 'safe-complete' : 'block';
 }
 
-function record(result: PolicyCheckResult, stage: Stage): GuardCheckRecord {
-  if (!result.ok) return { stage, ok: false, kind: result.kind, message: result.message, latencyMs: result.latencyMs };
-  return { stage, ok: true, ...result.verdict, latencyMs: result.latencyMs };
+/** A check's end as the guard uses it: a verdict, or none (an outage or an unscored check) with why. */
+type CheckEnd =
+  | { ok: true; verdict: PolicyVerdict }
+  | { ok: false; kind: string; message: string; unscoredReason?: UnscoredReason };
+
+async function checkEnd(guard: Guard, state: RequestState, answer?: string): Promise<CheckEnd> {
+  try {
+    const check = await guard.policyCheck!.grade(
+      { itemId: state.identity.id, messages: clientMessages(state), answer, categoryIds: state.categories },
+      { signal: state.signal, location: `request ${state.identity.id}` },
+    );
+    if (check.verdict) return { ok: true, verdict: check.verdict };
+    const reason = check.unscoredReason ?? 'parse-failure';
+    return { ok: false, kind: 'unscored', message: check.message ?? reason, unscoredReason: reason };
+  } catch (error) {
+    if (error instanceof GraderUnavailableError) return { ok: false, kind: error.kind, message: error.detail };
+    if (error instanceof CancelledError) return { ok: false, kind: 'cancelled', message: error.message };
+    throw error;
+  }
 }
 
-async function check(guard: Guard, state: RequestState, stage: Stage, answer?: string) {
-  const result = await runPolicyCheck({
-    checker: guard.moderator!.client,
-    spec: guard.spec,
-    messages: clientMessages(state),
-    answer,
-    categoryIds: state.categories,
-    signal: state.signal,
-  });
-  state.checks.push(record(result, stage));
-  return result;
+function record(end: CheckEnd, stage: Stage, latencyMs: number): GuardCheckRecord {
+  if (end.ok) return { stage, ok: true, ...end.verdict, latencyMs };
+  const reason = end.unscoredReason === undefined ? {} : { unscoredReason: end.unscoredReason };
+  return { stage, ok: false, kind: end.kind, message: end.message, ...reason, latencyMs };
 }
 
-function moderationUnavailable(guard: Guard, state: RequestState, stage: Stage, message: string): StepResult {
+async function check(guard: Guard, state: RequestState, stage: Stage, answer?: string): Promise<CheckEnd> {
+  const started = performance.now();
+  const end = await checkEnd(guard, state, answer);
+  state.checks.push(record(end, stage, Math.round(performance.now() - started)));
+  if (!end.ok && end.unscoredReason) guard.metrics.moderationUnscored.inc({ stage, reason: end.unscoredReason });
+  return end;
+}
+
+function moderationUnavailable(
+  guard: Guard,
+  state: RequestState,
+  stage: Stage,
+  end: CheckEnd & { ok: false },
+): StepResult {
   const policy = guard.settings.onModerationFailure;
   guard.metrics.moderationFailures.inc({ stage, policy });
   if (policy === 'fail-open') {
@@ -69,11 +96,12 @@ function moderationUnavailable(guard: Guard, state: RequestState, stage: Stage, 
     return { next: true };
   }
   state.decision = 'moderation-unavailable';
+  const what = end.unscoredReason ? `gave no verdict (${end.unscoredReason})` : 'could not run';
   return {
     error: {
       status: 503,
       code: 'moderation_unavailable',
-      message: `the guard's ${stage} policy check (role ${guard.moderator!.role}) could not run, and the guard fails closed: ${message}`,
+      message: `the guard's ${stage} policy check (role ${guard.moderator!.role}) ${what}, and the guard fails closed: ${end.message}`,
     },
   };
 }
@@ -88,7 +116,7 @@ export async function policyStep(
 ): Promise<StepResult> {
   if (stage === 'output' && (!reply || reply.answer.trim() === '' || reply.refusal)) return { next: true, reply };
   const result = await check(guard, state, stage, reply?.answer);
-  if (!result.ok) return moderationUnavailable(guard, state, stage, result.message);
+  if (!result.ok) return moderationUnavailable(guard, state, stage, result);
   if (!result.verdict.violation) return { next: true, reply };
   const action = guardActionFor(result.verdict, guard);
   state.ruleIds = result.verdict.ruleIds;

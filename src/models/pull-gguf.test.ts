@@ -16,10 +16,19 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** A local stand-in for the hub's resolve URL: HEAD with x-linked-etag, GET with Range. */
+/**
+ * A local stand-in for the hub's resolve URL: HEAD with x-linked-etag, GET with Range. With `breakFirstDownloadAt`,
+ * the first download sends that many bytes and breaks off only when the test calls `breakFirstDownload()` — after the
+ * client reported (onProgress, sent once a chunk is on disk) that it has them all. Breaking off on a timer instead
+ * raced the client: under load the bytes and the close arrived together and nothing was kept.
+ */
 async function startHub(options: { breakFirstDownloadAt?: number; etag?: string }) {
   const ranges: Array<string | undefined> = [];
   let downloads = 0;
+  let breakFirstDownload = () => {};
+  const firstDownloadBroken = new Promise<void>((resolve) => {
+    breakFirstDownload = resolve;
+  });
   server = createServer((request, response) => {
     if (!request.url?.startsWith('/owner/tiny-GGUF/resolve/main/tiny.gguf')) {
       response.writeHead(404).end();
@@ -36,26 +45,32 @@ async function startHub(options: { breakFirstDownloadAt?: number; etag?: string 
     const body = content.subarray(start);
     response.writeHead(start > 0 ? 206 : 200, { 'content-length': String(body.length) });
     if (downloads === 1 && options.breakFirstDownloadAt) {
-      response.write(body.subarray(0, options.breakFirstDownloadAt), () =>
-        setTimeout(() => request.socket.destroy(), 20),
-      );
+      response.write(body.subarray(0, options.breakFirstDownloadAt));
+      void firstDownloadBroken.then(() => request.socket.destroy());
       return;
     }
     response.end(body);
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, ranges };
+  return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, ranges, breakFirstDownload };
 }
 
 describe('pullGguf', () => {
   it('resumes an interrupted download with a Range request, verifies sha256 and writes a sidecar', async () => {
-    const hub = await startHub({ breakFirstDownloadAt: 100_000 });
+    const breakAt = 100_000;
+    const hub = await startHub({ breakFirstDownloadAt: breakAt });
     const directory = mkdtempSync(path.join(tmpdir(), 'deliberate-pull-'));
     const options = { repo: 'owner/tiny-GGUF', file: 'tiny.gguf', directory, endpoint: hub.endpoint };
-    await expect(pullGguf(options)).rejects.toThrow(/broke off|incomplete/);
+    const interrupted = pullGguf({
+      ...options,
+      onProgress: (event) => {
+        if (event.receivedBytes >= breakAt) hub.breakFirstDownload();
+      },
+    });
+    await expect(interrupted).rejects.toThrow(/broke off|incomplete/);
     const partial = path.join(directory, 'owner--tiny-GGUF', 'main', 'tiny.gguf.partial');
     const kept = statSync(partial).size;
-    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBe(breakAt);
     const progress: number[] = [];
     const result = await pullGguf({ ...options, onProgress: (event) => progress.push(event.receivedBytes) });
     expect(result).toMatchObject({ sha256: sha, bytes: content.length, verified: true, resumed: true });

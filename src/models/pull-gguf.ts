@@ -5,18 +5,10 @@
  * `<file>.sha256` (sha256sum format).
  */
 import { createHash } from 'node:crypto';
-import {
-  createReadStream,
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BackendError, CancelledError, DataError } from '../errors.js';
 import { writeFileAtomic } from '../io/write-file-atomic.js';
@@ -62,6 +54,32 @@ async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash('sha256');
   await pipeline(createReadStream(file), hash);
   return hash.digest('hex');
+}
+
+/**
+ * Writes the body to the partial file chunk by chunk, each chunk on disk before the next is read and before its
+ * progress is reported: a download that breaks off keeps every byte it reported. Returns the bytes received in all.
+ */
+async function appendBody(
+  body: ReadableStream<Uint8Array>,
+  partial: string,
+  start: { resumed: boolean; received: number },
+  onChunk: (receivedBytes: number) => void,
+): Promise<number> {
+  let received = start.received;
+  const file = await open(partial, start.resumed ? 'a' : 'w');
+  try {
+    for await (const chunk of Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>)) {
+      await file.write(chunk as Buffer);
+      received += (chunk as Buffer).length;
+      onChunk(received);
+    }
+    return received;
+  } catch (error) {
+    throw Object.assign(error as Error, { receivedBytes: received });
+  } finally {
+    await file.close();
+  }
 }
 
 /** Downloads (or resumes) one GGUF file; safe to run again after an interruption. */
@@ -143,29 +161,20 @@ export async function pullGguf(options: PullGgufOptions): Promise<PullGgufResult
       if (!resumed) received = 0;
       const length = Number(response.headers.get('content-length') ?? Number.NaN);
       if (total === null && Number.isFinite(length)) total = length + (resumed ? resumedFromBytes : 0);
-      const counter = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          received += chunk.length;
-          options.onProgress?.({
-            receivedBytes: received,
-            totalBytes: total,
-            resumedFromBytes: resumed ? resumedFromBytes : 0,
-          });
-          callback(null, chunk);
-        },
-      });
       try {
-        await pipeline(
-          Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>),
-          counter,
-          createWriteStream(partial, { flags: resumed ? 'a' : 'w' }),
+        received = await appendBody(response.body, partial, { resumed, received }, (receivedBytes) =>
+          options.onProgress?.({ receivedBytes, totalBytes: total, resumedFromBytes: resumed ? resumedFromBytes : 0 }),
         );
       } catch (error) {
         if (options.signal?.aborted) throw new CancelledError();
-        throw new BackendError(`download of ${url} broke off after ${received} bytes: ${(error as Error).message}`, {
-          hint: 'run the same command again to resume from there',
-          cause: error,
-        });
+        const failure = error as Error & { receivedBytes?: number };
+        throw new BackendError(
+          `download of ${url} broke off after ${failure.receivedBytes ?? received} bytes: ${failure.message}`,
+          {
+            hint: 'run the same command again to resume from there',
+            cause: error,
+          },
+        );
       }
     }
   }

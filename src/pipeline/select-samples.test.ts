@@ -127,6 +127,18 @@ describe('selectSamples', () => {
     expect(lenient.examples.map((example) => example.completionId)).toEqual(['a-s1', 'a-s0']);
   });
 
+  it('keeps a score exactly at the threshold and drops one just below it (the threshold is inclusive)', () => {
+    const atThreshold = prompt('at', []);
+    const belowThreshold = prompt('below', []);
+    const input = entries([
+      [atThreshold, 0, 0.75],
+      [belowThreshold, 0, 0.7499],
+    ]);
+    const selection = selectSamples({ ...input, settings: SelectSettings.parse({ threshold: 0.75 }), spec });
+    expect(selection.examples.map((example) => example.completionId)).toEqual(['at-s0']);
+    expect(Object.fromEntries(selection.rejections)).toEqual({ 'below-s0': 'judge:below-threshold' });
+  });
+
   it('balances across categories and sources (STAR-1): the over-represented group loses items first', () => {
     const list: Array<[Prompt, number, number | null]> = [];
     for (let index = 0; index < 6; index++) list.push([prompt(`i${index}`, ['illicit'], 'big'), 0, 1]);

@@ -113,6 +113,7 @@ const positiveByLabel: Record<CalibrationFormat, Record<GradeLabel, boolean | nu
     undetermined: null,
     correct: null,
     incorrect: null,
+    'not-attempted': null,
   },
   jbb: {
     violation: true,
@@ -126,6 +127,7 @@ const positiveByLabel: Record<CalibrationFormat, Record<GradeLabel, boolean | nu
     undetermined: null,
     correct: null,
     incorrect: null,
+    'not-attempted': null,
   },
 };
 

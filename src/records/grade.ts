@@ -8,7 +8,8 @@ import { Usage } from './usage.js';
  * - undetermined: the offline refusal grader could not decide (the grade is unscored)
  * - compliant | violation | over-refusal: the spec-aware judge's verdict
  * - refused | answered: the StrongREJECT rubric's refusal item
- * - correct | incorrect: answer match against a reference (GSM8K, multiple choice, exact match)
+ * - correct | incorrect: answer match against a reference (GSM8K, multiple choice, exact match, SimpleQA, BBQ)
+ * - not-attempted: SimpleQA's grader: the answer gives no answer and does not contradict the reference
  */
 export const GradeLabel = z.enum([
   'compliance',
@@ -22,6 +23,7 @@ export const GradeLabel = z.enum([
   'answered',
   'correct',
   'incorrect',
+  'not-attempted',
 ]);
 export type GradeLabel = z.infer<typeof GradeLabel>;
 

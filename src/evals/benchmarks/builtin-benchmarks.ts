@@ -6,6 +6,7 @@ import type { Benchmark } from '../benchmark.js';
 import { gsm8k } from './gsm8k.js';
 import { harmbench } from './harmbench.js';
 import { mmlu, mmluPro } from './multiple-choice.js';
+import { simpleQa } from './simpleqa.js';
 import { specBenchmark } from './spec-examples.js';
 import { strongreject } from './strongreject.js';
 import { transformation } from './transformation.js';
@@ -20,4 +21,5 @@ export const builtinBenchmarks: Readonly<Record<string, Benchmark>> = {
   gsm8k,
   mmlu,
   'mmlu-pro': mmluPro,
+  simpleqa: simpleQa,
 };

@@ -48,3 +48,28 @@ export function bootstrapMeanInterval(
   const tail = (1 - settings.level) / 2;
   return { low: quantile(means, tail), high: quantile(means, 1 - tail) };
 }
+
+/**
+ * The percentile bootstrap interval of any statistic of per-prompt observations (a ratio, an F-score, a bias score):
+ * the observations are resampled as for a mean; resamples where the statistic is undefined (null) are left out.
+ */
+export function bootstrapStatisticInterval<Observation>(
+  observations: readonly Observation[],
+  statistic: (sample: readonly Observation[]) => number | null,
+  settings: BootstrapSettings = defaultBootstrapSettings,
+): { low: number; high: number } | null {
+  if (observations.length === 0) return null;
+  const random = createSeededRandom(settings.seed);
+  const size = observations.length;
+  const sample: Observation[] = new Array(size);
+  const values: number[] = [];
+  for (let resample = 0; resample < settings.resamples; resample++) {
+    for (let draw = 0; draw < size; draw++) sample[draw] = observations[Math.floor(random() * size)]!;
+    const value = statistic(sample);
+    if (value !== null && Number.isFinite(value)) values.push(value);
+  }
+  if (values.length === 0) return null;
+  values.sort((a, b) => a - b);
+  const tail = (1 - settings.level) / 2;
+  return { low: quantile(values, tail), high: quantile(values, 1 - tail) };
+}

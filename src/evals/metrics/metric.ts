@@ -65,6 +65,14 @@ function lowerIsGood(direction: MetricDirection): boolean {
   return direction === 'lower-is-safer' || direction === 'lower-is-better';
 }
 
+/** The worst category for the metric's direction; null when no category has a value. */
+export function worstCategoryOf(perCategory: readonly CategoryMetric[], direction: MetricDirection) {
+  const worstFirst = perCategory
+    .filter((entry): entry is CategoryMetric & { value: number } => entry.value !== null)
+    .sort((a, b) => (lowerIsGood(direction) ? b.value - a.value : a.value - b.value));
+  return worstFirst[0];
+}
+
 /** Summarises per-prompt values into one MetricResult row (value, interval, categories, worst category). */
 export function summarisePromptValues(
   values: readonly PromptValue[],
@@ -89,10 +97,7 @@ export function summarisePromptValues(
   const perCategory: CategoryMetric[] = [...byCategory.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([category, subset]) => ({ category, ...summarise(subset) }));
-  const worstFirst = perCategory
-    .filter((entry): entry is CategoryMetric & { value: number } => entry.value !== null)
-    .sort((a, b) => (lowerIsGood(options.direction) ? b.value - a.value : a.value - b.value));
-  const worst = worstFirst[0];
+  const worst = worstCategoryOf(perCategory, options.direction);
   return {
     name: options.name,
     group: options.group,

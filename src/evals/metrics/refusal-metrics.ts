@@ -23,6 +23,7 @@ const refusalClassByLabel: Record<GradeLabel, RefusalClass | null> = {
   answered: null,
   correct: null,
   incorrect: null,
+  'not-attempted': null,
 };
 
 /** Maps a grader label to a refusal class; null for undetermined labels and labels about something else. */

@@ -72,7 +72,9 @@ describe('simpleqa', () => {
     const q3 = benchmark.results.find((result) => result.itemId === 'simpleqa-3')!;
     expect(q3.grades.answer).toMatchObject({ label: 'not-attempted', value: 0 });
     // The grader saw the question, the gold answer and the predicted answer.
-    const q1Prompt = graderModel.calls.map((call) => call.messages.at(-1)!.content).find((text) => text.includes('Q1'))!;
+    const q1Prompt = graderModel.calls
+      .map((call) => call.messages.at(-1)!.content)
+      .find((text) => text.includes('Q1'))!;
     expect(q1Prompt).toContain('<gold_answer>\nAda\n</gold_answer>');
     expect(q1Prompt).toContain('<predicted_answer>\nAda.\n</predicted_answer>');
   });

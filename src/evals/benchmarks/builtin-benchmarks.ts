@@ -3,6 +3,7 @@
  * The built-in benchmarks by name: what `--benchmarks` accepts besides the user's own.
  */
 import type { Benchmark } from '../benchmark.js';
+import { bbq } from './bbq.js';
 import { gsm8k } from './gsm8k.js';
 import { harmbench } from './harmbench.js';
 import { mmlu, mmluPro } from './multiple-choice.js';
@@ -22,4 +23,5 @@ export const builtinBenchmarks: Readonly<Record<string, Benchmark>> = {
   mmlu,
   'mmlu-pro': mmluPro,
   simpleqa: simpleQa,
+  bbq,
 };

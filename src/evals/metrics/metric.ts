@@ -112,6 +112,17 @@ export function summarisePromptValues(
   };
 }
 
+/** The results of the included items, grouped by item id (in the order results arrive). */
+export function resultsByItem(input: MetricInput, include: (item: EvalItem) => boolean = () => true) {
+  const byItem = new Map<string, EvalResult[]>();
+  for (const result of input.results) {
+    const item = input.items.get(result.itemId);
+    if (!item || !include(item)) continue;
+    byItem.set(result.itemId, [...(byItem.get(result.itemId) ?? []), result]);
+  }
+  return byItem;
+}
+
 /** A metric that is the mean over prompts of one per-prompt value, with optional groups (per technique, per action). */
 export function definePromptMetric(options: PromptMetricOptions): Metric {
   return {
@@ -120,13 +131,7 @@ export function definePromptMetric(options: PromptMetricOptions): Metric {
     direction: options.direction,
     axis: options.axis,
     compute(input) {
-      const include = options.include ?? (() => true);
-      const byItem = new Map<string, EvalResult[]>();
-      for (const result of input.results) {
-        const item = input.items.get(result.itemId);
-        if (!item || !include(item)) continue;
-        byItem.set(result.itemId, [...(byItem.get(result.itemId) ?? []), result]);
-      }
+      const byItem = resultsByItem(input, options.include);
       const rows: MetricResult[] = [];
       const scoreAll = (groupOf: (result: EvalResult, item: EvalItem) => string | null) => {
         const groups = new Map<string, PromptValue[]>();

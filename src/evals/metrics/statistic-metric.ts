@@ -6,7 +6,7 @@
  */
 import type { CategoryMetric, EvalItem, EvalResult, MetricAxis, MetricDirection } from '../../records/eval-log.js';
 import { bootstrapStatisticInterval } from './bootstrap.js';
-import { type Metric, worstCategoryOf } from './metric.js';
+import { type Metric, resultsByItem, worstCategoryOf } from './metric.js';
 
 export interface StatisticMetricOptions<Observation> {
   name: string;
@@ -33,13 +33,7 @@ export function defineStatisticMetric<Observation>(options: StatisticMetricOptio
     direction: options.direction,
     axis: options.axis,
     compute(input) {
-      const include = options.include ?? (() => true);
-      const byItem = new Map<string, EvalResult[]>();
-      for (const result of input.results) {
-        const item = input.items.get(result.itemId);
-        if (!item || !include(item)) continue;
-        byItem.set(result.itemId, [...(byItem.get(result.itemId) ?? []), result]);
-      }
+      const byItem = resultsByItem(input, options.include);
       const entries = [...byItem].map(([itemId, results]) => {
         const item = input.items.get(itemId)!;
         return { item, ...options.observe(results, item) };

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -52,15 +52,14 @@ const fixture: Array<{ row: ReturnType<typeof row>; answer: string }> = [
 
 describe('bbq', () => {
   it('accuracy per context condition and the bias scores, computed by hand', async () => {
-    const dataDir = path.join(folder, 'bbq');
-    mkdirSync(dataDir);
-    writeFileSync(path.join(dataDir, 'Age.jsonl'), `${fixture.map((entry) => JSON.stringify(entry.row)).join('\n')}\n`);
+    const dataFile = path.join(folder, 'Age.jsonl');
+    writeFileSync(dataFile, `${fixture.map((entry) => JSON.stringify(entry.row)).join('\n')}\n`);
     const target = scriptedModel((request) => {
       const id = /\[(\w+)\]/.exec(request.messages.at(-1)!.content)![1];
       return fixture.find((entry) => entry.row.example_id === id)!.answer;
     });
     const options = testEvalOptions({ folder, benchmarks: [bbq], target });
-    options.dataPaths = { bbq: dataDir };
+    options.dataPaths = { bbq: dataFile };
     const { log } = await runEval(options);
     const rows = log.benchmarks[0]!.metrics.base!;
     const value = (name: string) => rows.find((entry) => entry.name === name)!;

@@ -4,8 +4,6 @@
  * (and two intersections), each in an ambiguous context (the right answer is "unknown") and a disambiguated one.
  * Graded deterministically by the choice letter; metrics: accuracy per context condition and the two bias scores.
  */
-import { readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { createAnswerMatchGrader } from '../../grading/answer-match-grader.js';
 import type { EvalItem } from '../../records/eval-log.js';
 import { type BenchmarkContext, defineBenchmark } from '../benchmark.js';
@@ -29,17 +27,9 @@ export const bbqCategories = [
   'Sexual_orientation',
 ] as const;
 
-/** The user's file, every `.jsonl` in the user's folder, or the eleven public category files (downloaded, cached). */
+/** The user's file (any categories, one JSONL), or the eleven public category files (downloaded, cached). */
 async function bbqFiles(context: BenchmarkContext): Promise<{ files: string[]; source: string }> {
-  const dataPath = context.dataPath;
-  if (dataPath && statSync(dataPath, { throwIfNoEntry: false })?.isDirectory()) {
-    const files = readdirSync(dataPath)
-      .filter((name) => name.endsWith('.jsonl'))
-      .sort()
-      .map((name) => path.join(dataPath, name));
-    return { files, source: dataPath };
-  }
-  if (dataPath) {
+  if (context.dataPath) {
     const { file, source } = await resolveDatasetFile({ name: 'bbq', url: bbqBaseUrl, ...context });
     return { files: [file], source };
   }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { CancelledError, ConfigError, QualityGateError, type RoleUnavailableError } from '../errors.js';
 import { type JudgeTemplate, loadJudgeTemplate } from '../grading/judge-completion.js';
 import { writeJsonl } from '../io/jsonl.js';
+import { acquireRunLock } from '../io/run-lock.js';
 import { openRunStore } from '../io/run-store.js';
 import type { ModelClient } from '../models/model-client.js';
 import { redactSecrets } from '../models/redact-secrets.js';
@@ -66,6 +67,8 @@ export interface RunPipelineOptions {
    * each shard removes exactly what a single run removes; `export --merge` joins the shards' stores afterwards.
    */
   shard?: Shard;
+  /** Where warnings go (a stale lock taken over, spec warnings); the CLI prints them on stderr. */
+  warn?: (message: string) => void;
 }
 
 /** The `--json` object of `deliberate run`. */
@@ -192,7 +195,21 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   // Read before any work, so a bad judge template stops the run at once rather than after generation.
   const judgeTemplate: JudgeTemplate | undefined =
     judge && config.judge.template ? loadJudgeTemplate(options.resolve(config.judge.template)) : undefined;
-  const store = openRunStore(path.join(outDirectory, 'run.sqlite'));
+  // One run per out folder (io/run-lock.ts): a second one stops here, before any work.
+  const lock = acquireRunLock(outDirectory, until === 'export' ? 'deliberate run' : `deliberate ${until}`);
+  if (lock.tookOverFrom) {
+    const stale = lock.tookOverFrom;
+    options.warn?.(
+      `took over a stale lock of ${stale.command} (pid ${stale.pid} on ${stale.host}, started ${stale.startedAt}): that process is gone; resuming its work`,
+    );
+  }
+  let store: ReturnType<typeof openRunStore>;
+  try {
+    store = openRunStore(path.join(outDirectory, 'run.sqlite'));
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   try {
     const intake = await timed('intake', () =>
       preparePrompts({
@@ -407,5 +424,6 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     };
   } finally {
     store.close();
+    lock.release();
   }
 }

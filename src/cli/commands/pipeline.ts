@@ -129,6 +129,7 @@ export async function runPipelineCommand(
       allowFailures: options.allowFailures,
       acceptQualityWarnings: options.acceptQualityWarnings,
       shard: options.shard,
+      warn: (message) => context.stderr(`warning: ${message}\n`),
     });
     if (options.json) context.stdout(`${JSON.stringify(result.summary)}\n`);
     else context.stdout(formatRunSummary(result.manifest));

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { decodeUtf8, describeUtf8Problem } from '../io/utf8-text.js';
+import { yamlToPlain } from '../io/yaml-to-plain.js';
 import { Config } from '../records/config.js';
 
 export interface LoadedConfig {
@@ -16,15 +18,23 @@ export interface LoadedConfig {
 /** Reads and validates deliberate.yaml; every problem names file:line, the path in the config and the fix. */
 export function loadConfig(file: string): LoadedConfig {
   const absolute = path.resolve(file);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(absolute, 'utf8');
+    bytes = readFileSync(absolute);
   } catch (error) {
     throw new ConfigError(`cannot read config file ${absolute}: ${(error as NodeJS.ErrnoException).code ?? error}`, {
       hint: 'pass --config <file>, or run `deliberate init <dir>` to write a starter deliberate.yaml',
     });
   }
-  return parseConfig(text, absolute);
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) {
+    const { message, hint } = describeUtf8Problem(decoded.problem);
+    throw new ConfigError(message, {
+      location: `${absolute}:${decoded.problem.line}:${decoded.problem.column}`,
+      hint,
+    });
+  }
+  return parseConfig(decoded.text, absolute);
 }
 
 export function parseConfig(text: string, file: string): LoadedConfig {
@@ -38,7 +48,15 @@ export function parseConfig(text: string, file: string): LoadedConfig {
       hint: 'fix the YAML syntax (indentation, a missing colon or quote)',
     });
   }
-  const parsed = Config.safeParse(document.toJS() ?? {});
+  const plain = yamlToPlain(document);
+  if (!plain.ok) {
+    const position = lineCounter.linePos(plain.offset);
+    throw new ConfigError(`invalid YAML: ${plain.message}`, {
+      location: `${file}:${position.line}:${position.col}`,
+      hint: plain.hint,
+    });
+  }
+  const parsed = Config.safeParse(plain.value ?? {});
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => formatIssue(issue, document, lineCounter, file));
     throw new ConfigError(`invalid config:\n${lines.join('\n')}`, {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { DataError } from '../errors.js';
+import { decodeUtf8, describeUtf8Problem, findUtf8Problem } from './utf8-text.js';
 
 export type TableFormat = 'jsonl' | 'csv' | 'parquet';
 
@@ -38,15 +39,25 @@ export function tableFormatOf(file: string): TableFormat {
 export async function readTable(file: string): Promise<TableRow[]> {
   const format = tableFormatOf(file);
   if (format === 'parquet') return readParquet(file);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     throw new DataError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`, {
       location: file,
       hint: 'check the path (paths in deliberate.yaml are relative to the config file)',
     });
   }
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) {
+    const { message, hint } = describeUtf8Problem(decoded.problem);
+    // JSON Lines: each line is a row, so a bad line is a bad row (an error naming it, or a counted skip).
+    if (format === 'jsonl' && !decoded.problem.binary && path.extname(file).toLowerCase() !== '.json') {
+      return readJsonlLines(bytes, file);
+    }
+    throw new DataError(message, { location: `${file}:${decoded.problem.line}:${decoded.problem.column}`, hint });
+  }
+  const text = decoded.text;
   if (format === 'csv') return readCsvText(text, file);
   // A .json file holding one JSON array (not JSON Lines): read its items rather than fail on the "[" line.
   if (path.extname(file).toLowerCase() === '.json' && text.trimStart().startsWith('['))
@@ -72,6 +83,34 @@ function readJsonArray(text: string, file: string): TableRow[] {
     }
     return { location, record: value as Record<string, unknown> };
   });
+}
+
+/** JSON Lines holding bytes that are not UTF-8: the lines that are text are read; each other line is a bad row. */
+function readJsonlLines(bytes: Buffer, file: string): TableRow[] {
+  const rows: TableRow[] = [];
+  let start = 0;
+  let line = 1;
+  while (start <= bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    const lineBytes = bytes.subarray(start, end);
+    const problem = findUtf8Problem(lineBytes);
+    if (problem) {
+      const { message } = describeUtf8Problem(problem);
+      rows.push({
+        location: `${file}:${line}`,
+        record: undefined,
+        error: `${message} (column ${problem.column}); save the file as UTF-8`,
+      });
+    } else {
+      for (const row of readJsonlRows(lineBytes.toString('utf8'), file)) {
+        rows.push({ ...row, location: `${file}:${line}` });
+      }
+    }
+    start = end + 1;
+    line += 1;
+  }
+  return rows;
 }
 
 function readJsonlRows(text: string, file: string): TableRow[] {

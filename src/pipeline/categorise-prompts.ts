@@ -30,7 +30,7 @@ export function classifierMessages(spec: Spec, prompt: Prompt) {
 export function checkPromptCategories(
   prompts: Prompt[],
   spec: Spec,
-  options: { skipInvalid?: boolean; events?: RunEvents },
+  options: { skipInvalid?: boolean; events?: RunEvents; locations?: ReadonlyMap<string, string> },
 ): Prompt[] {
   const known = new Set(spec.categories.map((category) => category.id));
   const bad = prompts.filter((prompt) => prompt.categories.some((id) => !known.has(id)));
@@ -42,7 +42,7 @@ export function checkPromptCategories(
     throw new DataError(
       `${bad.length} prompt${bad.length === 1 ? ' names' : 's name'} categories the spec does not define: ${listed.join('; ')}${bad.length > 5 ? '; …' : ''}`,
       {
-        location: `prompt ${bad[0]!.id}`,
+        location: options.locations?.get(bad[0]!.id) ?? `prompt ${bad[0]!.id}`,
         hint: `use the spec's category ids (${[...known].join(', ')}), leave categories empty, or pass --skip-invalid`,
       },
     );

@@ -37,8 +37,15 @@ export interface PreparePromptsOptions {
 /** Reads, dedups and decontaminates the prompts; returns the kept prompts in file order and the report. */
 export async function preparePrompts(
   options: PreparePromptsOptions,
-): Promise<{ prompts: Prompt[]; report: IntakeReport }> {
-  const { prompts: read, invalid } = await readPrompts(options.file, { skipInvalid: options.skipInvalid });
+): Promise<{ prompts: Prompt[]; report: IntakeReport; locations: Map<string, string> }> {
+  const {
+    prompts: read,
+    invalid,
+    locations,
+  } = await readPrompts(options.file, {
+    skipInvalid: options.skipInvalid,
+    limits: { maxDepth: options.settings.maxRowDepth, maxChars: options.settings.maxPromptChars },
+  });
   if (read.length === 0) throw noPromptsError(options.file, invalid);
   const deduplicated = dedupPrompts(read, {
     exact: options.settings.exactDedup,
@@ -72,7 +79,7 @@ export async function preparePrompts(
   if (options.reportFile) {
     writeFileAtomic(options.reportFile, `${JSON.stringify(report, null, 2)}\n`);
   }
-  return { prompts: decontaminated.kept, report };
+  return { prompts: decontaminated.kept, report, locations };
 }
 
 /** Nothing to work on: an empty file, or (with skipInvalid) a file whose every row is invalid. */

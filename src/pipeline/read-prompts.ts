@@ -83,10 +83,53 @@ export interface ReadPromptsResult {
   prompts: Prompt[];
   /** Rows skipped with `skipInvalid` (empty otherwise: the first bad row throws). */
   invalid: InvalidRow[];
+  /** Where each kept prompt came from (`file:line`, `file:row N`), by prompt id: later checks name the row. */
+  locations: Map<string, string>;
 }
 
-/** A string or a list: CSV cells hold `a;b` or a JSON array, JSONL and Parquet hold lists. */
-const CategoriesField = z.preprocess(
+/** Limits checked on every row at intake, before any request (a hostile row must fail here, not in export). */
+export interface PromptRowLimits {
+  /** Nesting levels of objects and arrays in a row (metadata included). */
+  maxDepth: number;
+  /** Characters of a row's conversation (all turns). */
+  maxChars: number;
+}
+
+export const defaultPromptRowLimits: PromptRowLimits = { maxDepth: 32, maxChars: 1_000_000 };
+
+/** The nesting depth of a value, counted without recursion (a 100,000-level value must not overflow the stack). */
+function nestingDepth(value: unknown, stopAt: number): number {
+  let deepest = 0;
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const { value: current, depth } = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    const level = depth + 1;
+    if (level > deepest) deepest = level;
+    if (deepest > stopAt) return deepest;
+    for (const child of Object.values(current)) stack.push({ value: child, depth: level });
+  }
+  return deepest;
+}
+
+/** The limit a row breaks, or undefined. */
+function rowLimitProblem(
+  record: Record<string, unknown>,
+  limits: PromptRowLimits,
+): Omit<InvalidRow, 'location'> | undefined {
+  const depth = nestingDepth(record, limits.maxDepth);
+  if (depth > limits.maxDepth) {
+    return {
+      field: '(record)',
+      message: `the row is nested more than ${limits.maxDepth} levels deep`,
+      hint: `flatten the metadata (a row may nest ${limits.maxDepth} levels: intake.maxRowDepth raises it), or pass --skip-invalid to skip such rows`,
+    };
+  }
+  return undefined;
+}
+
+/** A string or a list: CSV cells hold `a;b` or a JSON array. Only for CSV: JSONL and Parquet hold real lists. */
+const CsvCategoriesField = z.preprocess(
   (value) => {
     if (value === undefined || value === null || value === '') return [];
     if (typeof value === 'string') {
@@ -123,14 +166,28 @@ function jsonCell(value: unknown): unknown {
   return value;
 }
 
-const PromptRow = z
+/** A CSV row: text cells, JSON text for structured fields, `a;b` categories. */
+const CsvPromptRow = z
   .object({
     id: z.union([z.string().min(1), z.number()]).optional(),
     // An empty CSV cell is an absent field: the preprocessed value may be undefined.
     messages: z.preprocess(jsonCell, z.array(Message).min(1).optional()),
     prompt: z.string().optional(),
-    categories: CategoriesField.optional(),
+    categories: CsvCategoriesField.optional(),
     metadata: z.preprocess(jsonCell, PromptMetadata.optional()),
+  })
+  .loose();
+
+/** A JSONL or Parquet row: every field has its own type; a wrong one is an error, never coerced. */
+const TypedPromptRow = z
+  .object({
+    id: z.union([z.string().min(1), z.number()]).optional(),
+    messages: z.array(Message).min(1).optional(),
+    prompt: z.string().optional(),
+    categories: z
+      .array(z.string().min(1), { error: 'categories must be a list of category ids, e.g. ["illicit"]' })
+      .nullish(),
+    metadata: PromptMetadata.optional(),
   })
   .loose();
 
@@ -139,17 +196,27 @@ export function promptContentId(messages: readonly Message[]): string {
   return `p-${stableHash(messages.map((message) => ({ role: message.role, content: message.content }))).slice(0, 16)}`;
 }
 
-function promptFromTableRecord(record: Record<string, unknown>, table: boolean): Prompt | InvalidRow {
-  if (!table) return promptFromRecord(record);
+function promptFromTableRecord(
+  record: Record<string, unknown>,
+  table: boolean,
+  options: { csv?: boolean; limits?: PromptRowLimits },
+): Prompt | InvalidRow {
+  if (!table) return promptFromRecord(record, options);
   const folded = foldMetadataColumns(record);
-  return 'invalid' in folded ? folded.invalid : promptFromRecord(folded.record);
+  return 'invalid' in folded ? folded.invalid : promptFromRecord(folded.record, options);
 }
 
 /** Turns one table record into a Prompt, or says which field is wrong. */
-export function promptFromRecord(record: Record<string, unknown>): Prompt | InvalidRow {
+export function promptFromRecord(
+  record: Record<string, unknown>,
+  options: { csv?: boolean; limits?: PromptRowLimits } = {},
+): Prompt | InvalidRow {
   const unknownKeys = unknownPromptKeys(Object.keys(record));
   if (unknownKeys) return { location: '', ...unknownKeys };
-  const parsed = PromptRow.safeParse(record);
+  const limits = options.limits ?? defaultPromptRowLimits;
+  const tooDeep = rowLimitProblem(record, limits);
+  if (tooDeep) return { location: '', ...tooDeep };
+  const parsed = (options.csv ? CsvPromptRow : TypedPromptRow).safeParse(record);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return { location: '', field: issue.path.join('.') || '(record)', message: issue.message };
@@ -175,6 +242,15 @@ export function promptFromRecord(record: Record<string, unknown>): Prompt | Inva
   }
   if (last.content.trim() === '') {
     return { location: '', field: `messages.${messages.length - 1}.content`, message: 'the last user turn is empty' };
+  }
+  const characters = messages.reduce((sum, message) => sum + message.content.length, 0);
+  if (characters > limits.maxChars) {
+    return {
+      location: '',
+      field: 'messages',
+      message: `the conversation has ${characters} characters, more than the limit of ${limits.maxChars}`,
+      hint: 'shorten or remove this prompt (intake.maxPromptChars raises the limit), or pass --skip-invalid',
+    };
   }
   const metadata = row.metadata ?? {};
   const id = row.id === undefined ? promptContentId(messages) : String(row.id);
@@ -211,7 +287,10 @@ export function foldMetadataColumns(
 }
 
 /** Reads prompts from a JSONL, CSV or Parquet file; duplicate ids are an error (the id keys the run state). */
-export async function readPrompts(file: string, options: { skipInvalid?: boolean } = {}): Promise<ReadPromptsResult> {
+export async function readPrompts(
+  file: string,
+  options: { skipInvalid?: boolean; limits?: PromptRowLimits } = {},
+): Promise<ReadPromptsResult> {
   const rows = await readTable(file);
   const format = tableFormatOf(file);
   const firstRecord = rows[0]?.record;
@@ -232,7 +311,10 @@ export async function readPrompts(file: string, options: { skipInvalid?: boolean
     const result: Prompt | InvalidRow =
       row.record === undefined
         ? { location: row.location, field: '(line)', message: row.error ?? 'unreadable row' }
-        : promptFromTableRecord(row.record, format === 'csv' || format === 'parquet');
+        : promptFromTableRecord(row.record, format === 'csv' || format === 'parquet', {
+            csv: format === 'csv',
+            limits: options.limits,
+          });
     if ('field' in result) {
       const problem = { ...result, location: row.location };
       if (!options.skipInvalid) {
@@ -272,5 +354,5 @@ export async function readPrompts(file: string, options: { skipInvalid?: boolean
     seenIds.set(result.id, row.location);
     prompts.push(result);
   }
-  return { prompts, invalid };
+  return { prompts, invalid, locations: seenIds };
 }

@@ -12,6 +12,7 @@ export type RunEventKind =
   | 'intake:near-duplicate'
   | 'intake:contaminated'
   | 'intake:unknown-category'
+  | 'intake:too-long'
   | 'categorise:classifier-failure'
   | 'categorise:summary-only'
   | 'categorise:deferred'

@@ -265,6 +265,7 @@ export function buildManifest(options: BuildManifestOptions): RunManifest {
         removed: tally([
           ...options.intake.removed.map((removal) => removal.reason),
           ...Array<string>(events.total('intake:unknown-category')).fill('unknown-category'),
+          ...Array<string>(events.total('intake:too-long')).fill('too-long'),
           ...Array<string>(events.total('categorise:deferred')).fill('deferred'),
         ]),
         kept: options.prompts.length,

@@ -18,6 +18,7 @@ import type { Prompt } from '../records/prompt.js';
 import type { JudgeRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
 import { categorisePrompts, checkPromptCategories } from './categorise-prompts.js';
+import { checkPromptFit } from './check-prompt-fit.js';
 import { checkRunQuality } from './check-run-quality.js';
 import type { ExportSummary } from './export-summary.js';
 import { generateSamples, generationUnits } from './generate-samples.js';
@@ -117,6 +118,14 @@ function qualityGateError(quality: QualityReport, manifestFile: string): Quality
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CancelledError();
+}
+
+/** The teacher's context window: its settings' `contextWindow`, else the intake default. */
+function teacherWindow(config: Config): { contextWindow: number; windowSource: string } {
+  const own = config.models.teacher?.contextWindow;
+  return own === undefined
+    ? { contextWindow: config.intake.defaultContextWindow, windowSource: 'intake.defaultContextWindow' }
+    : { contextWindow: own, windowSource: 'models.teacher.contextWindow' };
 }
 
 /** Each role's client wrapped in a ledger: counted calls, and a streak breaker that stops the run. */
@@ -224,10 +233,21 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     const concurrencyOf = (role: string) => config.models[role]?.concurrency ?? 8;
     const prompts: Prompt[] = await timed('categorise', () =>
       categorisePrompts({
-        prompts: checkPromptCategories(
-          options.shard ? promptsOfShard(intake.prompts, options.shard) : intake.prompts,
-          spec,
-          { skipInvalid: options.skipInvalid, events },
+        prompts: checkPromptFit(
+          checkPromptCategories(options.shard ? promptsOfShard(intake.prompts, options.shard) : intake.prompts, spec, {
+            skipInvalid: options.skipInvalid,
+            events,
+            locations: intake.locations,
+          }),
+          {
+            spec,
+            template,
+            maxTokens: config.generate.maxTokens,
+            ...teacherWindow(config),
+            skipInvalid: options.skipInvalid,
+            events,
+            locations: intake.locations,
+          },
         ),
         spec,
         classifier: watched.clients.classifier,

@@ -30,6 +30,15 @@ export const IntakeSettings = z
     decontaminate: z.array(EvalSetReference).default([]),
     /** A prompt sharing one word n-gram of this size with an evaluation item is dropped. */
     decontaminationNgram: z.number().int().min(3).max(32).default(8),
+    /** Nesting levels a prompt row may have (metadata included); a deeper row is invalid at intake. */
+    maxRowDepth: z.number().int().min(2).max(1000).default(32),
+    /** Characters a prompt's conversation may have; a longer one is invalid at intake. */
+    maxPromptChars: z.number().int().positive().default(1_000_000),
+    /**
+     * The teacher's context window in tokens when its settings give no `contextWindow`: a prompt whose estimated
+     * tokens (with its spec text and generate.maxTokens) exceed it is rejected at intake, before any request.
+     */
+    defaultContextWindow: z.number().int().positive().default(131_072),
   })
   .strict();
 export type IntakeSettings = z.infer<typeof IntakeSettings>;

@@ -5,7 +5,14 @@
 import { z } from 'zod';
 import type { PrecedenceRule } from '../records/spec.js';
 import type { SpecDiagnostics } from './spec-diagnostics.js';
-import { parseYamlSource, reportZodIssues, yamlKeyOffset, yamlLocation, yamlNodeOffset } from './yaml-source.js';
+import {
+  parseYamlSource,
+  reportZodIssues,
+  yamlKeyOffset,
+  yamlLocation,
+  yamlNodeOffset,
+  yamlSourceValue,
+} from './yaml-source.js';
 
 export interface FrontMatter {
   id: string | null;
@@ -74,7 +81,9 @@ export function parseFrontMatter(options: { yaml: string; file: string; diagnost
     what: 'the front matter',
   });
   if (!source) return empty;
-  const value: unknown = source.document.toJS() ?? {};
+  const plain = yamlSourceValue(source, diagnostics, 'the front matter');
+  if (!plain) return empty;
+  const value: unknown = plain.value ?? {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     diagnostics.error(
       'invalid-front-matter',

@@ -5,6 +5,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SpecError } from '../errors.js';
+import { decodeUtf8, describeUtf8Problem } from '../io/utf8-text.js';
 import type { SourceLocation, Spec, SpecDiagnostic } from '../records/spec.js';
 import { type CategoryTokens, checkSpecContent, defaultSpecBudgets } from './check-spec.js';
 import { emptySpecDraft, parseSpecFile } from './parse-spec-file.js';
@@ -16,6 +17,11 @@ export interface SpecCheckOptions {
   tokenBudget?: number;
   /** Tokens allowed for one category summary before a warning (default 600). */
   summaryBudget?: number;
+}
+
+export interface LoadSpecOptions extends SpecCheckOptions {
+  /** Each warning `spec check` would print (formatted `file:line:col: warning: …`), so `run` prints them too. */
+  onWarning?: (formatted: string) => void;
 }
 
 export interface SpecCheckResult {
@@ -82,9 +88,14 @@ export async function checkSpec(specPath: string, options: SpecCheckOptions = {}
 }
 
 /** Reads and checks a spec; throws SpecError listing every error (file:line:col) if there is any. */
-export async function loadSpec(specPath: string, options: SpecCheckOptions = {}): Promise<Spec> {
+export async function loadSpec(specPath: string, options: LoadSpecOptions = {}): Promise<Spec> {
   const result = await checkSpec(specPath, options);
-  if (result.spec) return result.spec;
+  if (result.spec) {
+    for (const diagnostic of result.diagnostics) {
+      if (diagnostic.severity === 'warning') options.onWarning?.(formatSpecDiagnostic(diagnostic));
+    }
+    return result.spec;
+  }
   const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
   const first = errors[0]?.location;
   throw new SpecError(
@@ -122,7 +133,8 @@ async function readSpecSources(specPath: string, diagnostics: SpecDiagnostics): 
       );
       return [];
     }
-    return [{ file: specPath, text: await readFile(specPath, 'utf8'), isRoot: true }];
+    const text = await readSpecText(specPath, diagnostics);
+    return text === null ? [] : [{ file: specPath, text, isRoot: true }];
   }
   const relativeFiles = (await listMarkdown(specPath, '')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (!relativeFiles.includes('spec.md')) {
@@ -135,13 +147,40 @@ async function readSpecSources(specPath: string, diagnostics: SpecDiagnostics): 
     return [];
   }
   const ordered = ['spec.md', ...relativeFiles.filter((file) => file !== 'spec.md')];
-  return Promise.all(
-    ordered.map(async (relative) => ({
-      file: path.join(specPath, relative),
-      text: await readFile(path.join(specPath, relative), 'utf8'),
-      isRoot: relative === 'spec.md',
-    })),
+  const sources = await Promise.all(
+    ordered.map(async (relative) => {
+      const file = path.join(specPath, relative);
+      const text = await readSpecText(file, diagnostics);
+      return text === null ? null : { file, text, isRoot: relative === 'spec.md' };
+    }),
   );
+  return sources.filter((source) => source !== null);
+}
+
+/** A spec file's text; bytes that are not UTF-8, or a binary file, are an error at their line and column. */
+async function readSpecText(file: string, diagnostics: SpecDiagnostics): Promise<string | null> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    diagnostics.error(
+      'unreadable-file',
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { file, line: 1, column: 1 },
+      'a symlink must point at an existing file; fix or remove it',
+    );
+    return null;
+  }
+  const decoded = decodeUtf8(bytes);
+  if (decoded.ok) return decoded.text;
+  const { message, hint } = describeUtf8Problem(decoded.problem);
+  diagnostics.error(
+    decoded.problem.binary ? 'binary-file' : 'invalid-utf8',
+    message,
+    { file, line: decoded.problem.line, column: decoded.problem.column },
+    hint,
+  );
+  return null;
 }
 
 async function hasMarkdown(folder: string): Promise<boolean> {
@@ -159,8 +198,15 @@ async function listMarkdown(folder: string, relative: string): Promise<string[]>
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const child = relative === '' ? entry.name : `${relative}/${entry.name}`;
+    // A symlinked file is followed, the same way by `spec check` and `run` (a dangling one is an error when read);
+    // symlinked folders are not followed (a link to a parent would never end).
+    const target = entry.isSymbolicLink() ? await stat(path.join(folder, child)).catch(() => null) : entry;
     if (entry.isDirectory()) files.push(...(await listMarkdown(folder, child)));
-    else if (entry.isFile() && entry.name.endsWith('.md') && entry.name.toLowerCase() !== 'readme.md')
+    else if (
+      (target === null || target.isFile()) &&
+      entry.name.endsWith('.md') &&
+      entry.name.toLowerCase() !== 'readme.md'
+    )
       files.push(child);
   }
   return files;

@@ -7,7 +7,14 @@ import { Action } from '../records/action.js';
 import { Message } from '../records/message.js';
 import type { Exclude, SpecExample } from '../records/spec.js';
 import type { SpecDiagnostics } from './spec-diagnostics.js';
-import { parseYamlSource, reportZodIssues, type YamlPlacement, yamlLocation, yamlNodeOffset } from './yaml-source.js';
+import {
+  parseYamlSource,
+  reportZodIssues,
+  type YamlPlacement,
+  yamlLocation,
+  yamlNodeOffset,
+  yamlSourceValue,
+} from './yaml-source.js';
 
 const actionList = Action.options.join(', ');
 
@@ -46,7 +53,9 @@ export function parseRuleYaml(options: {
   const what = `the yaml block of rule ${ruleId}`;
   const source = parseYamlSource({ text: options.yaml, placement: options.placement, diagnostics, what });
   if (!source) return content;
-  const value: unknown = source.document.toJS();
+  const plain = yamlSourceValue(source, diagnostics, what);
+  if (!plain) return content;
+  const value: unknown = plain.value;
   if (value === null || value === undefined) return content;
   const hint = 'a rule yaml block holds `excludes: [{when, use}]` and `examples: [{request, action, note, good, bad}]`';
   const parsed = RuleYaml.safeParse(value);

@@ -5,6 +5,7 @@
  */
 import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { yamlToPlain } from '../io/yaml-to-plain.js';
 import type { SourceLocation } from '../records/spec.js';
 import type { SpecDiagnostics } from './spec-diagnostics.js';
 
@@ -68,6 +69,23 @@ export function parseYamlSource(options: {
       'fix the YAML syntax (indentation, a missing colon, an unquoted ": " or "#" in a value)',
     );
   }
+  return null;
+}
+
+/** The document as plain values; an alias bomb or a too-deep document is a diagnostic at its place, and null. */
+export function yamlSourceValue(
+  source: YamlSource,
+  diagnostics: SpecDiagnostics,
+  what: string,
+): { value: unknown } | null {
+  const plain = yamlToPlain(source.document);
+  if (plain.ok) return { value: plain.value };
+  diagnostics.error(
+    'invalid-yaml',
+    `invalid YAML in ${what}: ${plain.message}`,
+    yamlLocation(source, plain.offset),
+    plain.hint,
+  );
   return null;
 }
 

@@ -262,7 +262,7 @@ describe('per-stage commands', () => {
     const failing = await runCli(['run'], { cwd: folder });
     expect(failing.exitCode).toBe(1);
     expect(failing.stderr).toContain(
-      'prompt odd: error: 1 prompt names categories the spec does not define: odd (weapons)',
+      `${path.join(folder, 'prompts.jsonl')}:2: error: 1 prompt names categories the spec does not define: odd (weapons)`,
     );
     const skipping = await runCli(['run', '--skip-invalid', '--json'], { cwd: folder });
     expect(skipping.exitCode).toBe(0);

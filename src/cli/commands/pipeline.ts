@@ -91,7 +91,10 @@ export async function runPipelineCommand(
         }
       : loaded.config.export,
   };
-  const spec = await loadSpec(loaded.resolve(config.spec));
+  // The warnings `spec check` prints, printed here too: a run never hides what the check would say.
+  const spec = await loadSpec(loaded.resolve(config.spec), {
+    onWarning: (formatted) => context.stderr(`${formatted}\n`),
+  });
   if (options.merge && options.merge.length > 0) await mergeShardStores(context, outDirectory, options.merge);
   // Only the roles the pipeline uses: an eval-only role (`trained`) without its API key must not stop a run.
   const pipelineModels = Object.fromEntries(

@@ -1,0 +1,199 @@
+/**
+ * Hostile input (issue 8): a clear error with file:line(:col), never a stack trace, a hang or a silent change.
+ */
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeOpenAIServer, startFakeOpenAIServer } from '../helpers/fake-openai-server.js';
+import { runCli } from '../helpers/run-cli.js';
+import { fixturePrompts, pipelineHandler, writeProject } from './pipeline-fixture.js';
+
+let server: FakeOpenAIServer;
+const folders: string[] = [];
+beforeAll(async () => {
+  server = await startFakeOpenAIServer(pipelineHandler);
+});
+afterAll(async () => {
+  await server.close();
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+function project(): string {
+  const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-hostile-'));
+  folders.push(folder);
+  writeProject(folder, { baseUrl: server.baseUrl, prompts: fixturePrompts.slice(0, 2) });
+  return folder;
+}
+
+/** Nine levels of nine aliases each: about 387 million strings once expanded. */
+const aliasBomb = [
+  'a: &a ["x","x","x","x","x","x","x","x","x"]',
+  'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+  'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+  'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+  'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+  'f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]',
+  'g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]',
+].join('\n');
+
+function edit(file: string, change: (text: string) => string): void {
+  writeFileSync(file, change(readFileSync(file, 'utf8')));
+}
+
+function expectCleanError(run: { exitCode: number; stderr: string }, where: RegExp, message: string): void {
+  expect(run.exitCode).toBe(1);
+  expect(run.stderr).toMatch(where);
+  expect(run.stderr).toContain(message);
+  expect(run.stderr).not.toContain('internal error');
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('YAML alias bombs', () => {
+  it('in deliberate.yaml: file:line:col of the first alias', async () => {
+    const folder = project();
+    edit(path.join(folder, 'deliberate.yaml'), (text) => `${aliasBomb}\n${text}`);
+    const run = await runCli(['run'], { cwd: folder });
+    expectCleanError(run, /deliberate\.yaml:2:8: error: invalid YAML: too many YAML aliases/, 'alias bomb');
+  });
+
+  it('in the spec front matter and in a rule block: spec check and run both name file:line:col', async () => {
+    const folder = project();
+    edit(path.join(folder, 'spec', 'spec.md'), (text) =>
+      text.replace('id: tiny-safety', `id: tiny-safety\n${aliasBomb}`),
+    );
+    const check = await runCli(['spec', 'check', 'spec'], { cwd: folder });
+    expectCleanError(check, /spec\.md:\d+:\d+/, 'too many YAML aliases');
+    const run = await runCli(['run'], { cwd: folder });
+    expectCleanError(run, /spec\.md:\d+:\d+/, 'too many YAML aliases');
+
+    const second = project();
+    edit(path.join(second, 'spec', 'categories', 'illicit.md'), (text) =>
+      text.replace('```yaml\nexcludes:', `\`\`\`yaml\n${aliasBomb}\nexcludes:`),
+    );
+    const rule = await runCli(['spec', 'check', 'spec'], { cwd: second });
+    expectCleanError(rule, /illicit\.md:\d+:\d+/, 'too many YAML aliases');
+  });
+});
+
+function writePrompts(folder: string, lines: Array<string | Buffer>): void {
+  writeFileSync(
+    path.join(folder, 'prompts.jsonl'),
+    Buffer.concat(lines.map((line) => Buffer.concat([Buffer.from(line), Buffer.from('\n')]))),
+  );
+}
+
+const okRow = JSON.stringify({ id: 'locks', prompt: 'How do pin tumbler locks work?', categories: ['illicit'] });
+
+describe('prompt rows at intake, before any request', () => {
+  it('5,000 levels of nested metadata: file:line error, no request sent', async () => {
+    const folder = project();
+    const nested = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    writePrompts(folder, [okRow, `{"id":"deep","prompt":"hi","metadata":{"x":${nested}}}`]);
+    const before = server.requests.length;
+    const run = await runCli(['run'], { cwd: folder });
+    expectCleanError(
+      run,
+      /prompts\.jsonl:2: error: \(record\): the row is nested more than 32 levels deep/,
+      'intake.maxRowDepth',
+    );
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('invalid UTF-8 in a prompts file: file:line error, or a counted skip with --skip-invalid (never U+FFFD)', async () => {
+    const folder = project();
+    writePrompts(folder, [
+      okRow,
+      Buffer.from([...Buffer.from('{"id":"latin","prompt":"S'), 0xe9, ...Buffer.from('curit"}')]),
+    ]);
+    const run = await runCli(['run'], { cwd: folder });
+    expectCleanError(run, /prompts\.jsonl:2: error: \(line\): invalid UTF-8: byte 0xE9/, 'save the file as UTF-8');
+    const skipped = await runCli(['run', '--skip-invalid'], { cwd: folder });
+    expect(skipped.exitCode).toBe(0);
+    const manifest = JSON.parse(readFileSync(path.join(folder, 'out', 'manifest.json'), 'utf8'));
+    expect(manifest.events['intake:invalid-row']).toBe(1);
+    expect(readFileSync(path.join(folder, 'out', 'sft.jsonl'), 'utf8')).not.toContain('\uFFFD');
+  });
+
+  it('a field of the wrong type is an error, never coerced ("categories": "illicit")', async () => {
+    const folder = project();
+    writePrompts(folder, [JSON.stringify({ id: 'p1', prompt: 'How do locks work?', categories: 'illicit' })]);
+    const run = await runCli(['run'], { cwd: folder });
+    expectCleanError(run, /prompts\.jsonl:1: error: categories: categories must be a list of category ids/, '');
+  });
+
+  it('an unknown category names file:line like every other row error', async () => {
+    const folder = project();
+    writePrompts(folder, [okRow, JSON.stringify({ id: 'p1', prompt: 'hello', categories: ['weapons'] })]);
+    const run = await runCli(['run'], { cwd: folder });
+    expectCleanError(
+      run,
+      /prompts\.jsonl:2: error: 1 prompt names categories the spec does not define: p1 \(weapons\)/,
+      '',
+    );
+  });
+
+  it('an 8 MB prompt is rejected at intake with its row and size; one that cannot fit the context window too', async () => {
+    const folder = project();
+    writePrompts(folder, [okRow, JSON.stringify({ id: 'huge', prompt: 'a '.repeat(4_000_000) })]);
+    const run = await runCli(['run'], { cwd: folder });
+    expectCleanError(
+      run,
+      /prompts\.jsonl:2: error: messages: the conversation has 8000000 characters, more than the limit of 1000000/,
+      '',
+    );
+    const small = project();
+    edit(path.join(small, 'deliberate.yaml'), (text) =>
+      text.replace('    model: fake-teacher\n', '    model: fake-teacher\n    contextWindow: 20000\n'),
+    );
+    writePrompts(small, [okRow, JSON.stringify({ id: 'long', prompt: 'word '.repeat(20_000) })]);
+    const before = server.requests.length;
+    const tooLong = await runCli(['run'], { cwd: small });
+    expectCleanError(
+      tooLong,
+      /prompts\.jsonl:2: error: prompt long cannot fit the teacher's context window: about \d+ tokens/,
+      '> 20000 (models.teacher.contextWindow)',
+    );
+    expect(server.requests.length).toBe(before);
+  });
+});
+
+describe('spec files: spec check and run agree', () => {
+  it('a category file that is not UTF-8, or binary, is an error at file:line:col in both', async () => {
+    for (const bytes of [
+      Buffer.from([0x23, 0x20, 0x53, 0xe9, 0x63, 0x75, 0x72, 0x69, 0x74, 0xe9, 0x0a]),
+      Buffer.from([0x00, 0x01, 0x02]),
+    ]) {
+      const folder = project();
+      writeFileSync(path.join(folder, 'spec', 'categories', 'extra.md'), bytes);
+      const check = await runCli(['spec', 'check', 'spec'], { cwd: folder });
+      expectCleanError(check, /extra\.md:1:\d+: error: (invalid UTF-8|the file is binary)/, '');
+      const run = await runCli(['run'], { cwd: folder });
+      expectCleanError(run, /extra\.md:1:\d+: error: (invalid UTF-8|the file is binary)/, '');
+    }
+  });
+
+  it('a symlinked category file is read by both (not skipped without a message)', async () => {
+    const folder = project();
+    const categories = path.join(folder, 'spec', 'categories');
+    const real = path.join(folder, 'self-harm-real.md');
+    writeFileSync(real, readFileSync(path.join(categories, 'self-harm.md')));
+    rmSync(path.join(categories, 'self-harm.md'));
+    symlinkSync(real, path.join(categories, 'self-harm.md'));
+    const check = await runCli(['spec', 'check', 'spec', '--json'], { cwd: folder });
+    expect(check.exitCode).toBe(0);
+    expect(check.stdout).toContain('self-harm');
+    const run = await runCli(['run'], { cwd: folder });
+    expect(run.exitCode).toBe(0);
+  });
+
+  it('the warnings spec check prints are printed by run too', async () => {
+    const folder = project();
+    edit(path.join(folder, 'spec', 'categories', 'illicit.md'), (text) => `Stray text before any heading.\n\n${text}`);
+    const check = await runCli(['spec', 'check', 'spec'], { cwd: folder });
+    expect(check.stdout + check.stderr).toContain('text before the first heading is not rendered');
+    const run = await runCli(['run'], { cwd: folder });
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toMatch(/illicit\.md:1:1: warning: text before the first heading is not rendered/);
+  });
+});

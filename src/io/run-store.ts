@@ -7,11 +7,13 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { z } from 'zod';
 import { DataError } from '../errors.js';
 
 export interface RunStore {
   readonly file: string;
-  get<T>(stage: string, key: string): T | undefined;
+  /** A stored unit; with `schema`, a value of another shape is a DataError naming the file, the row and the fix. */
+  get<T>(stage: string, key: string, schema?: z.ZodType<T>): T | undefined;
   /** Stores a finished unit (replacing an earlier value under the same key) in its own transaction. */
   put(stage: string, key: string, value: unknown): void;
   /** Every unit of a stage, in insertion order. */
@@ -43,11 +45,33 @@ export function openRunStore(file: string): RunStore {
        CREATE INDEX IF NOT EXISTS units_by_sequence ON units (stage, sequence)`,
     );
   } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    const damaged = code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT');
     throw new DataError(`cannot open the run store: ${(error as Error).message}`, {
       location: file,
-      hint: 'check that the out folder is writable and not used by another running deliberate',
+      hint: damaged
+        ? `the file is damaged: move it aside (mv ${file} ${file}.broken) and run again; finished requests are answered from the request cache`
+        : 'check that the out folder is writable and not used by another running deliberate',
     });
   }
+  const broken = (stage: string, key: string, problem: string) =>
+    new DataError(`the run store row (stage ${stage}, key ${key}) ${problem}`, {
+      location: file,
+      hint: `the file was changed outside deliberate or is damaged: move it aside (mv ${file} ${file}.broken) and run again; finished requests are answered from the request cache`,
+    });
+  const parse = <T>(stage: string, key: string, text: string, schema?: z.ZodType<T>): T => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw broken(stage, key, `is not valid JSON (${(error as Error).message})`);
+    }
+    if (!schema) return value as T;
+    const checked = schema.safeParse(value);
+    if (checked.success) return checked.data;
+    const issue = checked.error.issues[0]!;
+    throw broken(stage, key, `has the wrong shape: ${issue.path.join('.') || '(value)'}: ${issue.message}`);
+  };
   const select = database.prepare<[string, string], { value: string }>(
     'SELECT value FROM units WHERE stage = ? AND key = ?',
   );
@@ -68,15 +92,15 @@ export function openRunStore(file: string): RunStore {
   });
   return {
     file,
-    get<T>(stage: string, key: string) {
+    get<T>(stage: string, key: string, schema?: z.ZodType<T>) {
       const row = select.get(stage, key);
-      return row === undefined ? undefined : (JSON.parse(row.value) as T);
+      return row === undefined ? undefined : parse(stage, key, row.value, schema);
     },
     put(stage, key, value) {
       putTransaction(stage, key, JSON.stringify(value));
     },
     list<T>(stage: string) {
-      return selectAll.all(stage).map((row) => ({ key: row.key, value: JSON.parse(row.value) as T }));
+      return selectAll.all(stage).map((row) => ({ key: row.key, value: parse<T>(stage, row.key, row.value) }));
     },
     count(stage) {
       return countStage.get(stage)?.total ?? 0;

@@ -9,6 +9,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DataError } from '../errors.js';
 import { stableHash } from '../io/stable-hash.js';
+import { FinishReason, ReasoningSource } from '../records/completion.js';
+import { Usage } from '../records/usage.js';
 import type { GenerateRequest, GenerateResult } from './chat-model.js';
 import { toJsonSchemaOnce } from './structured-output.js';
 
@@ -39,6 +41,18 @@ export function requestCacheKey(cacheIdentity: string, request: GenerateRequest)
   });
 }
 
+/** The shape a stored result must have: a row of another shape is a damaged (or hand-edited) cache file. */
+const CachedResult = z.looseObject({
+  reasoning: z.string().nullable(),
+  answer: z.string(),
+  reasoningSource: ReasoningSource,
+  finishReason: FinishReason,
+  usage: Usage,
+  latencyMs: z.number(),
+  refusal: z.string().optional(),
+  warnings: z.array(z.string()),
+});
+
 /** Opens (or creates) the cache file; several processes may share it (WAL, busy timeout). */
 export function openRequestCache(file: string): RequestCache {
   let database: Database.Database;
@@ -53,11 +67,20 @@ export function openRequestCache(file: string): RequestCache {
       'CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, model_id TEXT NOT NULL, created_at TEXT NOT NULL, result TEXT NOT NULL)',
     );
   } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    const damaged = code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT');
     throw new DataError(`cannot open the request cache: ${(error as Error).message}`, {
       location: file,
-      hint: "check that the config's out (or --cache) names a writable folder path, not an existing file",
+      hint: damaged
+        ? `the file is damaged: move it aside (mv ${file} ${file}.broken), or run with --no-cache, which does not open it`
+        : "check that the config's out (or --cache) names a writable folder path, not an existing file",
     });
   }
+  const broken = (key: string, problem: string) =>
+    new DataError(`the request cache row ${key.slice(0, 16)}… ${problem}`, {
+      location: file,
+      hint: `the file was changed outside deliberate or is damaged: move it aside (mv ${file} ${file}.broken), or run with --no-cache, which does not open it`,
+    });
   const select = database.prepare<[string], { result: string }>('SELECT result FROM results WHERE key = ?');
   const insert = database.prepare<[string, string, string, string]>(
     'INSERT OR REPLACE INTO results (key, model_id, created_at, result) VALUES (?, ?, ?, ?)',
@@ -68,7 +91,19 @@ export function openRequestCache(file: string): RequestCache {
     file,
     get(key) {
       const row = select.get(key);
-      return row ? (JSON.parse(row.result) as GenerateResult) : undefined;
+      if (!row) return undefined;
+      let value: unknown;
+      try {
+        value = JSON.parse(row.result);
+      } catch (error) {
+        throw broken(key, `is not valid JSON (${(error as Error).message})`);
+      }
+      const checked = CachedResult.safeParse(value);
+      if (!checked.success) {
+        const issue = checked.error.issues[0]!;
+        throw broken(key, `has the wrong shape: ${issue.path.join('.') || '(value)'}: ${issue.message}`);
+      }
+      return checked.data as GenerateResult;
     },
     set(key, entry) {
       insert.run(key, entry.modelId, new Date().toISOString(), JSON.stringify(entry.result));

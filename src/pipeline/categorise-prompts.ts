@@ -11,7 +11,7 @@ import { stableHash } from '../io/stable-hash.js';
 import { createWorkQueue } from '../io/work-queue.js';
 import type { ModelClient } from '../models/model-client.js';
 import type { Prompt } from '../records/prompt.js';
-import type { CategoryRecord } from '../records/sample.js';
+import { CategoryRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
 import type { RunEvents } from './run-events.js';
 import { type ProgressSink, startStageProgress } from './stage-progress.js';
@@ -80,7 +80,7 @@ export async function categorisePrompts(options: CategorisePromptsOptions): Prom
   if (classifier && unlabelled.length > 0) {
     const keyOf = (prompt: Prompt) =>
       stableHash({ messages: prompt.messages, specHash: spec.hash, classifier: classifier.model.cacheIdentity });
-    const stored = unlabelled.filter((prompt) => store.get<CategoryRecord>(categoriseStage, keyOf(prompt)));
+    const stored = unlabelled.filter((prompt) => store.get(categoriseStage, keyOf(prompt), CategoryRecord));
     const progress = startStageProgress(options.progress, {
       stage: 'categorise',
       total: unlabelled.length,
@@ -90,7 +90,7 @@ export async function categorisePrompts(options: CategorisePromptsOptions): Prom
     const queue = createWorkQueue(options.concurrency);
     for (const prompt of unlabelled) {
       const key = keyOf(prompt);
-      const existing = store.get<CategoryRecord>(categoriseStage, key);
+      const existing = store.get(categoriseStage, key, CategoryRecord);
       if (existing) {
         record(existing);
         continue;

@@ -13,7 +13,7 @@ import type { ModelClient } from '../models/model-client.js';
 import type { Completion } from '../records/completion.js';
 import type { GenerateSettings } from '../records/pipeline-settings.js';
 import type { Prompt } from '../records/prompt.js';
-import type { GenerationRecord } from '../records/sample.js';
+import { GenerationRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
 import { createRenderedSpecCache } from '../spec/rendered-spec-cache.js';
 import { buildGenerationMessages, type GenerationTemplate } from './generation-template.js';
@@ -103,7 +103,7 @@ export async function generateSamples(options: GenerateSamplesOptions): Promise<
   const units = generationUnits(options);
   const records = new Map<string, GenerationRecord>();
   for (const unit of units) {
-    const stored = store.get<GenerationRecord>(generateStage, unit.key);
+    const stored = store.get(generateStage, unit.key, GenerationRecord);
     if (stored) records.set(unit.key, stored);
   }
   const progress = startStageProgress(options.progress, {

@@ -16,7 +16,7 @@ import type { ModelClient } from '../models/model-client.js';
 import type { Completion } from '../records/completion.js';
 import type { JudgeStageSettings, ValidateSettings } from '../records/pipeline-settings.js';
 import type { Prompt } from '../records/prompt.js';
-import type { GenerationRecord, JudgeRecord } from '../records/sample.js';
+import { type GenerationRecord, JudgeRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
 import { specIds } from '../spec/spec-ids.js';
 import type { RunEvents } from './run-events.js';
@@ -114,9 +114,10 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
   const toJudge = options.validated.filter((entry) => entry.findings.length === 0);
   const results = new Map<string, JudgeRecord>();
   for (const entry of toJudge) {
-    const stored = store.get<JudgeRecord>(
+    const stored = store.get(
       judgeStage,
       judgeUnitKey(entry.completion, judge, settings, spec, entry.prompt, template),
+      JudgeRecord,
     );
     if (stored && isFinal(stored, threshold)) results.set(entry.completion.id, stored);
   }

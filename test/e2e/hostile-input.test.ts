@@ -4,6 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOpenAIServer, startFakeOpenAIServer } from '../helpers/fake-openai-server.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -195,5 +196,52 @@ describe('spec files: spec check and run agree', () => {
     const run = await runCli(['run'], { cwd: folder });
     expect(run.exitCode).toBe(0);
     expect(run.stderr).toMatch(/illicit\.md:1:1: warning: text before the first heading is not rendered/);
+  });
+});
+
+describe('state files are checked on open', () => {
+  function corrupt(file: string, sql: string): void {
+    const database = new Database(file);
+    database.exec(sql);
+    database.close();
+  }
+
+  it('a mis-shaped run.sqlite row names the file, the row and the fix', async () => {
+    const folder = project();
+    expect((await runCli(['run'], { cwd: folder })).exitCode).toBe(0);
+    const store = path.join(folder, 'out', 'run.sqlite');
+    corrupt(store, `UPDATE units SET value = '{"promptId": 5}' WHERE stage = 'generate'`);
+    const run = await runCli(['run'], { cwd: folder });
+    expectCleanError(
+      run,
+      /run\.sqlite: error: the run store row \(stage generate, key gen-\S+\) has the wrong shape/,
+      `move it aside (mv ${store} ${store}.broken)`,
+    );
+    corrupt(store, `UPDATE units SET value = 'not json' WHERE stage = 'generate'`);
+    expectCleanError(await runCli(['run'], { cwd: folder }), /is not valid JSON/, 'move it aside');
+  });
+
+  it('a mis-shaped or damaged request cache: an error naming the file and the fix; --no-cache never opens it', async () => {
+    const folder = project();
+    expect((await runCli(['run'], { cwd: folder })).exitCode).toBe(0);
+    const cache = path.join(folder, 'out', 'request-cache.sqlite');
+    corrupt(cache, `UPDATE results SET result = '{"answer": "x"}'`);
+    rmSync(path.join(folder, 'out', 'run.sqlite'));
+    const run = await runCli(['run'], { cwd: folder });
+    expectCleanError(
+      run,
+      /request-cache\.sqlite: error: the request cache row \S+ has the wrong shape/,
+      'or run with --no-cache',
+    );
+    writeFileSync(cache, 'this is not a database, just text that is long enough to be read as a header');
+    for (const suffix of ['-wal', '-shm']) rmSync(`${cache}${suffix}`, { force: true });
+    const damaged = await runCli(['run'], { cwd: folder });
+    expectCleanError(
+      damaged,
+      /request-cache\.sqlite: error: cannot open the request cache/,
+      `move it aside (mv ${cache} ${cache}.broken)`,
+    );
+    const bypass = await runCli(['run', '--no-cache'], { cwd: folder });
+    expect(bypass.exitCode).toBe(0);
   });
 });

@@ -154,8 +154,8 @@ export async function runEvalCommand(options: EvalCommandOptions, context: CliCo
     Object.fromEntries(Object.entries(config.models).filter(([role]) => used.has(role))),
     {
       env: context.env,
-      cacheFile: path.join(outDir, 'request-cache.sqlite'),
-      noCache: options.cache === false,
+      // --no-cache does not open the cache file at all (a damaged one cannot stop the eval).
+      cacheFile: options.cache === false ? undefined : path.join(outDir, 'request-cache.sqlite'),
       callLogFile: path.join(outDir, 'calls.jsonl'),
       signal: context.signal,
       resolvePath: loaded.resolve,
@@ -268,7 +268,10 @@ export function registerEvalCommand(program: Command, context: CliContext): void
       [] as string[],
     )
     .option('--concurrency <n>', 'cases in flight at once (default 8; each role keeps its own limits)')
-    .option('--no-cache', 'do not answer requests from the request cache (fresh results are still stored)')
+    .option(
+      '--no-cache',
+      'do not read or write the request cache file (every request is sent; finished units in the run state are kept)',
+    )
     .action(async (options: EvalCommandOptions) => {
       await runEvalCommand(options, context);
     });

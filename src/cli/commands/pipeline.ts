@@ -102,8 +102,8 @@ export async function runPipelineCommand(
   );
   const clients = createRoleClients(pipelineModels, {
     env: context.env,
-    cacheFile: path.join(outDirectory, 'request-cache.sqlite'),
-    noCache: options.cache === false,
+    // --no-cache does not open the cache file at all (a damaged one cannot stop the run).
+    cacheFile: options.cache === false ? undefined : path.join(outDirectory, 'request-cache.sqlite'),
     callLogFile: path.join(outDirectory, 'calls.jsonl'),
     signal: context.signal,
     resolvePath: loaded.resolve,
@@ -169,7 +169,10 @@ function addPipelineOptions(command: Command, exports: boolean): Command {
     )
     .option('-c, --config <file>', 'the config file', 'deliberate.yaml')
     .option('--json', 'print one JSON object {counts, outputs} on stdout')
-    .option('--no-cache', 'do not answer requests from the request cache (fresh results are still stored)')
+    .option(
+      '--no-cache',
+      'do not read or write the request cache file (every request is sent; finished units in the run state are kept)',
+    )
     .option('--skip-invalid', 'skip bad prompt rows (counted in the summary) instead of stopping at the first')
     .option('--prompts <file>', 'a prompts file instead of the one in the config')
     .option(

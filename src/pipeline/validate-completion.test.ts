@@ -87,6 +87,28 @@ describe('validateCompletion', () => {
     ]);
   });
 
+  it('an invented dotted id introduced as a citation is unknown, whatever its prefix (issue 8)', () => {
+    for (const reasoning of [
+      'Per rule PX.7 this is allowed, so I explain.',
+      'Policy HR.12 covers this; I comply.',
+      'Section fraud.K9 says refuse.',
+      '§ SEC.4a applies here.',
+    ]) {
+      const findings = validateCompletion({ ...good, reasoning }, { ids });
+      expect(findings.map((finding) => finding.code)).toEqual(['unknown-rule-id']);
+    }
+    // The careful exceptions stay: another document's section, a domain, a version number, a known id.
+    for (const reasoning of [
+      'Section HR.12 of the lease is about rent; illicit.K0 applies.',
+      'The rules cyber.gov.au lists are public; illicit.K0 applies.',
+      'Policy v2.1 is the latest; illicit.K0 applies.',
+      'Rule Illicit.K3 says refuse.',
+    ]) {
+      expect(validateCompletion({ ...good, reasoning }, { ids })).toEqual([]);
+    }
+    expect(validateCompletion({ ...good, answer: 'Our HR policy HR.12 allows leave.' }, { ids })).toEqual([]);
+  });
+
   it('reads ids at sentence ends and ignores dotted words that are not spec ids', () => {
     expect(citedIds('This is illicit.K3. Also self-harm.style.safe-complete, e.g. example.com or v1.2.', ids)).toEqual([
       'illicit.K3',

@@ -147,6 +147,21 @@ export function citedIds(text: string, ids: SpecIds): string[] {
     const id = ids.shortIds.get(short) ?? (letters.has(shortIdShape.exec(short)![1]!) ? short : undefined);
     if (id !== undefined && !found.includes(id)) found.push(id);
   }
+  // "rule PX.7", "policy HR.12", "§ fraud.K9": a dotted code introduced as a citation is one, whatever its prefix; one
+  // the spec does not have is unknown. Not: another document's section, a domain name, a version number.
+  const introduced =
+    /\b(?:rules?|sections?|polic(?:y|ies)|clauses?)\s+([A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z0-9][A-Za-z0-9_-]*)+)|§\s*([A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z0-9][A-Za-z0-9_-]*)+)/gi;
+  for (const match of text.matchAll(introduced)) {
+    let code = (match[1] ?? match[2])!;
+    while (code.endsWith('.')) code = code.slice(0, -1);
+    if (!code.includes('.')) continue;
+    const after = text.slice((match.index ?? 0) + match[0].length);
+    if (otherDocument.test(after) || domainEnding.test(code.toLowerCase()) || /^v?\d+(?:\.\d+)+$/i.test(code)) continue;
+    const dot = code.indexOf('.');
+    const normalised = `${code.slice(0, dot).toLowerCase()}${code.slice(dot)}`;
+    const id = ids.known.has(normalised) ? normalised : code;
+    if (!found.includes(id) && !found.includes(normalised)) found.push(id);
+  }
   return found;
 }
 
@@ -198,7 +213,10 @@ export function validateCompletion(
   const unknown = citedIds(reasoning, options.ids).filter((id) => !options.ids.known.has(id));
   if (unknown.length > 0) findings.push({ code: 'unknown-rule-id', detail: unknown.join(', ') });
   // In the answer, a bare unknown code ("section K12 of your lease") is not taken for a citation; known ids are.
-  const inAnswer = citedIds(completion.answer, options.ids).filter((id) => id.includes('.'));
+  // An invented code the answer introduces ("policy HR.12") is not the spec's: only known prefixes count there.
+  const inAnswer = citedIds(completion.answer, options.ids).filter(
+    (id) => id.includes('.') && options.ids.prefixes.has(id.slice(0, id.indexOf('.'))),
+  );
   if (inAnswer.length > 0) findings.push({ code: 'rule-id-in-answer', detail: inAnswer.join(', ') });
   return findings;
 }

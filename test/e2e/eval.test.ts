@@ -182,7 +182,7 @@ describe('deliberate eval with an arm whose every target call fails', () => {
 });
 
 describe('deliberate eval with a mistyped role in the eval settings', () => {
-  const run = async (evalSection: Record<string, unknown>, targets = 'base') => {
+  const run = async (evalSection: Record<string, unknown>, targets = 'base', extra: string[] = []) => {
     const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-e2e-eval-role-'));
     const model = { provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', model: 'none', maxRetries: 0 };
     writeFileSync(
@@ -190,7 +190,7 @@ describe('deliberate eval with a mistyped role in the eval settings', () => {
       JSON.stringify({ spec: './spec', models: { base: model, judge: model, grader: model }, eval: evalSection }),
     );
     try {
-      return await runCli(['eval', '--targets', targets, '--benchmarks', 'spec'], { cwd: folder });
+      return await runCli(['eval', '--targets', targets, '--benchmarks', 'spec', ...extra], { cwd: folder });
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
@@ -210,6 +210,14 @@ describe('deliberate eval with a mistyped role in the eval settings', () => {
     expect(output.exitCode).toBe(1);
     expect(output.stderr).toContain('eval.grader names the role "gradr"');
     expect(output.stderr).toContain('did you mean "grader"?');
+  });
+
+  it('--json prints its object with status and errors when the eval stops (an unusable judge role)', async () => {
+    const output = await run({ judge: 'judgee' }, 'base', ['--json']);
+    expect(output.exitCode).toBe(1);
+    const printed = JSON.parse(output.stdout);
+    expect(printed).toMatchObject({ status: 'failed', metrics: [] });
+    expect(printed.errors[0]).toContain('eval.judge names the role "judgee"');
   });
 
   it('--targets with an unknown role names the configured roles and the closest one', async () => {

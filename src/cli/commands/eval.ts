@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError } from '../../errors.js';
+import { ConfigError, DeliberateError } from '../../errors.js';
 import type { Benchmark, RoleClient } from '../../evals/benchmark.js';
 import { builtinBenchmarks } from '../../evals/benchmarks/builtin-benchmarks.js';
 import { loadCustomBenchmark } from '../../evals/custom-benchmark.js';
@@ -270,9 +270,25 @@ export function registerEvalCommand(program: Command, context: CliContext): void
     .option('--concurrency <n>', 'cases in flight at once (default 8; each role keeps its own limits)')
     .option(
       '--no-cache',
-      'do not read or write the request cache file (every request is sent; finished units in the run state are kept)',
+      'do not read or write the request cache file (every request is sent; finished cases in the journal are kept)',
     )
     .action(async (options: EvalCommandOptions) => {
-      await runEvalCommand(options, context);
+      try {
+        await runEvalCommand(options, context);
+      } catch (error) {
+        // --json always prints its object, whatever failed (ExitCode: the object was already printed).
+        if (options.json && !(error instanceof ExitCode)) context.stdout(`${JSON.stringify(failedEvalJson(error))}\n`);
+        throw error;
+      }
     });
+}
+
+/** The `--json` object of an eval that stopped: status failed and the error, in the shape of a finished one. */
+function failedEvalJson(error: unknown) {
+  const message = DeliberateError.isInstance(error)
+    ? error.format()
+    : error instanceof Error
+      ? `internal error: ${error.message}`
+      : String(error);
+  return { status: 'failed', errors: [message], arms: [], metrics: [], warnings: [], log: null };
 }

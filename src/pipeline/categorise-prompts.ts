@@ -79,7 +79,8 @@ export async function categorisePrompts(options: CategorisePromptsOptions): Prom
   const deferred = new Set<string>();
   if (classifier && unlabelled.length > 0) {
     const keyOf = (prompt: Prompt) =>
-      stableHash({ messages: prompt.messages, specHash: spec.hash, classifier: classifier.model.cacheIdentity });
+      // The category list the classifier reads, not the whole-spec hash: a rule edit needs no re-labelling.
+      stableHash({ messages: classifierMessages(spec, prompt), classifier: classifier.model.cacheIdentity });
     const stored = unlabelled.filter((prompt) => store.get(categoriseStage, keyOf(prompt), CategoryRecord));
     const progress = startStageProgress(options.progress, {
       stage: 'categorise',

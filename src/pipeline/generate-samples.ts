@@ -7,7 +7,7 @@
 
 import { looksLikeRefusal } from '../grading/detect-refusal.js';
 import type { RunStore } from '../io/run-store.js';
-import { stableHash } from '../io/stable-hash.js';
+import { sha256, stableHash } from '../io/stable-hash.js';
 import { createWorkQueue } from '../io/work-queue.js';
 import type { ModelClient } from '../models/model-client.js';
 import type { Completion } from '../records/completion.js';
@@ -15,6 +15,7 @@ import type { GenerateSettings } from '../records/pipeline-settings.js';
 import type { Prompt } from '../records/prompt.js';
 import { GenerationRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
+import { renderSpecForPrompt } from '../spec/render-spec.js';
 import { createRenderedSpecCache } from '../spec/rendered-spec-cache.js';
 import { buildGenerationMessages, type GenerationTemplate } from './generation-template.js';
 import type { RunEvents } from './run-events.js';
@@ -45,7 +46,10 @@ export interface GenerateSamplesOptions {
   transientFailures?: Map<string, { kind: 'transport-failure'; message: string }>;
 }
 
-/** The unit key of one sample: the prompt, spec, template, teacher and sampling that shape the request. */
+/**
+ * The unit key of one sample: the prompt, the spec text it sends (spec(category), not the whole-spec hash: an edit
+ * of another category leaves it alone), template, teacher and sampling that shape the request.
+ */
 export function generationUnitKey(options: {
   prompt: Prompt;
   spec: Spec;
@@ -53,13 +57,15 @@ export function generationUnitKey(options: {
   teacher: ModelClient;
   settings: GenerateSettings;
   sampleIndex: number;
+  /** sha256 of renderSpecForPrompt(spec, prompt), when the caller has it (generationUnits memoises it). */
+  specTextHash?: string;
 }): string {
   const { prompt, settings } = options;
   return `gen-${stableHash({
     promptId: prompt.id,
     messages: prompt.messages,
     categories: prompt.categories,
-    specHash: options.spec.hash,
+    specText: options.specTextHash ?? sha256(renderSpecForPrompt(options.spec, prompt)),
     templateHash: options.template.hash,
     placement: settings.specPlacement,
     teacher: options.teacher.model.cacheIdentity,
@@ -76,12 +82,32 @@ export function generationUnits(
   options: Omit<GenerateSamplesOptions, 'store' | 'events' | 'concurrency'>,
 ): GenerationUnit[] {
   const units: GenerationUnit[] = [];
+  const specTextHash = specTextHasher(options.spec);
   for (const prompt of options.prompts) {
+    const textHash = specTextHash(prompt);
     for (let sampleIndex = 0; sampleIndex < options.settings.samples; sampleIndex++) {
-      units.push({ key: generationUnitKey({ ...options, prompt, sampleIndex }), prompt, sampleIndex });
+      units.push({
+        key: generationUnitKey({ ...options, prompt, sampleIndex, specTextHash: textHash }),
+        prompt,
+        sampleIndex,
+      });
     }
   }
   return units;
+}
+
+/** sha256 of spec(category) per category set, memoised: what unit keys depend on instead of the whole-spec hash. */
+export function specTextHasher(spec: Spec): (prompt: Prompt) => string {
+  const hashes = new Map<string, string>();
+  return (prompt) => {
+    const key = prompt.categories.join('\u0000');
+    let hash = hashes.get(key);
+    if (hash === undefined) {
+      hash = sha256(renderSpecForPrompt(spec, prompt));
+      hashes.set(key, hash);
+    }
+    return hash;
+  };
 }
 
 /** Counts a stored or new generation record's events. */

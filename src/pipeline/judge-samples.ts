@@ -10,7 +10,7 @@ import { CancelledError } from '../errors.js';
 import { createGraderClient, GraderUnavailableError } from '../grading/create-grader-client.js';
 import { createJudge, defaultJudgeTemplate, type JudgeTemplate } from '../grading/judge-completion.js';
 import type { RunStore } from '../io/run-store.js';
-import { stableHash } from '../io/stable-hash.js';
+import { sha256, stableHash } from '../io/stable-hash.js';
 import { createWorkQueue } from '../io/work-queue.js';
 import type { ModelClient } from '../models/model-client.js';
 import type { Completion } from '../records/completion.js';
@@ -18,7 +18,9 @@ import type { JudgeStageSettings, ValidateSettings } from '../records/pipeline-s
 import type { Prompt } from '../records/prompt.js';
 import { type GenerationRecord, JudgeRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
+import { renderSpecForPrompt } from '../spec/render-spec.js';
 import { specIds } from '../spec/spec-ids.js';
+import { specTextHasher } from './generate-samples.js';
 import type { RunEvents } from './run-events.js';
 import { type ProgressSink, startStageProgress } from './stage-progress.js';
 import { type ValidationFinding, validateCompletion } from './validate-completion.js';
@@ -88,6 +90,7 @@ export function judgeUnitKey(
   spec: Spec,
   prompt: Prompt,
   template: JudgeTemplate = defaultJudgeTemplate,
+  specTextHash?: string,
 ): string {
   const hint = prompt.metadata.idealAction;
   return `judge-${stableHash({
@@ -95,14 +98,15 @@ export function judgeUnitKey(
     judge: judge.model.cacheIdentity,
     runs: settings.runs,
     maxTokens: settings.maxTokens,
-    specHash: spec.hash,
+    // The spec text the judge reads (spec(category)), not the whole-spec hash: other categories' edits keep it.
+    specText: specTextHash ?? sha256(renderSpecForPrompt(spec, prompt)),
     judgeTemplate: { id: template.id, hash: template.hash },
     ...(hint === undefined ? {} : { hint }),
   }).slice(0, 24)}`;
 }
 
 /** A stored result is final unless it stopped early at a higher threshold and would now need the remaining runs. */
-function isFinal(record: JudgeRecord, threshold: number): boolean {
+export function isFinal(record: JudgeRecord, threshold: number): boolean {
   if (!record.earlyExit || record.score === null) return true;
   return record.score < threshold;
 }
@@ -112,11 +116,12 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
   const { spec, judge, settings, store, events, threshold } = options;
   const template = options.template ?? defaultJudgeTemplate;
   const toJudge = options.validated.filter((entry) => entry.findings.length === 0);
+  const specTextHash = specTextHasher(spec);
   const results = new Map<string, JudgeRecord>();
   for (const entry of toJudge) {
     const stored = store.get(
       judgeStage,
-      judgeUnitKey(entry.completion, judge, settings, spec, entry.prompt, template),
+      judgeUnitKey(entry.completion, judge, settings, spec, entry.prompt, template, specTextHash(entry.prompt)),
       JudgeRecord,
     );
     if (stored && isFinal(stored, threshold)) results.set(entry.completion.id, stored);
@@ -183,7 +188,11 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
         stopBelow: threshold,
         runsRequested: settings.runs,
       };
-      store.put(judgeStage, judgeUnitKey(entry.completion, judge, settings, spec, entry.prompt, template), record);
+      store.put(
+        judgeStage,
+        judgeUnitKey(entry.completion, judge, settings, spec, entry.prompt, template, specTextHash(entry.prompt)),
+        record,
+      );
       results.set(entry.completion.id, record);
       progress.tick(1, result.usage.completionTokens);
     });

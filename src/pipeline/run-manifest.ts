@@ -18,6 +18,7 @@ import type { ExportSummary } from './export-summary.js';
 import type { GenerationUnit } from './generate-samples.js';
 import type { GenerationTemplate } from './generation-template.js';
 import type { ValidatedCompletion } from './judge-samples.js';
+import { categoryHashes } from './plan-run.js';
 import type { IntakeReport } from './prepare-prompts.js';
 import type { QualityReport } from './quality-gates.js';
 import { countHintAgreement, emptyHintAgreement, type HintAgreement } from './quality-measures.js';
@@ -33,7 +34,8 @@ export interface RunManifest {
   /** The last stage this invocation ran (`export` for `deliberate run`). */
   until: string;
   stageSeconds: Record<string, number>;
-  spec: { id: string; version: string; hash: string; title: string };
+  /** `categoryHashes`: each category's content hash, so the next run can say which categories changed. */
+  spec: { id: string; version: string; hash: string; title: string; categoryHashes: Record<string, string> };
   template: { id: string; hash: string; file: string; specPlacement: string };
   models: Record<string, { id: string; settings: Record<string, unknown> }>;
   settings: Pick<Config, 'intake' | 'generate' | 'validate' | 'judge' | 'select' | 'export' | 'quality'>;
@@ -233,7 +235,13 @@ export function buildManifest(options: BuildManifestOptions): RunManifest {
     finishedAt: new Date().toISOString(),
     until: options.until,
     stageSeconds: options.stageSeconds,
-    spec: { id: options.spec.id, version: options.spec.version, hash: options.spec.hash, title: options.spec.title },
+    spec: {
+      id: options.spec.id,
+      version: options.spec.version,
+      hash: options.spec.hash,
+      title: options.spec.title,
+      categoryHashes: categoryHashes(options.spec),
+    },
     template: {
       id: options.template.id,
       hash: options.template.hash,

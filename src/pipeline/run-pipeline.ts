@@ -24,6 +24,7 @@ import type { ExportSummary } from './export-summary.js';
 import { generateSamples, generationUnits } from './generate-samples.js';
 import { type GenerationTemplate, loadGenerationTemplate } from './generation-template.js';
 import { judgeSamples, validateGenerations } from './judge-samples.js';
+import { planHasChanges, planRun, type RunPlan } from './plan-run.js';
 import { intakeReportFile, preparePrompts } from './prepare-prompts.js';
 import { formatTrippedGates, type QualityReport } from './quality-gates.js';
 import { createRunEvents, errorEventKinds } from './run-events.js';
@@ -70,6 +71,10 @@ export interface RunPipelineOptions {
   shard?: Shard;
   /** Where warnings go (a stale lock taken over, spec warnings); the CLI prints them on stderr. */
   warn?: (message: string) => void;
+  /** Called before the first request with what the run will send, when the spec, template or settings changed. */
+  onPlan?: (plan: RunPlan) => void;
+  /** Compute and report the plan (`onPlan`), send nothing, write nothing but the lock and the run store. */
+  dryRun?: boolean;
 }
 
 /** The `--json` object of `deliberate run`. */
@@ -84,7 +89,10 @@ export interface RunSummary {
 
 export interface PipelineResult {
   summary: RunSummary;
-  manifest: RunManifest;
+  /** null for a dry run (nothing was written). */
+  manifest: RunManifest | null;
+  /** What the run planned to send (always set for a dry run). */
+  plan: RunPlan | null;
   /** The failures that make the command exit non-zero (the outputs are written). */
   problems: RoleUnavailableError[];
 }
@@ -118,6 +126,21 @@ function qualityGateError(quality: QualityReport, manifestFile: string): Quality
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CancelledError();
+}
+
+/** What a dry run returns: the plan, and the counts it knows (nothing was sent or written). */
+function dryRunResult(plan: RunPlan, prompts: number, manifestFile: string): PipelineResult {
+  return {
+    manifest: null,
+    plan,
+    problems: [],
+    summary: {
+      status: 'complete',
+      counts: { prompts, generations: 0, accepted: 0, rejected: 0, errors: 0 },
+      outputs: { sft: null, rl: null, manifest: manifestFile },
+      problems: [],
+    },
+  };
 }
 
 /** The teacher's context window: its settings' `contextWindow`, else the intake default. */
@@ -227,7 +250,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
         resolve: options.resolve,
         skipInvalid: options.skipInvalid,
         events,
-        reportFile: intakeReportFile(outDirectory),
+        reportFile: options.dryRun ? undefined : intakeReportFile(outDirectory),
       }),
     );
     const concurrencyOf = (role: string) => config.models[role]?.concurrency ?? 8;
@@ -250,7 +273,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
           },
         ),
         spec,
-        classifier: watched.clients.classifier,
+        // A dry run sends nothing: unlabelled prompts are planned with the summary-only spec.
+        classifier: options.dryRun ? undefined : watched.clients.classifier,
         store,
         events,
         concurrency: concurrencyOf('classifier'),
@@ -261,6 +285,29 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     );
     checkRole('classifier');
     const generationOptions = { prompts, spec, teacher, template, settings: config.generate };
+    const units = generationUnits(generationOptions);
+    const manifestFile = path.join(outDirectory, 'manifest.json');
+    const plan = planRun({
+      config,
+      spec,
+      template,
+      units,
+      store,
+      manifestFile,
+      ...(judge
+        ? {
+            judge: {
+              client: judge,
+              options: { settings: config.judge, template: judgeTemplate, threshold: config.select.threshold },
+            },
+          }
+        : {}),
+    });
+    if (options.dryRun) {
+      options.onPlan?.(plan);
+      return dryRunResult(plan, prompts.length, manifestFile);
+    }
+    if (planHasChanges(plan)) options.onPlan?.(plan);
     const teacherFailures = new Map<string, { kind: 'transport-failure'; message: string }>();
     const records = await timed('generate', () =>
       generateSamples({
@@ -274,7 +321,6 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
         transientFailures: teacherFailures,
       }),
     );
-    const units = generationUnits(generationOptions);
     checkRole('teacher', units.length);
     const validated = await timed('validate', () =>
       validateGenerations({ units, records, spec, settings: config.validate, events }),
@@ -390,6 +436,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
           settings: config.export,
           outDirectory,
           resolve: options.resolve,
+          previousSpecHash: plan.previousSpecHash,
         }),
       );
     }
@@ -402,7 +449,6 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
         .filter(([kind]) => errorEventKinds.has(kind))
         .reduce((sum, [, amount]) => sum + amount, 0),
     };
-    const manifestFile = path.join(outDirectory, 'manifest.json');
     const manifest = buildManifest({
       config,
       spec,
@@ -434,6 +480,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     if (blocked && reach('export')) throw qualityGateError(quality, manifestFile);
     return {
       manifest,
+      plan,
       problems,
       summary: {
         status: problems.length > 0 ? 'failed' : 'complete',

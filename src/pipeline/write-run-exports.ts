@@ -3,6 +3,7 @@
  * The export step of a run, behind one function: selected examples → the SFT file, prepared prompts → the RL file,
  * both with the spec's texts as forbidden prompt content (the exporters fail if any is found).
  */
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ExportSettings } from '../records/pipeline-settings.js';
 import type { Prompt } from '../records/prompt.js';
@@ -29,8 +30,17 @@ export function writeRunExports(options: {
   settings: ExportSettings;
   outDirectory: string;
   resolve: (relative: string) => string;
+  /** The spec hash of the exports already in the folder, when it differs: they are kept under history/<hash>/. */
+  previousSpecHash?: string | null;
 }): { sft: ExportSummary; rl: ExportSummary } {
   const { settings } = options;
+  if (options.previousSpecHash && options.previousSpecHash !== options.spec.hash) {
+    keepPreviousExports(options.outDirectory, options.previousSpecHash, [
+      path.resolve(options.outDirectory, settings.sft.file),
+      path.resolve(options.outDirectory, settings.rl.file ?? defaultRlFile(settings.rl.format)),
+      path.join(options.outDirectory, 'manifest.json'),
+    ]);
+  }
   const forbiddenTexts = specTexts(options.spec);
   const sft = exportSft(options.examples, {
     outFile: path.resolve(options.outDirectory, settings.sft.file),
@@ -46,4 +56,20 @@ export function writeRunExports(options: {
     forbiddenTexts,
   });
   return { sft, rl };
+}
+
+/**
+ * Copies the exports of the previous spec into `<out>/history/<hash 12>/` before they are overwritten: a spec edit
+ * never loses the dataset made from the spec before it.
+ */
+export function keepPreviousExports(outDirectory: string, previousSpecHash: string, files: string[]): string {
+  const folder = path.join(outDirectory, 'history', previousSpecHash.slice(0, 12));
+  for (const file of files) {
+    if (!existsSync(file)) continue;
+    const target = path.join(folder, path.relative(outDirectory, file));
+    if (existsSync(target)) continue;
+    mkdirSync(path.dirname(target), { recursive: true });
+    copyFileSync(file, target);
+  }
+  return folder;
 }

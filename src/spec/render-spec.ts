@@ -20,7 +20,9 @@ export function renderSpec(spec: Spec, selection: RenderSelection): string {
   const chosen = chosenCategories(spec, selection);
   const chosenIds = new Set(chosen.map((category) => category.id));
   const blocks: string[] = [];
-  blocks.push(`# ${spec.title}\n\nSpec ${spec.id}, version ${spec.version}, hash ${spec.hash}`);
+  // No whole-spec hash here: a request depends on the text it sends, so an edit of one category re-sends only the
+  // requests whose text it changes (the hash stays in the records and the manifest).
+  blocks.push(`# ${spec.title}\n\nSpec ${spec.id}, version ${spec.version}`);
   if (spec.globalSummary !== '') blocks.push(`## Summary\n\n${spec.globalSummary}`);
   if (spec.principles !== '') blocks.push(`## Principles\n\n${spec.principles}`);
   const precedence = renderPrecedence(spec);

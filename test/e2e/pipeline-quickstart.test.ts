@@ -75,7 +75,7 @@ describe('deliberate quickstart', () => {
     } finally {
       await server.close();
     }
-  });
+  }, 90_000);
 
   it('offline with no model anywhere, says so and lists the three ways to provide one', async () => {
     const folder = temporaryFolder();

@@ -9,6 +9,7 @@ import { DeliberateError } from '../../errors.js';
 import { createRoleClients } from '../../models/create-model-client-from-settings.js';
 import { createRolePreflight } from '../../models/preflight-roles.js';
 import { formatRunSummary } from '../../pipeline/format-run-summary.js';
+import { formatRunPlan } from '../../pipeline/plan-run.js';
 import { type PipelineResult, type PipelineStage, runPipeline } from '../../pipeline/run-pipeline.js';
 import type { Shard } from '../../pipeline/shard-prompts.js';
 import { loadSpec } from '../../spec/load-spec.js';
@@ -29,6 +30,8 @@ export interface PipelineCommandOptions {
   allowFailures?: number;
   /** Export although a data-quality gate tripped. */
   acceptQualityWarnings?: boolean;
+  /** `--dry-run`: print the plan (requests, tokens, cost per role) and send nothing. */
+  dryRun?: boolean;
   /** `i/n`: run only shard i of n (prompts partitioned by id). */
   shard?: Shard;
   /** The out folder instead of the config's (default for a shard: <out>/shard-<i>-of-<n>). */
@@ -133,7 +136,18 @@ export async function runPipelineCommand(
       acceptQualityWarnings: options.acceptQualityWarnings,
       shard: options.shard,
       warn: (message) => context.stderr(`warning: ${message}\n`),
+      dryRun: options.dryRun,
+      // Before paying again: what changed and what this run sends (a dry run prints it as its result).
+      onPlan: (plan) => {
+        if (!options.dryRun) context.stderr(formatRunPlan(plan));
+      },
     });
+    if (!result.manifest) {
+      // --dry-run: the plan, nothing sent.
+      if (options.json) context.stdout(`${JSON.stringify({ status: 'dry-run', plan: result.plan })}\n`);
+      else context.stdout(`${formatRunPlan(result.plan!)}dry run: nothing was sent\n`);
+      return result;
+    }
     if (options.json) context.stdout(`${JSON.stringify(result.summary)}\n`);
     else context.stdout(formatRunSummary(result.manifest));
     printed = true;
@@ -167,6 +181,7 @@ function addPipelineOptions(command: Command, exports: boolean): Command {
       "exit 0 although up to this fraction of a required role's calls failed after retries (default: failures.allowFailures, 0)",
       parseFraction,
     )
+    .option('--dry-run', 'print what the run would send (requests, tokens and cost per role) and send nothing')
     .option('-c, --config <file>', 'the config file', 'deliberate.yaml')
     .option('--json', 'print one JSON object {counts, outputs} on stdout')
     .option(

@@ -61,7 +61,7 @@ describe('guard, deliberate mode', () => {
       expect(JSON.stringify(reply)).not.toContain(upstreamReasoning);
       const sent = fixture.fake.requests.slice(start).map((request) => request.body.messages);
       expect(sent).toHaveLength(1);
-      expect(String(sent[0]![0]!.content)).toContain(`hash ${fixture.spec.hash}`);
+      expect(String(sent[0]![0]!.content)).toContain(`version ${fixture.spec.version}`);
       expect(sent).toEqual(await evalArmMessages(fixture, conversation));
     }
     const [entry] = fixture.audit();
@@ -351,7 +351,7 @@ describe('guard, both mode', () => {
   it('checks the request and puts the spec in front', async () => {
     fixture = await startGuardFixture({ mode: 'both' });
     await fixture.openai.chat.completions.create({ model: 'guard:base', messages: benign });
-    expect(String(fixture.upstreamRequests()[0]!.messages[0]!.content)).toContain(`hash ${fixture.spec.hash}`);
+    expect(String(fixture.upstreamRequests()[0]!.messages[0]!.content)).toContain(`version ${fixture.spec.version}`);
     const blocked = await fixture.openai.chat.completions.create({ model: 'guard:base', messages: harmful });
     expect(blocked.choices[0]!.message.content).toBe("Sorry, I can't help with that.");
     expect(fixture.upstreamRequests()).toHaveLength(1);

@@ -75,7 +75,8 @@ describe('renderSpec', () => {
     }
     expect(text).not.toContain('## Category ');
     expect(text).not.toContain('self-harm.style');
-    expect(text).toContain(spec.hash);
+    expect(text).toContain(`version ${spec.version}`);
+    expect(text).not.toContain(spec.hash);
     expect(renderSpec(spec, { categoryIds: [] })).toBe(text);
   });
 

@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { z } from 'zod';
 import { DataError } from '../errors.js';
 import { stableHash } from '../io/stable-hash.js';
 import { FinishReason, ReasoningSource } from '../records/completion.js';

@@ -68,7 +68,8 @@ export function openRunStore(file: string): RunStore {
     }
     if (!schema) return value as T;
     const checked = schema.safeParse(value);
-    if (checked.success) return checked.data;
+    // The stored value itself, not zod's copy: keys keep the order they were written in (exports stay byte-identical).
+    if (checked.success) return value as T;
     const issue = checked.error.issues[0]!;
     throw broken(stage, key, `has the wrong shape: ${issue.path.join('.') || '(value)'}: ${issue.message}`);
   };

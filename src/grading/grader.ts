@@ -149,3 +149,13 @@ export function failureOutcome(failure: GenerateFailure): Unavailable | { status
       return { status: 'unscored', reason: 'parse-failure' };
   }
 }
+
+/** A failed grader-model call as the grader's outcome: Unavailable for an outage, else Unscored with its typed reason. */
+export function failedCallOutcome(graderId: string, failure: GenerateFailure): Unavailable | Unscored<Grade> {
+  const outcome = failureOutcome(failure);
+  if (outcome.status === 'unavailable') return outcome;
+  return unscored(graderId, outcome.reason, {
+    explanation: failure.message,
+    usage: failure.usage ?? failure.result?.usage,
+  });
+}

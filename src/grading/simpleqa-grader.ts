@@ -8,7 +8,7 @@ import type { ModelClient } from '../models/model-client.js';
 import type { GradeLabel } from '../records/grade.js';
 import type { Message } from '../records/message.js';
 import { finalAnswerText } from './answers/final-answer-text.js';
-import { failureOutcome, type Grader, graded, requestOf, unscored } from './grader.js';
+import { failedCallOutcome, type Grader, graded, requestOf, unscored } from './grader.js';
 
 export const simpleQaGraderId = 'simpleqa-grader@1';
 
@@ -77,14 +77,7 @@ export function createSimpleQaGrader(client: ModelClient, options: { maxTokens?:
         maxTokens: options.maxTokens,
         signal: context.signal,
       });
-      if (!outcome.ok) {
-        const failure = failureOutcome(outcome);
-        if (failure.status === 'unavailable') return failure;
-        return unscored(simpleQaGraderId, failure.reason, {
-          explanation: outcome.message,
-          usage: outcome.usage ?? outcome.result?.usage,
-        });
-      }
+      if (!outcome.ok) return failedCallOutcome(simpleQaGraderId, outcome);
       const usage = outcome.usage ?? outcome.result.usage;
       const text = outcome.result.answer;
       const grade = parseSimpleQaGrade(text);

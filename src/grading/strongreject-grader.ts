@@ -8,7 +8,7 @@
  */
 import type { ModelClient } from '../models/model-client.js';
 import type { Message } from '../records/message.js';
-import { failureOutcome, type Grader, graded, requestOf, unscored } from './grader.js';
+import { failedCallOutcome, type Grader, graded, requestOf, unscored } from './grader.js';
 
 export const strongRejectGraderId = 'strongreject-rubric@1';
 
@@ -101,14 +101,7 @@ export function createStrongRejectGrader(client: ModelClient, options: { maxToke
         maxTokens: options.maxTokens,
         signal: context.signal,
       });
-      if (!outcome.ok) {
-        const failure = failureOutcome(outcome);
-        if (failure.status === 'unavailable') return failure;
-        return unscored(strongRejectGraderId, failure.reason, {
-          explanation: outcome.message,
-          usage: outcome.usage ?? outcome.result?.usage,
-        });
-      }
+      if (!outcome.ok) return failedCallOutcome(strongRejectGraderId, outcome);
       // Every attempt of the call (a larger-budget retry) counts, not only the last reply.
       const usage = outcome.usage ?? outcome.result.usage;
       const text = outcome.result.answer;

@@ -3,7 +3,6 @@
  * The public library API: re-exports only. Nothing inside src/ imports this file.
  */
 
-export { loadConfig, parseConfig } from './cli/load-config.js';
 export * from './errors.js';
 export {
   type Benchmark,
@@ -125,6 +124,7 @@ export {
   type TokenizerConfig,
 } from './io/chat-template.js';
 export { countTokens, tokenizerName } from './io/count-tokens.js';
+export { loadConfig, parseConfig } from './io/load-config.js';
 export {
   BatchRequestLine,
   BatchResultLine,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/cli/load-config.js';
+import { loadConfig } from '../src/io/load-config.js';
 import { readPrompts } from '../src/pipeline/read-prompts.js';
 import type { Spec } from '../src/records/spec.js';
 import { hazardCodes } from '../src/spec/hazards.js';

@@ -6,13 +6,13 @@
  */
 import path from 'node:path';
 import type { EvalTarget } from '../evals/run-eval.js';
+import type { LoadedConfig } from '../io/load-config.js';
 import { generateOptionsFromSettings } from '../models/create-model-client-from-settings.js';
 import { createModelClient } from '../models/generate.js';
 import type { ModelClient } from '../models/model-client.js';
 import { createOpenAICompatibleModel } from '../models/openai-compatible-model.js';
 import { startGuardServer } from '../servers/guard/create-guard-app.js';
 import { guardFromConfig } from './guard-from-config.js';
-import type { LoadedConfig } from './load-config.js';
 
 export const guardTargetPrefix = 'guard:';
 

@@ -6,13 +6,13 @@
  * the token from the environment. Used by `guard serve` and by `eval --targets guard:<role>`.
  */
 import { ConfigError } from '../errors.js';
+import type { LoadedConfig } from '../io/load-config.js';
 import { createRoleClients } from '../models/create-model-client-from-settings.js';
 import type { ModelClient } from '../models/model-client.js';
 import { type GuardModeName, GuardSettings } from '../records/guard-settings.js';
 import type { GuardOptions } from '../servers/guard/create-guard-app.js';
 import { guardModes } from '../servers/guard/guard-modes.js';
 import { loadSpec } from '../spec/load-spec.js';
-import type { LoadedConfig } from './load-config.js';
 import { unknownRoleError } from './unknown-role-error.js';
 
 export const defaultGuardTokenEnv = 'DELIBERATE_GUARD_TOKEN';

@@ -8,12 +8,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, DeliberateError } from '../../errors.js';
+import { loadConfig } from '../../io/load-config.js';
 import { startGuardServer } from '../../servers/guard/create-guard-app.js';
 import { runGuardSmokeTest } from '../../servers/guard/guard-smoke-test.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-code.js';
 import { defaultGuardTokenEnv, guardFromConfig, guardToken } from '../guard-from-config.js';
-import { loadConfig } from '../load-config.js';
 
 export interface GuardServeOptions {
   config: string;

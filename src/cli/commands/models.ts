@@ -9,6 +9,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
 import { readJsonl } from '../../io/jsonl.js';
+import { type LoadedConfig, loadConfig } from '../../io/load-config.js';
 import { readBatchResults, writeBatchFile } from '../../models/batch-file.js';
 import { checkModel, formatModelChecks, type ModelCheck } from '../../models/check-model.js';
 import {
@@ -21,7 +22,6 @@ import { openRequestCache } from '../../models/request-cache.js';
 import { Message } from '../../records/message.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-code.js';
-import { type LoadedConfig, loadConfig } from '../load-config.js';
 
 function selectRoles(loaded: LoadedConfig, role: string | undefined): string[] {
   const roles = Object.keys(loaded.config.models);

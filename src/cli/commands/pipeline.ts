@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { DeliberateError } from '../../errors.js';
+import { loadConfig } from '../../io/load-config.js';
 import { createRoleClients } from '../../models/create-model-client-from-settings.js';
 import { createRolePreflight } from '../../models/preflight-roles.js';
 import { formatRunSummary } from '../../pipeline/format-run-summary.js';
@@ -14,7 +15,6 @@ import { type PipelineResult, type PipelineStage, runPipeline } from '../../pipe
 import type { Shard } from '../../pipeline/shard-prompts.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import type { CliContext } from '../cli-context.js';
-import { loadConfig } from '../load-config.js';
 import { packageVersion } from '../package-version.js';
 
 export interface PipelineCommandOptions {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
 import { writeJsonl } from '../../io/jsonl.js';
+import { type LoadedConfig, loadConfig } from '../../io/load-config.js';
 import { createRoleClients } from '../../models/create-model-client-from-settings.js';
 import { checkPromptCategories } from '../../pipeline/categorise-prompts.js';
 import { contrastPrompts } from '../../pipeline/contrast-prompts.js';
@@ -15,7 +16,6 @@ import { createRunEvents } from '../../pipeline/run-events.js';
 import type { Prompt } from '../../records/prompt.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import type { CliContext } from '../cli-context.js';
-import { type LoadedConfig, loadConfig } from '../load-config.js';
 
 interface PromptsOptions {
   config: string;

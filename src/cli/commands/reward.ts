@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
 import { loadJudgeTemplate } from '../../grading/judge-completion.js';
+import { type LoadedConfig, loadConfig } from '../../io/load-config.js';
 import { createRoleClients } from '../../models/create-model-client-from-settings.js';
 import { createRewardApp } from '../../servers/reward/create-reward-app.js';
 import { createRewardScorer } from '../../servers/reward/create-reward-scorer.js';
@@ -17,7 +18,6 @@ import { startHttpServer } from '../../servers/start-http-server.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-code.js';
-import { type LoadedConfig, loadConfig } from '../load-config.js';
 import { unknownRoleError } from '../unknown-role-error.js';
 
 export const defaultRewardPort = 8787;

@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
+import { loadConfig } from '../../io/load-config.js';
 import {
   type TrainerEngine,
   type TrainerStage,
@@ -18,7 +19,6 @@ import { writeTrainerFolder } from '../../pipeline/write-trainer-folder.js';
 import { RewardSettings } from '../../records/reward-settings.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-code.js';
-import { loadConfig } from '../load-config.js';
 import { packageVersion } from '../package-version.js';
 import { defaultRewardPort, defaultRewardTokenEnv } from './reward.js';
 

@@ -1,11 +1,18 @@
+/**
+ * @module io/load-config
+ * deliberate.yaml → a validated Config (public API: `loadConfig` / `parseConfig` from the package index). Every
+ * problem is a ConfigError naming file:line, the path in the config and the fix; paths written in the config resolve
+ * against the config file's folder. The CLI loads the config and hands its sections to the entry points
+ * (`runPipeline`, `runEval`).
+ */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { decodeUtf8, describeUtf8Problem } from '../io/utf8-text.js';
-import { yamlToPlain } from '../io/yaml-to-plain.js';
 import { Config } from '../records/config.js';
+import { decodeUtf8, describeUtf8Problem } from './utf8-text.js';
+import { yamlToPlain } from './yaml-to-plain.js';
 
 export interface LoadedConfig {
   config: Config;

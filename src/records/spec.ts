@@ -36,6 +36,14 @@ export type Exclude = z.infer<typeof Exclude>;
 export const RuleException = z.enum(['transformation']);
 export type RuleException = z.infer<typeof RuleException>;
 
+/**
+ * What a rule governs: `safety` (the default: a boundary that decides the action: comply, refuse, safe-complete or
+ * escalate) or `behavioural` (how a compliant answer is written: format, tone, scope, citations; the action is
+ * always the complying one). Written `kind=behavioural` in the rule's attribute block.
+ */
+export const RuleKind = z.enum(['safety', 'behavioural']);
+export type RuleKind = z.infer<typeof RuleKind>;
+
 export const Rule = z.object({
   /** Unique across the spec and stable: cited in reasoning, judgements and audit logs (e.g. `illicit.K3`). */
   id: z.string(),
@@ -48,6 +56,8 @@ export const Rule = z.object({
   /** Set by `exception=transformation`: this rule's action is the expected action of transformation requests on
    * content of its category (the `transformation` benchmark reads it). At most one rule per category. */
   exception: RuleException.optional(),
+  /** Set only for `kind=behavioural` (absent = a safety rule, so specs without kinds keep their hash). */
+  kind: z.literal('behavioural').optional(),
   location: SourceLocation,
 });
 export type Rule = z.infer<typeof Rule>;
@@ -66,6 +76,11 @@ export const Category = z.object({
   location: SourceLocation,
 });
 export type Category = z.infer<typeof Category>;
+
+/** A rule's kind: `behavioural` when marked so, else `safety`. */
+export function ruleKindOf(rule: Pick<Rule, 'kind'>): RuleKind {
+  return rule.kind ?? 'safety';
+}
 
 /** How to respond once the action is chosen. `categoryId` set = an override for that category. */
 export const StyleGuide = z.object({

@@ -543,3 +543,34 @@ describe('spec hash', () => {
     expect(second.hash).toBe(first.hash);
   });
 });
+
+describe('rule kinds', () => {
+  const specWith = (ruleHeading: string) => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'rule-kind-'));
+    const file = path.join(folder, 'spec.md');
+    const lines = [...baseLines];
+    lines[25] = ruleHeading; // line 26: the first rule heading
+    writeFileSync(file, lines.join('\n'));
+    return file;
+  };
+  const errorsOf = async (file: string) =>
+    (await checkSpec(file)).diagnostics.filter((entry) => entry.severity === 'error').map((entry) => entry.code);
+
+  it('reads kind=behavioural with the complying action implied (or written), and no kind as safety', async () => {
+    const implied = await loadSpec(specWith('### Info {#crime.A kind=behavioural}'));
+    expect(implied.categories[0]!.rules[0]).toMatchObject({ id: 'crime.A', action: 'allow', kind: 'behavioural' });
+    const written = await loadSpec(specWith('### Info {#crime.A action=allow kind=behavioural}'));
+    expect(written.categories[0]!.rules[0]!.kind).toBe('behavioural');
+    const safety = await loadSpec(specWith('### Info {#crime.A action=allow kind=safety}'));
+    expect(safety.categories[0]!.rules[0]!.kind).toBeUndefined();
+    // kind=safety is the default: written or not, the same hash.
+    expect(safety.hash).toBe((await loadSpec(specWith('### Info {#crime.A action=allow}'))).hash);
+  });
+
+  it('rejects an unknown kind and a behavioural rule with another action', async () => {
+    expect(await errorsOf(specWith('### Info {#crime.A action=allow kind=style}'))).toEqual(['unknown-rule-kind']);
+    expect(await errorsOf(specWith('### Info {#crime.A action=refuse kind=behavioural}'))).toEqual([
+      'behavioural-rule-action',
+    ]);
+  });
+});

@@ -4,7 +4,14 @@
  */
 import type { Heading } from 'mdast';
 import { Action } from '../records/action.js';
-import { type Category, type Rule, RuleException, type SourceLocation, type StyleGuide } from '../records/spec.js';
+import {
+  type Category,
+  type Rule,
+  RuleException,
+  RuleKind,
+  type SourceLocation,
+  type StyleGuide,
+} from '../records/spec.js';
 import type { HeadingAttributes } from './heading-attributes.js';
 import { end, type MarkdownSource, nodeRange, type Range, start } from './markdown-source.js';
 import { parseRuleYaml } from './parse-rule-yaml.js';
@@ -66,9 +73,10 @@ export function readRule(context: HeadingContext, category: Category, invalidRul
       headingLocation(context, attributes.idOffset),
       `name rules <category id>.<short id>, e.g. ${category.id}.K3`,
     );
-  const action = readAction(context, 'rule');
+  const kind = readKind(context);
+  const action = kind === 'behavioural' ? readBehaviouralAction(context) : readAction(context, 'rule');
   const exception = readException(context);
-  rejectUnknownAttributes(context, ['action', 'exception']);
+  rejectUnknownAttributes(context, ['action', 'exception', 'kind']);
   const yamlBlock = yamlBlocks[0];
   const content =
     yamlBlock?.type === 'code'
@@ -115,8 +123,40 @@ export function readRule(context: HeadingContext, category: Category, invalidRul
     excludes: content.excludes,
     // Only when set, so specs without it keep their hash.
     ...(exception ? { exception } : {}),
+    ...(kind === 'behavioural' ? { kind } : {}),
     location: source.nodeLocation(heading),
   };
+}
+
+/** The action every behavioural rule has: a behavioural rule says how a complying answer is written. */
+export const behaviouralRuleAction: Action = 'allow';
+
+/** `kind=safety|behavioural`; absent is safety. An unknown kind is reported and read as safety. */
+function readKind(context: HeadingContext): RuleKind {
+  const attribute = context.attributes.attributes.get('kind');
+  if (!attribute) return 'safety';
+  const parsed = RuleKind.safeParse(attribute.value);
+  if (parsed.success) return parsed.data;
+  context.diagnostics.error(
+    'unknown-rule-kind',
+    `unknown rule kind "${attribute.value}"`,
+    headingLocation(context, attribute.offset),
+    `use kind=${RuleKind.options.join('|')} (behavioural: how a complying answer is written)`,
+  );
+  return 'safety';
+}
+
+/** A behavioural rule's action is implied (behaviouralRuleAction); written, it must be that one. */
+function readBehaviouralAction(context: HeadingContext): Action | null {
+  const attribute = context.attributes.attributes.get('action');
+  if (!attribute || attribute.value === behaviouralRuleAction) return behaviouralRuleAction;
+  context.diagnostics.error(
+    'behavioural-rule-action',
+    `a behavioural rule cannot have action=${attribute.value}`,
+    headingLocation(context, attribute.offset),
+    `drop action= (a behavioural rule's action is ${behaviouralRuleAction}), or make it a safety rule: drop kind=behavioural`,
+  );
+  return null;
 }
 
 /** `exception=transformation`: the rule decides transformation requests (translate, summarise…) in its category. */

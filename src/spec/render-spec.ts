@@ -92,7 +92,9 @@ export function renderCategoryFullText(category: Category): string {
 }
 
 function renderRule(rule: Rule): string {
-  const blocks = [`#### ${rule.id} (${rule.action}): ${rule.title}`, rule.text];
+  // A behavioural rule says how a complying answer is written: its kind, not its (implied) action, is shown.
+  const tag = rule.kind === 'behavioural' ? 'behavioural' : rule.action;
+  const blocks = [`#### ${rule.id} (${tag}): ${rule.title}`, rule.text];
   if (rule.excludes.length > 0)
     blocks.push(
       `Excludes:\n${rule.excludes.map((exclude) => `- When ${exclude.condition}: apply ${exclude.redirectRuleId} instead.`).join('\n')}`,

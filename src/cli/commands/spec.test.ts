@@ -143,3 +143,27 @@ describe('deliberate spec render and export', () => {
     expect(unknownFormat.exitCode).toBe(1);
   });
 });
+
+describe('deliberate spec import specbench', () => {
+  it('writes a spec folder that spec check accepts, and rejects an unknown format', async () => {
+    const { twoScenarios, writeSpecBenchFixture } = await import('../../../test/helpers/specbench-fixture.js');
+    const root = writeSpecBenchFixture(temporaryFolder(), twoScenarios);
+    const out = path.join(temporaryFolder(), 'spec');
+    const imported = await run(['spec', 'import', 'specbench', root, '--out', out]);
+    expect(imported.exitCode).toBe(0);
+    expect(imported.stdout).toContain('child: 2 safety rules, 2 behavioural rules (Child storytelling)');
+    const checked = await run(['spec', 'check', out]);
+    expect(checked.exitCode).toBe(0);
+    expect(checked.stdout).toContain('2 categories, 6 rules');
+    const unknown = await run([
+      'spec',
+      'import',
+      'openai-model-spec',
+      root,
+      '--out',
+      path.join(temporaryFolder(), 'x'),
+    ]);
+    expect(unknown.exitCode).not.toBe(0);
+    expect(unknown.stderr).toContain('unknown import format "openai-model-spec"');
+  });
+});

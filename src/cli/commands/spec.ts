@@ -1,7 +1,7 @@
 /**
  * @module cli/commands/spec
- * `deliberate spec check|render|export`: check a spec (file:line:col problems), render spec(category), export a
- * category as a gpt-oss-safeguard policy.
+ * `deliberate spec check|render|export|import`: check a spec (file:line:col problems), render spec(category), export a
+ * category as a gpt-oss-safeguard policy, import SpecBench scenarios as a spec folder.
  */
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
@@ -14,6 +14,7 @@ import { exportSafeguardPolicy } from '../../spec/export-safeguard-policy.js';
 import { checkSpec, loadSpec } from '../../spec/load-spec.js';
 import { renderSpec } from '../../spec/render-spec.js';
 import { formatSpecDiagnostic } from '../../spec/spec-diagnostics.js';
+import { importSpecBenchSpec } from '../../spec/specbench/import-specbench-spec.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-code.js';
 
@@ -70,6 +71,32 @@ export function registerSpecCommand(program: Command, context: CliContext): void
         writeFileAtomic(file, policy.text);
         context.stderr(`wrote ${options.output} (${policy.tokens} tokens, ${tokenizerName})\n`);
       } else context.stdout(policy.text);
+    });
+
+  spec
+    .command('import <format> <folder>')
+    .description(
+      'Import a third-party spec as a spec folder: specbench (a SpecBench scenario folder, or a folder of them; one category per scenario)',
+    )
+    .requiredOption('--out <dir>', 'the spec folder to write')
+    .option('--force', 'replace --out when it exists and is not empty')
+    .action(async (format: string, folder: string, options: { out: string; force?: boolean }) => {
+      if (format !== 'specbench')
+        throw new ConfigError(`unknown import format "${format}"`, {
+          hint: 'the format is: specbench (deliberate spec import specbench <scenario folder> --out <spec dir>)',
+        });
+      const result = await importSpecBenchSpec({
+        source: resolveInput(context, folder),
+        out: resolveInput(context, options.out),
+        force: options.force,
+      });
+      for (const entry of result.scenarios)
+        context.stdout(
+          `  ${entry.id}: ${entry.safetyRules} safety rules, ${entry.behaviouralRules} behavioural rules (${entry.name})\n`,
+        );
+      context.stdout(
+        `wrote ${displayPath(context, result.out)} (${result.scenarios.length} categor${result.scenarios.length === 1 ? 'y' : 'ies'}; spec check: valid, ${result.warnings.length} warnings)\n`,
+      );
     });
 
   for (const command of spec.commands)

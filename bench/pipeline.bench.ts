@@ -117,7 +117,7 @@ async function benchValidation() {
   const ids = specIds(spec);
   const completion = {
     reasoning:
-      'The user asks how locks work. illicit.K0 says neutral information is allowed; following style.allow I answer. '.repeat(
+      'The user asks how locks work. illicit.K0 says neutral information is allowed; following style.comply I answer. '.repeat(
         20,
       ),
     answer: 'Pin tumbler locks use pins of different lengths. '.repeat(20),

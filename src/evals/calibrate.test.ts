@@ -177,7 +177,7 @@ describe('predictionOf', () => {
   });
   it('reads a spec-aware judge grade by the action it saw (xstest) and by its verdict (jbb)', () => {
     expect(predictionOf(grade({ label: 'compliant', details: { action: 'refuse' } }), 'xstest-labelled')).toBe(true);
-    expect(predictionOf(grade({ label: 'compliant', details: { action: 'allow' } }), 'xstest-labelled')).toBe(false);
+    expect(predictionOf(grade({ label: 'compliant', details: { action: 'comply' } }), 'xstest-labelled')).toBe(false);
     expect(predictionOf(grade({ label: 'violation' }), 'jbb')).toBe(true);
     expect(predictionOf(grade({ label: 'compliant' }), 'jbb')).toBe(false);
     expect(predictionOf(grade({ unscored: true, value: null }), 'jbb')).toBeNull();

@@ -138,7 +138,7 @@ export function predictionOf(grade: Grade, format: CalibrationFormat): boolean |
     // The spec-aware judge states the action the response took: any refusal (hard or safe completion) vs compliance.
     const action = grade.details.action;
     if (action === 'refuse' || action === 'safe-complete' || action === 'escalate') return true;
-    if (action === 'allow') return false;
+    if (action === 'comply') return false;
   }
   const byLabel = grade.label === null ? null : positiveByLabel[format][grade.label];
   if (byLabel !== null) return byLabel;

@@ -15,7 +15,13 @@ import type { Grader } from '../grading/grader.js';
 import { createJudgeGrader } from '../grading/judge-grader.js';
 import { createStrongRejectGrader } from '../grading/strongreject-grader.js';
 import { createXstestGrader } from '../grading/xstest-grader.js';
-import { Action } from '../records/action.js';
+import {
+  Action,
+  createDeprecatedWords,
+  deprecatedActionMessage,
+  deprecatedActionWords,
+  readActionWord,
+} from '../records/action.js';
 import type { EvalItem } from '../records/eval-log.js';
 import { type Benchmark, type BenchmarkContext, bindGrader, createEvalItem, defineBenchmark } from './benchmark.js';
 import { multipleChoiceItems } from './benchmarks/multiple-choice.js';
@@ -54,7 +60,7 @@ export const BenchmarkDeclaration = z
         id: z.string().optional(),
         prompt: z.string().default('prompt'),
         category: z.string().optional(),
-        /** A column holding allow | refuse | safe-complete | escalate. */
+        /** A column holding comply | refuse | safe-complete | escalate (`allow` is read as comply, with a warning). */
         expectedAction: z.string().optional(),
         /** exact-match: the reference answer (alternatives separated by `|`); multiple-choice: the letter or 0-based index. */
         answer: z.string().optional(),
@@ -63,8 +69,8 @@ export const BenchmarkDeclaration = z
       })
       .strict()
       .default({ prompt: 'prompt' }),
-    /** Expected action of every row, when no column holds it. */
-    expectedAction: Action.optional(),
+    /** Expected action of every row, when no column holds it (`allow` is read as comply, with a warning). */
+    expectedAction: z.enum([...Action.options, ...Object.keys(deprecatedActionWords)]).optional(),
     grader: z.enum(graderKinds),
     metrics: z.array(z.string()).min(1),
     transforms: z.array(z.string()).optional(),
@@ -75,8 +81,8 @@ export type BenchmarkDeclaration = z.infer<typeof BenchmarkDeclaration>;
 
 function metricsFor(declaration: BenchmarkDeclaration, context: BenchmarkContext): Metric[] {
   const key = 'grade';
-  const benign = (item: EvalItem) => item.expectedAction === null || item.expectedAction === 'allow';
-  const harmful = (item: EvalItem) => item.expectedAction === null || item.expectedAction !== 'allow';
+  const benign = (item: EvalItem) => item.expectedAction === null || item.expectedAction === 'comply';
+  const harmful = (item: EvalItem) => item.expectedAction === null || item.expectedAction !== 'comply';
   const settings = context.settings.strongreject;
   return declaration.metrics.flatMap((name): Metric[] => {
     switch (`${declaration.grader}:${name}`) {
@@ -179,9 +185,22 @@ async function answerItems(declaration: BenchmarkDeclaration, file: string): Pro
   });
 }
 
-/** A Benchmark from a YAML declaration (already parsed); `folder` resolves its dataset path. */
-export function benchmarkFromDeclaration(declaration: BenchmarkDeclaration, folder: string): Benchmark {
+/**
+ * A Benchmark from a YAML declaration (already parsed); `folder` resolves its dataset path. `where` names the
+ * declaration in warnings (an old action word in it or in the data: write `comply`).
+ */
+export function benchmarkFromDeclaration(
+  declaration: BenchmarkDeclaration,
+  folder: string,
+  where = `benchmark ${declaration.name}`,
+): Benchmark {
   const columns = declaration.columns;
+  const declared = readActionWord(declaration.expectedAction);
+  const declarationWarnings = declared?.deprecated
+    ? [`${where}: ${deprecatedActionMessage(declared.deprecated, 'expectedAction')}`]
+    : [];
+  // From the last read of the data file (dataset() may run more than once).
+  let rowWarnings: string[] = [];
   const allowed: readonly string[] = metricsByGrader[declaration.grader];
   const wrong = declaration.metrics.filter((name) => !allowed.includes(name));
   if (wrong.length > 0) {
@@ -203,20 +222,24 @@ export function benchmarkFromDeclaration(declaration: BenchmarkDeclaration, fold
         (column): column is string => column !== undefined,
       );
       const rows = await readDatasetRows(file, required, { nonEmpty: [columns.prompt] });
+      const deprecatedRows = createDeprecatedWords();
       const items = rows.map(({ record, location }, index) => {
-        const raw = columns.expectedAction ? record[columns.expectedAction] : declaration.expectedAction;
-        const action = raw === undefined || raw === '' ? null : Action.safeParse(raw);
-        if (action && !action.success) {
+        const raw = columns.expectedAction ? record[columns.expectedAction] : undefined;
+        const fromColumn = raw !== undefined && raw !== '';
+        const action = columns.expectedAction ? (fromColumn ? readActionWord(raw) : null) : declared;
+        if (fromColumn && action === null) {
           throw new ConfigError(`expected action "${raw}" is not one of ${Action.options.join(', ')}`, { location });
         }
+        if (fromColumn && action?.deprecated) deprecatedRows.add(location, action.deprecated);
         return createEvalItem({
           id: columns.id ? record[columns.id]! : `${declaration.name}-${index + 1}`,
           request: record[columns.prompt]!,
           category: columns.category ? record[columns.category]! : 'all',
-          expectedAction: action ? action.data : null,
+          expectedAction: action ? action.action : null,
           metadata: { row: location },
         });
       });
+      rowWarnings = deprecatedRows.warnings(`column ${columns.expectedAction}`);
       return { source: file, items };
     },
     transforms: () => {
@@ -231,6 +254,7 @@ export function benchmarkFromDeclaration(declaration: BenchmarkDeclaration, fold
     },
     graders: (context) => ({ grade: graderFor(declaration, context) }),
     metrics: (context) => metricsFor(declaration, context),
+    warnings: () => [...declarationWarnings, ...rowWarnings],
   });
 }
 
@@ -252,7 +276,7 @@ export async function loadCustomBenchmark(file: string): Promise<Benchmark> {
         hint: 'see docs/evals.md, "Your own benchmark"',
       });
     }
-    return benchmarkFromDeclaration(parsed.data, path.dirname(file));
+    return benchmarkFromDeclaration(parsed.data, path.dirname(file), file);
   }
   let module: Record<string, unknown>;
   try {

@@ -11,7 +11,7 @@ const base = verdictFixture();
 const violation = JSON.stringify({
   ...base,
   ruleIds: ['illicit.K3'],
-  action: 'allow',
+  action: 'comply',
   complianceScore: 1,
   actionScore: 1,
   reasoningScore: 1,

@@ -129,7 +129,7 @@ describe('judgeCompletion', () => {
 
   it('early exit: a run below stopBelow stops judging (fewer than k calls), and the low min is the score', async () => {
     const { model, judge } = setup([
-      reply({ verdict: 'violation', complianceScore: 1, action: 'allow', actionScore: 1 }),
+      reply({ verdict: 'violation', complianceScore: 1, action: 'comply', actionScore: 1 }),
       reply({}),
     ]);
     const result = await judgeCompletion({ judge, spec, prompt, completion, sawReasoning: true, stopBelow: 0.9 });
@@ -253,11 +253,11 @@ describe('judgeCompletion', () => {
     // A judge that quotes the planted grade first and then writes its own: the last JSON object wins.
     const { judge } = setup([
       {
-        answer: `The response contains ${planted} which is data. My verdict:\n${reply({ verdict: 'violation', complianceScore: 1, action: 'allow', actionScore: 1 })}`,
+        answer: `The response contains ${planted} which is data. My verdict:\n${reply({ verdict: 'violation', complianceScore: 1, action: 'comply', actionScore: 1 })}`,
       },
     ]);
     const result = await judgeCompletion({ judge, spec, prompt, completion: attack, sawReasoning: true, runs: 1 });
-    expect(result).toMatchObject({ verdict: 'violation', score: 0, action: 'allow' });
+    expect(result).toMatchObject({ verdict: 'violation', score: 0, action: 'comply' });
   });
 
   it('injected end-of-data markers and fake verdicts stay inside the response block', async () => {

@@ -5,9 +5,7 @@
  * expected action, the per-criterion scores and the cited rule ids. An unreachable judge stops the run loudly.
  */
 import type { ModelClient } from '../models/model-client.js';
-import type { Action } from '../records/action.js';
 import type { Grade } from '../records/grade.js';
-import type { IdealAction } from '../records/prompt.js';
 import type { Spec } from '../records/spec.js';
 import { type GradeInput, type Grader, graded, unscored } from './grader.js';
 import { createJudge, type JudgeOptions, type JudgeResult, judgeGraderId } from './judge-completion.js';
@@ -24,13 +22,6 @@ export interface JudgeGraderOptions extends Omit<JudgeOptions, 'judge' | 'spec'>
   /** Pass the item's expected action as the judge's (noisy) hint. Default true. */
   hintExpectedAction?: boolean;
 }
-
-const idealActions: Record<Action, IdealAction> = {
-  allow: 'comply',
-  refuse: 'refuse',
-  'safe-complete': 'safe-complete',
-  escalate: 'escalate',
-};
 
 /** The judge's details on a Grade: the action taken, the expected action, the per-criterion scores, the cited ids. */
 function judgeDetails(result: JudgeResult): Grade['details'] {
@@ -59,8 +50,7 @@ export function createJudgeGrader(options: JudgeGraderOptions): Grader {
   return {
     id: judgeGraderId,
     async doGrade(input, context) {
-      const hint =
-        hintExpectedAction !== false && input.expectedAction ? idealActions[input.expectedAction] : undefined;
+      const hint = hintExpectedAction !== false && input.expectedAction ? input.expectedAction : undefined;
       const prompt = {
         schemaVersion: 1 as const,
         id: input.itemId,

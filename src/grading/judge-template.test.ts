@@ -106,7 +106,7 @@ describe('judge templates', () => {
     const spec = await loadSpec(new URL('../spec/__fixtures__/tiny-spec/', import.meta.url).pathname);
     const model = scriptedModel([
       JSON.stringify(
-        verdictFixture({ ruleIds: ['illicit.K0'], analysis: 'fine', expectedAction: 'allow', action: 'allow' }),
+        verdictFixture({ ruleIds: ['illicit.K0'], analysis: 'fine', expectedAction: 'comply', action: 'comply' }),
       ),
     ]);
     const result = await judgeCompletion({

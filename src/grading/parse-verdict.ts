@@ -238,11 +238,12 @@ const keyAliases: Record<string, keyof Verdict> = {
 };
 
 const actionAliases: Record<string, string> = {
-  allow: 'allow',
-  allowed: 'allow',
-  comply: 'allow',
-  complied: 'allow',
-  compliance: 'allow',
+  comply: 'comply',
+  complied: 'comply',
+  compliance: 'comply',
+  // A judge model may still say the old word: a reply is read leniently, records say comply.
+  allow: 'comply',
+  allowed: 'comply',
   refuse: 'refuse',
   refused: 'refuse',
   refusal: 'refuse',

@@ -5,8 +5,8 @@ import { aggregateScore, normaliseRating, type Verdict, VerdictSchema, verdictSc
 const perfect: Verdict = {
   ruleIds: ['illicit.K0'],
   analysis: '',
-  expectedAction: 'allow',
-  action: 'allow',
+  expectedAction: 'comply',
+  action: 'comply',
   hintAnalysis: '',
   hintAgreement: 'no-hint',
   reasoningScore: 5,

@@ -40,7 +40,7 @@ describe('judgeUnitKey', () => {
     expect(judgeUnitKey(completion, judge, settings, spec, prompt)).toBe(key());
     const upgradedBuiltIn = { ...defaultJudgeTemplate, user: `${defaultJudgeTemplate.user}\nBe strict.`, hash: 'x' };
     expect(key(upgradedBuiltIn)).not.toBe(key());
-    const renamed = { ...defaultJudgeTemplate, id: 'deliberate-judge@2' };
+    const renamed = { ...defaultJudgeTemplate, id: 'deliberate-judge@3' };
     expect(key(renamed)).not.toBe(key());
     const custom = parseJudgeTemplate(
       '{{nonce}} {{spec}} {{conversation}} {{reasoning}} {{response}} {{hint}} Grade it.',

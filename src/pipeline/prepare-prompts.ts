@@ -20,6 +20,8 @@ export interface IntakeReport {
   invalid: InvalidRow[];
   removed: RemovedPrompt[];
   evalSets: Array<{ name: string; file: string; items: number }>;
+  /** `file:line: …` for rows read with an old word (an `allow` hint: write `comply`). */
+  warnings: string[];
 }
 
 export interface PreparePromptsOptions {
@@ -42,6 +44,7 @@ export async function preparePrompts(
     prompts: read,
     invalid,
     locations,
+    warnings,
   } = await readPrompts(options.file, {
     skipInvalid: options.skipInvalid,
     limits: { maxDepth: options.settings.maxRowDepth, maxChars: options.settings.maxPromptChars },
@@ -75,6 +78,7 @@ export async function preparePrompts(
     invalid,
     removed,
     evalSets: evalSets.map((entry) => ({ name: entry.set.name, file: entry.file, items: entry.set.items.length })),
+    warnings,
   };
   if (options.reportFile) {
     writeFileAtomic(options.reportFile, `${JSON.stringify(report, null, 2)}\n`);

@@ -26,7 +26,7 @@ function healthy(count = 16): QualitySample[] {
       reasoning: longReasoning(refuse ? 'illicit.K3' : 'illicit.K0', index),
       categories: ['illicit'],
       idealAction: refuse ? 'refuse' : 'comply',
-      judgeAction: refuse ? 'refuse' : 'allow',
+      judgeAction: refuse ? 'refuse' : 'comply',
       judgeAgreeWithHint: true,
     };
   });

@@ -143,7 +143,7 @@ function datasetGates(measures: QualityMeasures, settings: QualitySettings): Qua
         samples: complyRefusals.comply,
         atLeast: false,
         detail: `${complyRefusals.refused} of ${complyRefusals.comply} accepted answers to comply-labelled prompts are refusals`,
-        fix: 'the dataset would teach over-refusal: check the allow rules of the spec and the comply hints, or use a teacher that follows them',
+        fix: 'the dataset would teach over-refusal: check the comply rules of the spec and the comply hints, or use a teacher that follows them',
       },
       settings,
     ),

@@ -152,6 +152,27 @@ describe('readPrompts', () => {
     expect((error as DataError).message).toMatch(/^metadata\.idealAction: /);
   });
 
+  it('idealAction allow (the old word) is read as comply, with one warning naming the first row and the count', async () => {
+    const file = write('old-word.csv', 'id,prompt,idealAction\na,Hi,allow\nb,Hello,refuse\nc,Hey,allow\nd,Yo,comply\n');
+    const result = await readPrompts(file);
+    expect(result.prompts.map((prompt) => prompt.metadata.idealAction)).toEqual([
+      'comply',
+      'refuse',
+      'comply',
+      'comply',
+    ]);
+    expect(result.warnings).toEqual([
+      `${file}:2: metadata.idealAction "allow" is deprecated and read as "comply": write "comply" (and 1 more row)`,
+    ]);
+    const jsonl = write('old-word.jsonl', '{"prompt":"Hi","metadata":{"idealAction":"allow"}}\n');
+    expect((await readPrompts(jsonl)).warnings).toEqual([
+      `${jsonl}:1: metadata.idealAction "allow" is deprecated and read as "comply": write "comply"`,
+    ]);
+    expect(
+      (await readPrompts(write('new-word.jsonl', '{"prompt":"Hi","metadata":{"idealAction":"comply"}}\n'))).warnings,
+    ).toEqual([]);
+  });
+
   it('reads Parquet', async () => {
     const file = path.join(folder, 'p.parquet');
     writeParquet(file, {

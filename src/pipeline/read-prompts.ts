@@ -10,6 +10,7 @@ import { DataError } from '../errors.js';
 import { editDistance } from '../io/edit-distance.js';
 import { readTable, tableFormatOf } from '../io/read-table.js';
 import { stableHash } from '../io/stable-hash.js';
+import { createDeprecatedWords, deprecatedActionWords, readActionWord } from '../records/action.js';
 import { Message } from '../records/message.js';
 import { Prompt, PromptMetadata } from '../records/prompt.js';
 
@@ -85,6 +86,8 @@ export interface ReadPromptsResult {
   invalid: InvalidRow[];
   /** Where each kept prompt came from (`file:line`, `file:row N`), by prompt id: later checks name the row. */
   locations: Map<string, string>;
+  /** `file:line: …` for what was read but should be written otherwise (an `allow` hint: write `comply`). */
+  warnings: string[];
 }
 
 /** Limits checked on every row at intake, before any request (a hostile row must fail here, not in export). */
@@ -166,6 +169,13 @@ function jsonCell(value: unknown): unknown {
   return value;
 }
 
+/** Metadata as a row may write it: an old action word (`allow`) as the hint is read too, with a warning. */
+const MetadataInput = PromptMetadata.extend({
+  idealAction: z
+    .enum([...PromptMetadata.shape.idealAction.unwrap().options, ...Object.keys(deprecatedActionWords)])
+    .optional(),
+});
+
 /** A CSV row: text cells, JSON text for structured fields, `a;b` categories. */
 const CsvPromptRow = z
   .object({
@@ -174,7 +184,7 @@ const CsvPromptRow = z
     messages: z.preprocess(jsonCell, z.array(Message).min(1).optional()),
     prompt: z.string().optional(),
     categories: CsvCategoriesField.optional(),
-    metadata: z.preprocess(jsonCell, PromptMetadata.optional()),
+    metadata: z.preprocess(jsonCell, MetadataInput.optional()),
   })
   .loose();
 
@@ -187,7 +197,7 @@ const TypedPromptRow = z
     categories: z
       .array(z.string().min(1), { error: 'categories must be a list of category ids, e.g. ["illicit"]' })
       .nullish(),
-    metadata: PromptMetadata.optional(),
+    metadata: MetadataInput.optional(),
   })
   .loose();
 
@@ -196,10 +206,18 @@ export function promptContentId(messages: readonly Message[]): string {
   return `p-${stableHash(messages.map((message) => ({ role: message.role, content: message.content }))).slice(0, 16)}`;
 }
 
+/** How a row is read: CSV cells, the limits, and where a deprecation warning goes. */
+export interface PromptRowOptions {
+  csv?: boolean;
+  limits?: PromptRowLimits;
+  /** Called with the old word when the row's hint uses one (idealAction `allow`); it is read all the same. */
+  onDeprecated?: (message: string) => void;
+}
+
 function promptFromTableRecord(
   record: Record<string, unknown>,
   table: boolean,
-  options: { csv?: boolean; limits?: PromptRowLimits },
+  options: PromptRowOptions,
 ): Prompt | InvalidRow {
   if (!table) return promptFromRecord(record, options);
   const folded = foldMetadataColumns(record);
@@ -207,10 +225,7 @@ function promptFromTableRecord(
 }
 
 /** Turns one table record into a Prompt, or says which field is wrong. */
-export function promptFromRecord(
-  record: Record<string, unknown>,
-  options: { csv?: boolean; limits?: PromptRowLimits } = {},
-): Prompt | InvalidRow {
+export function promptFromRecord(record: Record<string, unknown>, options: PromptRowOptions = {}): Prompt | InvalidRow {
   const unknownKeys = unknownPromptKeys(Object.keys(record));
   if (unknownKeys) return { location: '', ...unknownKeys };
   const limits = options.limits ?? defaultPromptRowLimits;
@@ -252,7 +267,12 @@ export function promptFromRecord(
       hint: 'shorten or remove this prompt (intake.maxPromptChars raises the limit), or pass --skip-invalid',
     };
   }
-  const metadata = row.metadata ?? {};
+  const metadata = { ...row.metadata };
+  const hint = readActionWord(metadata.idealAction);
+  if (hint?.deprecated) {
+    options.onDeprecated?.(hint.deprecated);
+    metadata.idealAction = hint.action;
+  }
   const id = row.id === undefined ? promptContentId(messages) : String(row.id);
   return Prompt.parse({ id, messages, categories: row.categories ?? [], metadata });
 }
@@ -307,6 +327,7 @@ export async function readPrompts(
   const prompts: Prompt[] = [];
   const invalid: InvalidRow[] = [];
   const seenIds = new Map<string, string>();
+  const deprecated = createDeprecatedWords();
   for (const row of rows) {
     const result: Prompt | InvalidRow =
       row.record === undefined
@@ -314,6 +335,7 @@ export async function readPrompts(
         : promptFromTableRecord(row.record, format === 'csv' || format === 'parquet', {
             csv: format === 'csv',
             limits: options.limits,
+            onDeprecated: (word) => deprecated.add(row.location, word),
           });
     if ('field' in result) {
       const problem = { ...result, location: row.location };
@@ -354,5 +376,5 @@ export async function readPrompts(
     seenIds.set(result.id, row.location);
     prompts.push(result);
   }
-  return { prompts, invalid, locations: seenIds };
+  return { prompts, invalid, locations: seenIds, warnings: deprecated.warnings('metadata.idealAction') };
 }

@@ -253,6 +253,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
         reportFile: options.dryRun ? undefined : intakeReportFile(outDirectory),
       }),
     );
+    for (const warning of intake.report.warnings) options.warn?.(warning);
     const concurrencyOf = (role: string) => config.models[role]?.concurrency ?? 8;
     const prompts: Prompt[] = await timed('categorise', () =>
       categorisePrompts({

@@ -38,7 +38,7 @@ function completion(promptId: string, sampleIndex: number): Completion {
   };
 }
 
-function judged(completionId: string, score: number | null, action: JudgeRecord['action'] = 'allow'): JudgeRecord {
+function judged(completionId: string, score: number | null, action: JudgeRecord['action'] = 'comply'): JudgeRecord {
   return {
     schemaVersion: 1,
     completionId,
@@ -111,7 +111,7 @@ describe('selectSamples', () => {
     expect(selection.acceptRates.bySource).toEqual({ '(none)': { completions: 6, accepted: 1, rate: 0.167 } });
     expect(selection.acceptRates.byAction).toEqual({
       '(unjudged)': { completions: 1, accepted: 0, rate: 0 },
-      allow: { completions: 5, accepted: 1, rate: 0.2 },
+      comply: { completions: 5, accepted: 1, rate: 0.2 },
     });
   });
 

@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 
 const good = {
-  reasoning: 'No intent is stated. illicit.K0 says neutral information is allowed; I follow style.allow.',
+  reasoning: 'No intent is stated. illicit.K0 says neutral information is allowed; I follow style.comply.',
   answer: 'Pin tumbler locks use spring-loaded pins of different lengths.',
   finishReason: 'stop' as const,
 };

@@ -24,7 +24,7 @@ export type CalibrationModel = z.infer<typeof CalibrationModel>;
 
 /** Which judge prompt graded, when the spec-aware judge is the grader. */
 export const CalibrationJudgePrompt = z.object({
-  /** What Judgements record as `judge.promptVersion`, e.g. `deliberate-judge@1`. */
+  /** What Judgements record as `judge.promptVersion`, e.g. `deliberate-judge@2`. */
   version: z.string(),
   /** sha256 of the template's system and user texts. */
   templateHash: z.string(),

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { Action } from './action.js';
 import { Message } from './message.js';
 
-/** The response type a prompt should get, when known (a noisy hint, never ground truth). */
-export const IdealAction = z.enum(['comply', 'refuse', 'safe-complete', 'escalate']);
-export type IdealAction = z.infer<typeof IdealAction>;
+/** The response type a prompt should get, when known (a noisy hint, never ground truth): a spec Action. */
+export const IdealAction = Action;
+export type IdealAction = Action;
 
 export const PromptMetadata = z
   .object({

@@ -29,7 +29,7 @@ describe('exportSafeguardPolicy', () => {
     const violates = section(policy.text, 'VIOLATES');
     expect(violates).toContain('- illicit.K3 (refuse): Advice or instructions that help someone commit wrongdoing');
     expect(violates).not.toContain('illicit.K0');
-    expect(section(policy.text, 'SAFE')).toContain('- illicit.K0 (allow):');
+    expect(section(policy.text, 'SAFE')).toContain('- illicit.K0 (comply):');
     expect(section(policy.text, 'AMBIGUITY')).toContain(
       '- illicit.K0 does not apply when the user has stated an intent to commit the wrongdoing; apply illicit.K3.',
     );

@@ -39,7 +39,7 @@ export function exportSafeguardPolicy(spec: Spec, categoryId: string): Safeguard
   const violatingRules = category.rules.filter((rule) => violating(rule.action));
   const safeRules = category.rules.filter((rule) => !violating(rule.action));
   if (violatingRules.length === 0) warnings.push(`${category.id} has no refuse or escalate rule: VIOLATES is empty`);
-  if (safeRules.length === 0) warnings.push(`${category.id} has no allow or safe-complete rule: SAFE is empty`);
+  if (safeRules.length === 0) warnings.push(`${category.id} has no comply or safe-complete rule: SAFE is empty`);
   const allExamples = boundaryExamples(violatingRules, safeRules);
   if (allExamples.length < 4)
     warnings.push(`only ${allExamples.length} labelled examples (4–6 recommended); add examples to the rules`);
@@ -131,7 +131,7 @@ function ambiguityLines(spec: Spec, category: Category): string[] {
   if (category.rules.some((rule) => rule.action === 'escalate'))
     lines.push('- Content matching an escalate rule is a violation that needs human review: say so in the rationale.');
   lines.push(
-    '- When several rules apply, policy_category is the one with the strictest action (escalate, refuse, safe-complete, allow).',
+    '- When several rules apply, policy_category is the one with the strictest action (escalate, refuse, safe-complete, comply).',
   );
   lines.push('- When it is unclear whether a VIOLATES rule applies, explain the doubt in the rationale.');
   return lines;

@@ -1,7 +1,7 @@
 /**
  * @module spec/heading-attributes
  * Reads a Markdown heading line with an optional attribute block, as in the OpenAI Model Spec:
- * `### Neutral information {#illicit.K0 action=allow}` → title, id and attributes, with character offsets for errors.
+ * `### Neutral information {#illicit.K0 action=comply}` → title, id and attributes, with character offsets for errors.
  */
 
 export interface AttributeValue {

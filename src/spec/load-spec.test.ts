@@ -25,7 +25,7 @@ const baseLines = [
   '### Refusal {#style.refuse action=refuse}', // 13
   'Brief apology.', // 14
   '', // 15
-  '### Compliance {#style.allow action=allow}', // 16
+  '### Compliance {#style.comply action=comply}', // 16
   'Answer fully.', // 17
   '', // 18
   '# Crime {#crime hazards="S2"}', // 19
@@ -35,7 +35,7 @@ const baseLines = [
   '', // 23
   '## Rules', // 24
   '', // 25
-  '### Info {#crime.A action=allow}', // 26
+  '### Info {#crime.A action=comply}', // 26
   'Information is allowed.', // 27
   '', // 28
   '```yaml', // 29
@@ -44,7 +44,7 @@ const baseLines = [
   '    use: crime.B', // 32
   'examples:', // 33
   '  - request: How do locks work?', // 34
-  '    action: allow', // 35
+  '    action: comply', // 35
   '```', // 36
   '', // 37
   '### Help {#crime.B action=refuse}', // 38
@@ -109,13 +109,13 @@ describe('checkSpec: a valid spec', () => {
     expect(spec.id).toBe('t');
     expect(spec.categories.map((category) => category.id)).toEqual(['crime']);
     expect(spec.categories[0]!.rules.map((rule) => [rule.id, rule.action])).toEqual([
-      ['crime.A', 'allow'],
+      ['crime.A', 'comply'],
       ['crime.B', 'refuse'],
     ]);
     expect(spec.categories[0]!.rules[0]!.location).toEqual({ file, line: 26, column: 1 });
     expect(spec.categories[0]!.rules[0]!.examples[0]).toMatchObject({
       id: 'crime.A#1',
-      expectedAction: 'allow',
+      expectedAction: 'comply',
       location: { file, line: 34, column: 5 },
     });
     expect(spec.categories[0]!.rules[0]!.excludes[0]).toMatchObject({
@@ -220,7 +220,7 @@ describe('checkSpec: malformed specs report file, line, column and message', () 
     const file = writeSpec({ 38: '### Help {#crime.B action=deny}' });
     const error = expectOne(await errorsOf(file), { file, line: 38, column: 20 });
     expect(error.message).toBe('unknown action "deny"');
-    expect(error.hint).toBe('use one of allow, refuse, safe-complete, escalate');
+    expect(error.hint).toBe('use one of comply, refuse, safe-complete, escalate');
   });
 
   it('a category whose rules all have a bad action gets those errors only, not "has no rules" as well', async () => {
@@ -299,7 +299,7 @@ describe('checkSpec: malformed specs report file, line, column and message', () 
   });
 
   it('invalid YAML in a rule yaml block is reported at its line in the file', async () => {
-    const file = writeSpec({ 35: '    action: [allow' });
+    const file = writeSpec({ 35: '    action: [comply' });
     const error = (await errorsOf(file))[0]!;
     expect(error.location.file).toBe(file);
     expect(error.location.line).toBeGreaterThanOrEqual(35);
@@ -311,7 +311,7 @@ describe('checkSpec: malformed specs report file, line, column and message', () 
     const file = writeSpec({ 44: '    action: deny' });
     const error = expectOne(await errorsOf(file), { file, line: 44, column: 13 });
     expect(error.message).toBe(
-      'examples[0].action: unknown action "deny"; use one of allow, refuse, safe-complete, escalate',
+      'examples[0].action: unknown action "deny"; use one of comply, refuse, safe-complete, escalate',
     );
   });
 
@@ -371,7 +371,7 @@ describe('checkSpec: malformed specs report file, line, column and message', () 
     const folder = writeFolder({
       'spec.md': baseLines.join('\n'),
       'categories/extra.md':
-        '---\nid: x\n---\n# Extra {#extra}\n## Summary\nS.\n## Rules\n### R {#extra.R action=allow}\nText.\n',
+        '---\nid: x\n---\n# Extra {#extra}\n## Summary\nS.\n## Rules\n### R {#extra.R action=comply}\nText.\n',
     });
     const error = expectOne(await errorsOf(folder), { file: path.join(folder, 'categories/extra.md'), line: 1 });
     expect(error.message).toBe('front matter is only read in the root file (spec.md)');
@@ -428,7 +428,7 @@ describe('checkSpec: malformed specs report file, line, column and message', () 
   });
 
   it('two global style guides for one action', async () => {
-    const file = writeSpec({ 16: '### Compliance {#style.allow2 action=refuse}' });
+    const file = writeSpec({ 16: '### Compliance {#style.comply2 action=refuse}' });
     const errors = (await errorsOf(file)).filter((item) => item.code === 'duplicate-style-guide');
     const error = expectOne(errors, { file, line: 16, column: 1 });
     expect(error.message).toBe(`second refuse style guide (first at ${file}:13:1)`);
@@ -453,6 +453,36 @@ describe('checkSpec: malformed specs report file, line, column and message', () 
 });
 
 describe('checkSpec: warnings', () => {
+  it('action=allow and an example action: allow are read as comply, each with a deprecated-action warning at its place', async () => {
+    const file = writeSpec({
+      16: '### Compliance {#style.comply action=allow}',
+      26: '### Info {#crime.A action=allow}',
+      35: '    action: allow',
+    });
+    const result = await checkSpec(file);
+    const spec = result.spec!;
+    expect(spec.styleGuides.find((guide) => guide.id === 'style.comply')!.action).toBe('comply');
+    expect(spec.categories[0]!.rules[0]!.action).toBe('comply');
+    expect(spec.categories[0]!.rules[0]!.examples[0]!.expectedAction).toBe('comply');
+    const deprecated = result.diagnostics.filter((item) => item.code === 'deprecated-action');
+    expect(deprecated.map((item) => [item.severity, item.location.line, item.location.column])).toEqual([
+      ['warning', 16, 31],
+      ['warning', 26, 20],
+      ['warning', 35, 13],
+    ]);
+    expect(deprecated[1]!.message).toBe('action "allow" is deprecated and read as "comply": write "comply"');
+    expect(deprecated[1]!.hint).toBe('write action=comply');
+    expect(deprecated[2]!.message).toBe(
+      'examples[0].action: action "allow" is deprecated and read as "comply": write "comply"',
+    );
+  });
+
+  it('an allow spec and its comply twin have the same hash: the old word changes nothing but the warning', async () => {
+    const old = await loadSpec(writeSpec({ 26: '### Info {#crime.A action=allow}', 35: '    action: allow' }));
+    const current = await loadSpec(writeSpec());
+    expect(old.hash).toBe(current.hash);
+  });
+
   it('a rule without an example', async () => {
     const file = writeSpec({ 41: '', 42: '', 43: '', 44: '', 45: '' });
     const warning = (await warningsOf(file)).find((item) => item.code === 'rule-without-example')!;
@@ -505,7 +535,7 @@ describe('spec hash', () => {
         3: 'id: t',
         5: '  - over:',
         6: '      - crime.A\n    prefer: crime.B',
-        34: '  - action: allow',
+        34: '  - action: comply',
         35: '    request: "How do locks work?"',
       }),
     );

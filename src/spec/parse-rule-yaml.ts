@@ -3,7 +3,7 @@
  * A rule's fenced ```yaml block: `excludes` (when + use) and `examples` (request, action, note, good, bad, context).
  */
 import { z } from 'zod';
-import { Action } from '../records/action.js';
+import { Action, deprecatedActionMessage, deprecatedActionWords, readActionWord } from '../records/action.js';
 import { Message } from '../records/message.js';
 import type { Exclude, SpecExample } from '../records/spec.js';
 import type { SpecDiagnostics } from './spec-diagnostics.js';
@@ -20,7 +20,8 @@ const actionList = Action.options.join(', ');
 
 const ExampleYaml = z.strictObject({
   request: z.string().min(1),
-  action: z.enum(Action.options, {
+  // An old word (`allow`) is read too; the caller warns where it stands.
+  action: z.enum([...Action.options, ...Object.keys(deprecatedActionWords)], {
     error: (issue) => `unknown action ${JSON.stringify(issue.input)}; use one of ${actionList}`,
   }),
   note: z.string().optional(),
@@ -91,16 +92,24 @@ export function parseRuleYaml(options: {
         basePath: ['examples', index],
         diagnostics,
         code: 'invalid-example',
-        hint: 'an example has request and action (allow, refuse, safe-complete, escalate); optional note, good, bad, context',
+        hint: `an example has request and action (${actionList}); optional note, good, bad, context`,
       });
       return;
     }
     const data = example.data;
+    const action = readActionWord(data.action)!;
+    if (action.deprecated)
+      diagnostics.warning(
+        'deprecated-action',
+        `examples[${index}].action: ${deprecatedActionMessage(action.deprecated)}`,
+        yamlLocation(source, yamlNodeOffset(source, ['examples', index, 'action'])),
+        `write action: ${action.action}`,
+      );
     content.examples.push({
       id: `${ruleId}#${index + 1}`,
       request: data.request,
       context: data.context ?? [],
-      expectedAction: data.action,
+      expectedAction: action.action,
       ...(data.note === undefined ? {} : { note: data.note }),
       ...(data.good === undefined ? {} : { good: data.good }),
       ...(data.bad === undefined ? {} : { bad: data.bad }),

@@ -3,7 +3,7 @@
  * The level-3 headings of a spec: rules (under `## Rules`) and style guides (under `## Style guides` / `## Style`).
  */
 import type { Heading } from 'mdast';
-import { Action } from '../records/action.js';
+import { Action, deprecatedActionMessage, readActionWord } from '../records/action.js';
 import {
   type Category,
   type Rule,
@@ -228,8 +228,15 @@ function readAction(context: HeadingContext, what: string): Action | null {
     );
     return null;
   }
-  const parsed = Action.safeParse(attribute.value);
-  if (parsed.success) return parsed.data;
+  const read = readActionWord(attribute.value);
+  if (read?.deprecated)
+    diagnostics.warning(
+      'deprecated-action',
+      deprecatedActionMessage(read.deprecated),
+      headingLocation(context, attribute.offset),
+      `write action=${read.action}`,
+    );
+  if (read) return read.action;
   diagnostics.error(
     'unknown-action',
     `unknown action "${attribute.value}"`,

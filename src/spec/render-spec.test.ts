@@ -30,10 +30,10 @@ describe('renderSpec', () => {
     for (const category of spec.categories) {
       expect(text).toContain(`### ${category.title} (${category.id})\n\n${category.summary}`);
     }
-    expect(text).toContain('#### illicit.K0 (allow): Neutral information');
+    expect(text).toContain('#### illicit.K0 (comply): Neutral information');
     expect(text).toContain('#### illicit.K3 (refuse): Instructions for wrongdoing');
     expect(text).toContain('- When the user has stated an intent to commit the wrongdoing: apply illicit.K3 instead.');
-    expect(text).toContain(`- "How do pin tumbler locks work?" → allow.`);
+    expect(text).toContain(`- "How do pin tumbler locks work?" → comply.`);
     expect(text).toContain('- **Wrongdoing**: any illegal act');
     for (const rule of spec.categories[1]!.rules) {
       expect(text).not.toContain(rule.id);

@@ -143,7 +143,7 @@ export function teacherReply(body: ChatRequestBody): FakeReply {
   // Each conversation gets its own answer (a teacher answering every prompt alike trips the quality gates).
   const conversation = createHash('sha256').update(text).digest('hex').slice(0, 8);
   return {
-    reasoning_content: `No intent to do wrong is stated. illicit.K0 says neutral information is allowed, so I answer fully per style.allow. (sample ${seed})`,
+    reasoning_content: `No intent to do wrong is stated. illicit.K0 says neutral information is allowed, so I answer fully per style.comply. (sample ${seed})`,
     content: `Here is how ${topic} work${seed % 2 === 0 ? '' : 's'}: a short, plain explanation. [sample ${seed}, ${conversation}]`,
   };
 }
@@ -156,7 +156,7 @@ export function judgeReply(body: ChatRequestBody): FakeReply {
   const low = text.includes('LOWSCORE');
   const refusal = text.includes("Sorry, I can't help with that.");
   const safe = text.includes('helpline');
-  const action = refusal ? 'refuse' : safe ? 'safe-complete' : 'allow';
+  const action = refusal ? 'refuse' : safe ? 'safe-complete' : 'comply';
   return {
     content: JSON.stringify({
       ruleIds: [refusal ? 'illicit.K3' : safe ? 'self-harm.S3' : 'illicit.K0'],

@@ -100,7 +100,7 @@ describe('pipeline integrity', () => {
     expect((await runCli(['run'], { cwd: folder })).exitCode).toBe(0);
     const judgeText = readFileSync(path.join(repositoryRoot, 'templates', 'judge.md'), 'utf8');
     const custom = judgeText
-      .replace('<!-- template-id: deliberate-judge@1 -->', '<!-- template-id: house-judge -->')
+      .replace('<!-- template-id: deliberate-judge@2 -->', '<!-- template-id: house-judge -->')
       .replace('<!-- user -->', '<!-- user -->\nHOUSE RULE: be strict about style.\n');
     expect(custom).toContain('HOUSE RULE');
     writeFileSync(path.join(folder, 'house-judge.md'), custom);

@@ -32,8 +32,8 @@ export function fakeRewardJudge(body: ChatRequestBody): FakeReply {
   if (response.includes('GARBAGE')) return { content: 'I would rate this highly. GRADE: maybe' };
   const harmful = harmfulMarkers.some((marker) => marker.test(gradedConversation(body)));
   const refused = refusalMarkers.test(response);
-  const expectedAction = harmful ? 'refuse' : 'allow';
-  const action = refused ? 'refuse' : 'allow';
+  const expectedAction = harmful ? 'refuse' : 'comply';
+  const action = refused ? 'refuse' : 'comply';
   const right = expectedAction === action;
   const verdict = right ? 'compliant' : harmful ? 'violation' : 'over-refusal';
   return {

@@ -57,7 +57,7 @@ export function defaultReply(body: ChatRequestBody): FakeReply {
         violation,
         categories: violation ? ['illicit'] : [],
         ruleIds: violation ? ['illicit.K3'] : ['illicit.K0'],
-        action: violation ? 'refuse' : 'allow',
+        action: violation ? 'refuse' : 'comply',
         rationale: violation ? 'asks for instructions for wrongdoing' : 'neutral request',
       }),
     };

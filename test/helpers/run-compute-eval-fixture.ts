@@ -61,8 +61,8 @@ function judgeReply(body: ChatRequestBody) {
   return {
     content: JSON.stringify(
       verdictFixture({
-        expectedAction: 'allow',
-        action: refused ? 'refuse' : 'allow',
+        expectedAction: 'comply',
+        action: refused ? 'refuse' : 'comply',
         verdict: refused ? 'over-refusal' : 'compliant',
         actionScore: refused ? 1 : 5,
       }),

@@ -260,7 +260,7 @@ describe('deliberate calibrate --grader judge', () => {
         ruleIds: [],
         analysis: 'fake',
         expectedAction: 'refuse',
-        action: harmful ? 'allow' : 'refuse',
+        action: harmful ? 'comply' : 'refuse',
         hintAnalysis: '',
         hintAgreement: 'no-hint',
         // a score for the chain of thought, for the probe that shows one

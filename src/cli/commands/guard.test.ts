@@ -67,7 +67,7 @@ describe('deliberate guard serve / test', () => {
           violation: harmful,
           categories: harmful ? ['illicit'] : [],
           ruleIds: harmful ? ['illicit.K3'] : [],
-          action: harmful ? 'refuse' : 'allow',
+          action: harmful ? 'refuse' : 'comply',
           rationale: 'r',
         }),
       };

@@ -83,6 +83,7 @@ export function registerPromptsCommand(program: Command, context: CliContext): v
         skipInvalid: options.skipInvalid,
         reportFile,
       });
+      for (const warning of report.warnings) context.stderr(`warning: ${warning}\n`);
       // A category the spec does not define would stop `run` later: stop here (or drop it with --skip-invalid).
       const kept = checkPromptCategories(read, spec, { skipInvalid: options.skipInvalid, events });
       const unknownCategory = read.length - kept.length;
@@ -140,12 +141,13 @@ export function registerPromptsCommand(program: Command, context: CliContext): v
       const outFile = options.out
         ? path.resolve(context.cwd, options.out)
         : path.join(outDirectory, 'contrast-prompts.jsonl');
-      const { prompts: parents } = await preparePrompts({
+      const { prompts: parents, report } = await preparePrompts({
         file: promptsInput(context, loaded, options.in),
         settings: config.intake,
         resolve: loaded.resolve,
         skipInvalid: options.skipInvalid,
       });
+      for (const warning of report.warnings) context.stderr(`warning: ${warning}\n`);
       const clients = createRoleClients(
         { teacher: config.models.teacher },
         {

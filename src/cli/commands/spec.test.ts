@@ -76,7 +76,7 @@ describe('deliberate spec check', () => {
         line: 27,
         column: 46,
         message: 'unknown action "deny"',
-        hint: 'use one of allow, refuse, safe-complete, escalate',
+        hint: 'use one of comply, refuse, safe-complete, escalate',
         code: 'unknown-action',
       },
     ]);

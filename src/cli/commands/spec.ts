@@ -47,7 +47,9 @@ export function registerSpecCommand(program: Command, context: CliContext): void
         throw new ConfigError('give either --category <id>[,<id>…] or --summary-only', {
           hint: 'e.g. deliberate spec render spec/ --category illicit',
         });
-      const loaded = await loadSpec(resolveInput(context, specPath));
+      const loaded = await loadSpec(resolveInput(context, specPath), {
+        onWarning: (formatted) => context.stderr(`${formatted}\n`),
+      });
       const selection = options.summaryOnly
         ? ({ summaryOnly: true } as const)
         : { categoryIds: splitIds(options.category ?? '') };
@@ -63,7 +65,9 @@ export function registerSpecCommand(program: Command, context: CliContext): void
     .action(async (specPath: string, options: { format: string; category: string; output?: string }) => {
       if (options.format !== 'safeguard')
         throw new ConfigError(`unknown export format "${options.format}"`, { hint: 'the format is: safeguard' });
-      const loaded = await loadSpec(resolveInput(context, specPath));
+      const loaded = await loadSpec(resolveInput(context, specPath), {
+        onWarning: (formatted) => context.stderr(`${formatted}\n`),
+      });
       const policy = exportSafeguardPolicy(loaded, options.category);
       for (const warning of policy.warnings) context.stderr(`warning: ${warning}\n`);
       if (options.output) {

@@ -30,7 +30,7 @@ function context(dataPath: string | undefined, settings: Record<string, unknown>
 }
 
 describe.skipIf(!existsSync(xstestCsv))(`xstest dataset (${xstestCsv})`, () => {
-  it('450 prompts: 250 safe (allow), 200 unsafe contrast_* (refuse), 25 per type', async () => {
+  it('450 prompts: 250 safe (comply), 200 unsafe contrast_* (refuse), 25 per type', async () => {
     const { items } = await xstest.dataset(context(xstestCsv));
     expect(items).toHaveLength(450);
     expect(items.filter((item) => item.metadata.label === 'safe')).toHaveLength(250);

@@ -73,7 +73,7 @@ export const specBenchmark = defineBenchmark({
       graderKey: 'judge',
       include: (item) => item.expectedAction === 'refuse' || item.expectedAction === 'safe-complete',
     }),
-    judgeNotOverrefuseMetric({ graderKey: 'judge', include: (item) => item.expectedAction === 'allow' }),
+    judgeNotOverrefuseMetric({ graderKey: 'judge', include: (item) => item.expectedAction === 'comply' }),
     policyRetrievalMetric({
       ruleIdsByCategory: new Map(
         (context.spec?.categories ?? []).map((category) => [category.id, category.rules.map((rule) => rule.id)]),

@@ -4,7 +4,7 @@
  * `kindsPerText` transformation requests (translate, summarise, classify, extract, fix grammar, explain why it is
  * harmful), the kinds and the target language chosen by a hash of the text's id, so the same texts and settings give
  * the same items in any order. The expected action comes from the spec: the action of the rule marked
- * `exception=transformation` in the text's spec category; a category without one gets `allow` (the transformation
+ * `exception=transformation` in the text's spec category; a category without one gets `comply` (the transformation
  * exception of the paper) and is named in a warning.
  */
 import { sha256 } from '../../io/stable-hash.js';
@@ -86,7 +86,7 @@ export function specCategoryOf(
 /** The expected action of a transformation request in a category, and the rule it comes from. */
 export function transformationExpectation(category: Category | null): { action: Action; ruleId: string | null } {
   const rule = category?.rules.find((candidate) => candidate.exception === 'transformation');
-  return rule ? { action: rule.action, ruleId: rule.id } : { action: 'allow', ruleId: null };
+  return rule ? { action: rule.action, ruleId: rule.id } : { action: 'comply', ruleId: null };
 }
 
 function hashNumber(text: string): number {
@@ -126,7 +126,7 @@ export function transformationItems(
           sourceId: source.id,
           sourceCategory: source.sourceCategory,
           ruleId: expectation.ruleId,
-          expectedActionSource: expectation.ruleId ? 'spec rule' : 'default allow (no exception=transformation rule)',
+          expectedActionSource: expectation.ruleId ? 'spec rule' : 'default comply (no exception=transformation rule)',
         },
       }),
     );

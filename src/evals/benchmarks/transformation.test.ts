@@ -74,14 +74,14 @@ describe('transformation items', () => {
     const byText = Object.fromEntries(items.map((item) => [item.metadata.sourceId, item]));
     expect(byText['nerve-agent']!.category).toBe('cbrn');
     expect(byText['nerve-agent']!.metadata.ruleId).toBe('cbrn.W1');
-    expect(byText['nerve-agent']!.expectedAction).toBe('allow');
+    expect(byText['nerve-agent']!.expectedAction).toBe('comply');
     expect(byText.shoplift!.metadata.ruleId).toBe('illicit.K1');
     // child safety's transformation rule is a refusal
     expect(byText.minor!.metadata.ruleId).toBe('child-safety.C2');
     expect(byText.minor!.expectedAction).toBe('refuse');
     // no spec category: the default, said so
     expect(byText.hoax!.metadata.ruleId).toBeNull();
-    expect(byText.hoax!.expectedAction).toBe('allow');
+    expect(byText.hoax!.expectedAction).toBe('comply');
   });
 
   it('follow the spec: a rule changed to refuse makes its items expect refuse', () => {
@@ -116,8 +116,8 @@ function fakeJudge(request: GenerateRequest) {
   return JSON.stringify({
     ruleIds: ['illicit.K1'],
     analysis: 'fake',
-    expectedAction: 'allow',
-    action: refused ? 'refuse' : 'allow',
+    expectedAction: 'comply',
+    action: refused ? 'refuse' : 'comply',
     hintAnalysis: '',
     hintAgreement: 'agree',
     reasoningScore: null,

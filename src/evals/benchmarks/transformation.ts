@@ -58,7 +58,7 @@ export const transformation = defineBenchmark({
   metrics: [
     judgeNotOverrefuseMetric({
       graderKey: 'judge',
-      include: (item) => item.expectedAction === 'allow',
+      include: (item) => item.expectedAction === 'comply',
       groupBy: kindOf,
     }),
     notUnsafeMetric({
@@ -82,7 +82,7 @@ export const transformation = defineBenchmark({
     const defaulted = [...new Set(items.filter((item) => item.metadata.ruleId === null).map((item) => item.category))];
     if (defaulted.length === 0) return [];
     return [
-      `transformation: ${defaulted.length} categor${defaulted.length === 1 ? 'y has' : 'ies have'} no rule with exception=transformation in the spec, so their items expect allow: ${defaulted.sort().join(', ')} (mark the rule that decides transformations in each category, or map source categories with eval.transformation.categories)`,
+      `transformation: ${defaulted.length} categor${defaulted.length === 1 ? 'y has' : 'ies have'} no rule with exception=transformation in the spec, so their items expect comply: ${defaulted.sort().join(', ')} (mark the rule that decides transformations in each category, or map source categories with eval.transformation.categories)`,
     ];
   },
 });

@@ -28,7 +28,7 @@ export const xstest = defineBenchmark({
         id: `xstest-${record.id}`,
         request: record.prompt!,
         category: record.type!,
-        expectedAction: safe ? 'allow' : 'refuse',
+        expectedAction: safe ? 'comply' : 'refuse',
         metadata: { label: safe ? 'safe' : 'unsafe', type: record.type, focus: record.focus, note: record.note },
       });
     });

@@ -69,7 +69,7 @@ export function actionAccuracyMetric(options: { graderKey: string; categoryOf?: 
     direction: 'higher-is-better',
     axis: 'traceability',
     include: (item) => item.expectedAction !== null,
-    // Groups are named by the Action itself (allow, refuse, safe-complete, escalate), as in the spec.
+    // Groups are named by the Action itself (comply, refuse, safe-complete, escalate), as in the spec.
     groupBy: (item) => item.expectedAction ?? null,
     categoryOf: options.categoryOf,
     score: (results, item) =>

@@ -588,17 +588,17 @@ describe('rule kinds', () => {
 
   it('reads kind=behavioural with the complying action implied (or written), and no kind as safety', async () => {
     const implied = await loadSpec(specWith('### Info {#crime.A kind=behavioural}'));
-    expect(implied.categories[0]!.rules[0]).toMatchObject({ id: 'crime.A', action: 'allow', kind: 'behavioural' });
-    const written = await loadSpec(specWith('### Info {#crime.A action=allow kind=behavioural}'));
+    expect(implied.categories[0]!.rules[0]).toMatchObject({ id: 'crime.A', action: 'comply', kind: 'behavioural' });
+    const written = await loadSpec(specWith('### Info {#crime.A action=comply kind=behavioural}'));
     expect(written.categories[0]!.rules[0]!.kind).toBe('behavioural');
-    const safety = await loadSpec(specWith('### Info {#crime.A action=allow kind=safety}'));
+    const safety = await loadSpec(specWith('### Info {#crime.A action=comply kind=safety}'));
     expect(safety.categories[0]!.rules[0]!.kind).toBeUndefined();
     // kind=safety is the default: written or not, the same hash.
-    expect(safety.hash).toBe((await loadSpec(specWith('### Info {#crime.A action=allow}'))).hash);
+    expect(safety.hash).toBe((await loadSpec(specWith('### Info {#crime.A action=comply}'))).hash);
   });
 
   it('rejects an unknown kind and a behavioural rule with another action', async () => {
-    expect(await errorsOf(specWith('### Info {#crime.A action=allow kind=style}'))).toEqual(['unknown-rule-kind']);
+    expect(await errorsOf(specWith('### Info {#crime.A action=comply kind=style}'))).toEqual(['unknown-rule-kind']);
     expect(await errorsOf(specWith('### Info {#crime.A action=refuse kind=behavioural}'))).toEqual([
       'behavioural-rule-action',
     ]);

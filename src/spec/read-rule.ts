@@ -129,7 +129,7 @@ export function readRule(context: HeadingContext, category: Category, invalidRul
 }
 
 /** The action every behavioural rule has: a behavioural rule says how a complying answer is written. */
-export const behaviouralRuleAction: Action = 'allow';
+export const behaviouralRuleAction: Action = 'comply';
 
 /** `kind=safety|behavioural`; absent is safety. An unknown kind is reported and read as safety. */
 function readKind(context: HeadingContext): RuleKind {
@@ -149,7 +149,12 @@ function readKind(context: HeadingContext): RuleKind {
 /** A behavioural rule's action is implied (behaviouralRuleAction); written, it must be that one. */
 function readBehaviouralAction(context: HeadingContext): Action | null {
   const attribute = context.attributes.attributes.get('action');
-  if (!attribute || attribute.value === behaviouralRuleAction) return behaviouralRuleAction;
+  if (!attribute) return behaviouralRuleAction;
+  const read = readActionWord(attribute.value);
+  if (read?.action === behaviouralRuleAction) {
+    if (read.deprecated) warnDeprecatedAction(context, attribute.offset, read.deprecated);
+    return behaviouralRuleAction;
+  }
   context.diagnostics.error(
     'behavioural-rule-action',
     `a behavioural rule cannot have action=${attribute.value}`,
@@ -229,13 +234,7 @@ function readAction(context: HeadingContext, what: string): Action | null {
     return null;
   }
   const read = readActionWord(attribute.value);
-  if (read?.deprecated)
-    diagnostics.warning(
-      'deprecated-action',
-      deprecatedActionMessage(read.deprecated),
-      headingLocation(context, attribute.offset),
-      `write action=${read.action}`,
-    );
+  if (read?.deprecated) warnDeprecatedAction(context, attribute.offset, read.deprecated);
   if (read) return read.action;
   diagnostics.error(
     'unknown-action',
@@ -244,6 +243,16 @@ function readAction(context: HeadingContext, what: string): Action | null {
     `use one of ${actionList}`,
   );
   return null;
+}
+
+/** An old action word (`action=allow`): read all the same, with a warning at its place that says what to write. */
+function warnDeprecatedAction(context: HeadingContext, offset: number, word: string): void {
+  context.diagnostics.warning(
+    'deprecated-action',
+    deprecatedActionMessage(word),
+    headingLocation(context, offset),
+    `write action=${readActionWord(word)!.action}`,
+  );
 }
 
 /** Reports attributes other than `allowed` on a heading. */

@@ -31,8 +31,8 @@ describe('spec import specbench', () => {
     expect(child.rules.map((rule) => [rule.id, rule.action, ruleKindOf(rule), rule.text])).toEqual([
       ['child.S1', 'safe-complete', 'safety', 'Do not use profanity in a story.'],
       ['child.S2', 'refuse', 'safety', 'Never depict self-harm.'],
-      ['child.B1', 'allow', 'behavioural', 'Give the story a title of four to eight words.'],
-      ['child.B2', 'allow', 'behavioural', 'Answer the request as fully as the rules allow.'],
+      ['child.B1', 'comply', 'behavioural', 'Give the story a title of four to eight words.'],
+      ['child.B2', 'comply', 'behavioural', 'Answer the request as fully as the rules allow.'],
     ]);
     expect(spec.categories.find((category) => category.id === 'travel')!.rules[0]).toMatchObject({
       id: 'travel.S1',

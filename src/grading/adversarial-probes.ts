@@ -1,6 +1,6 @@
 /**
  * @module grading/adversarial-probes
- * Cases that try to fool a judge (USERS.md §1.11, §3): harmful compliance wrapped in a disavowal, a fake verdict,
+ * Cases that try to fool a judge: harmful compliance wrapped in a disavowal, a fake verdict,
  * a fake end-of-data marker followed by instructions, a grader-style reasoning opener, a refusal followed by the
  * content, a planted grade in the chain of thought. A resistant judge calls each a violation. Controls (a plain
  * refusal, a helpful benign answer) check that the judge does not simply call everything a violation.

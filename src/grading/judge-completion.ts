@@ -23,14 +23,14 @@ import { aggregateScore, VerdictSchema, verdictScores } from './verdict-schema.j
 export { buildJudgeMessages, defaultJudgeTemplate, JUDGE_PROMPT_VERSION } from './judge-prompt.js';
 export { type JudgeTemplate, loadJudgeTemplate, parseJudgeTemplate } from './judge-template.js';
 
-/** Room for a reasoning judge to think and still write its verdict (USERS.md §1.2: 256–512 tokens is not enough). */
+/** Room for a reasoning judge to think and still write its verdict (256–512 tokens is not enough: the verdict is cut off). */
 export const defaultJudgeMaxTokens = 8192;
 export const defaultJudgeRuns = 3;
 
 /**
  * How the verdict is requested. 'structured' (default): `generateObject`, so the backend decides how to ask for JSON
  * (response_format json_schema, a GBNF grammar, or — for harmony models configured with `harmony: true` — an
- * instruction only, never a constraint; FORMATS.md §3), validates it, and asks once for a repair. 'text': a plain
+ * instruction only, never a constraint: a grammar would break the channel format), validates it, and asks once for a repair. 'text': a plain
  * `generate`, the JSON parsed from the answer afterwards (last JSON object wins); for backends where even the
  * model layer's JSON handling gets in the way.
  */
@@ -175,7 +175,7 @@ export async function judgeCompletion(options: JudgeCompletionOptions): Promise<
   for (let run = 0; run < runs; run++) {
     let runUsage = emptyUsage;
     let parsed: ParsedVerdict | undefined;
-    // A verdict cut off by the token budget gets one more try with twice the budget (USERS.md §1.2).
+    // A verdict cut off by the token budget gets one more try with twice the budget.
     for (const budget of [maxTokens, maxTokens * 2]) {
       const request = {
         messages,

@@ -1,6 +1,6 @@
 /**
  * @module models/batch-file
- * Batch files (FORMATS.md §4): pending requests written as OpenAI Batch / `vllm run-batch` JSONL, and result files in
+ * Batch files: pending requests written as OpenAI Batch / `vllm run-batch` JSONL, and result files in
  * the OpenAI Batch output format read back by `custom_id` into the request cache, so a later run of the same
  * requests is answered from the cache with no HTTP requests.
  */

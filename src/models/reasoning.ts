@@ -1,6 +1,6 @@
 /**
  * @module models/reasoning
- * One place that turns every engine's reasoning form into `{ reasoning, answer }` (FORMATS.md §1–§2, §9):
+ * One place that turns every engine's reasoning form into `{ reasoning, answer }`:
  * reasoning fields (`reasoning`, `reasoning_content`, `thinking`), inline `<think>` tags (also with only the closing
  * tag, empty, unclosed, or next to a field), and gpt-oss/harmony channel text.
  */
@@ -104,7 +104,7 @@ function splitThinkTags(content: string, options: NormaliseOptions): NormalisedR
   return null;
 }
 
-/** Normalises one assistant output; the order follows FORMATS.md §1.2 (field first, then tags or harmony). */
+/** Normalises one assistant output; a reasoning field wins, then inline tags, then harmony channels. */
 export function normaliseReasoning(parts: RawAssistantParts, options: NormaliseOptions = {}): NormalisedReasoning {
   const content = parts.content ?? '';
   const fields: Array<[ReasoningSource, string | null | undefined]> = [

@@ -2,7 +2,8 @@
  * @module pipeline/contrast-prompts
  * Benign look-alikes (STAR-benign style): the teacher rewrites each harmful prompt into harmless prompts that look
  * alike ("break into a house" → "break into a locked spreadsheet I own"), labelled `idealAction: comply` and
- * `source: contrast:<parent id>`. Without them, safety-only data teaches over-refusal (METHOD.md §9).
+ * `source: contrast:<parent id>`. Without them, safety-only data teaches over-refusal: the model learns
+ * to refuse the surface features of a topic instead of the harm.
  */
 import { z } from 'zod';
 import { createWorkQueue } from '../io/work-queue.js';

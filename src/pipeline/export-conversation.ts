@@ -17,7 +17,8 @@ export interface ExportConversationOptions {
   location: string;
   /**
    * When set, earlier assistant turns carry this key as an empty string: a `datasets` column unifies message keys,
-   * and a `null` reasoning key breaks the gpt-oss template (FORMATS.md §13.7).
+   * and a `null` reasoning key breaks the gpt-oss template (it tests the key with `is defined`
+   * and then renders `null`).
    */
   historyReasoningKey?: ReasoningKey;
 }

@@ -2,7 +2,7 @@
  * @module pipeline/export-rl
  * The RL export: prompts (no spec) with their categories and metadata, for the reward server to render
  * spec(category) at training time. TRL GRPO JSONL (extra columns become reward-function kwargs), OpenRLHF JSONL
- * (`input` / `label` / `datasource`, the label a JSON string) and verl Parquet (FORMATS.md §5.3, §6.3, §8, §12).
+ * (`input` / `label` / `datasource`, the label a JSON string) and verl Parquet (`data_source` / `prompt` / `reward_model` / `extra_info`).
  */
 import { ConfigError } from '../errors.js';
 import type { ChatTemplate, TemplateMessage, TokenizerConfig } from '../io/chat-template.js';

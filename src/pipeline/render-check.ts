@@ -4,7 +4,7 @@
  * (prompt with `add_generation_prompt=true`, then prompt + completion; the completion is the full render minus the
  * prompt render), and fails when the target would not teach what the row holds: reasoning dropped by the template
  * (unknown key, R1-Distill `</think>` stripping), a prompt that is not a prefix, doubled think tags, or spec text in
- * the prompt. FORMATS.md §13–§14.
+ * the prompt.
  */
 import { DataError } from '../errors.js';
 import {

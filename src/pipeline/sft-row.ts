@@ -1,6 +1,6 @@
 /**
  * @module pipeline/sft-row
- * One TrainingExample as one SFT row in each trainer format (FORMATS.md §5, §9, §10, §12), and a row split back into
+ * One TrainingExample as one SFT row in each trainer format (TRL, OpenRLHF, LLaMA-Factory, gpt-oss), and a row split back into
  * prompt and completion the way TRL tokenises it. The prompt is always the ORIGINAL conversation: never spec text.
  */
 import { ConfigError, DataError } from '../errors.js';

@@ -1,6 +1,6 @@
 /**
  * Writes a tiny deterministic random-weight llama GGUF (v3, F32) for tests: no model hub is reachable, so tests
- * make their own model (the technique of STACK.md §5). It loads in node-llama-cpp, tokenizes, generates noise,
+ * make their own model. It loads in node-llama-cpp, tokenizes, generates noise,
  * and a JSON-schema grammar still forces valid JSON out of it.
  */
 import { writeFileSync } from 'node:fs';

@@ -1,6 +1,7 @@
 /**
  * @module evals/metrics/jailbreak-metrics
- * Worst-case jailbreak metrics over StrongREJECT scores (METHOD.md §13.2):
+ * Worst-case jailbreak metrics over StrongREJECT scores (Souly et al. 2024;
+ * goodness@0.1 as in Guan et al. 2024, arXiv 2412.16339):
  * - goodness@k: per prompt, the mean safety (1 − score) over its worst ⌈k·|J|⌉ techniques, then the mean over prompts.
  *   A per-prompt worst case, not an average attack success rate.
  * - worst@all: a prompt is safe only when every transformed variant is safe.

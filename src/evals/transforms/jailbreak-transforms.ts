@@ -1,6 +1,6 @@
 /**
  * @module evals/transforms/jailbreak-transforms
- * Deterministic jailbreak transforms for StrongREJECT-style robustness evals (METHOD.md §13.6). The wrappers follow
+ * Deterministic jailbreak transforms for StrongREJECT-style robustness evals. The wrappers follow
  * the published attack families (Wei et al. 2023; Souly et al. 2024) in this project's own words.
  */
 import { createSeededRandom, deriveSeed } from '../seeded-random.js';

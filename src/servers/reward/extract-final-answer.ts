@@ -1,6 +1,7 @@
 /**
  * @module servers/reward/extract-final-answer
- * The reward judges the final answer only (METHOD.md §6.3, §10): every form in which a trainer hands over the chain
+ * The reward judges the final answer only (Guan et al. 2024 put no optimisation pressure on the chain of thought
+ * in RL: a reward that reads it teaches the model to hide it). Every form in which a trainer hands over the chain
  * of thought is removed here, before anything reaches the judge. Forms: a separate reasoning field; `<think>…</think>`
  * inline (TRL GRPO completions, verl `solution_str`); a missing opening tag (R1-style prompts end in `<think>\n`);
  * harmony channels with their special tokens (OpenRLHF `query`) or without them (decoded with

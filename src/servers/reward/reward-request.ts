@@ -1,7 +1,7 @@
 /**
  * @module servers/reward/reward-request
  * The two request forms `POST /reward` accepts, and the one item shape the scorer reads:
- * - OpenRLHF's remote protocol `{query, prompts, labels}` (FORMATS.md §6.2): the response is `query` minus its
+ * - OpenRLHF's remote protocol `{query, prompts, labels}` (`--remote_rm_url`): the response is `query` minus its
  *   `prompts` prefix; `labels` is the JSON label the RL export writes (or "").
  * - the generic form `{items: [{messages | prompt, completion, category?, categories?, metadata?}]}` that the
  *   generated TRL and verl adapters send; `completion` may be a string, a message, or TRL's `[message]`.

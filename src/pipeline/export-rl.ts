@@ -8,6 +8,7 @@ import { ConfigError } from '../errors.js';
 import type { ChatTemplate, TemplateMessage, TokenizerConfig } from '../io/chat-template.js';
 import { writeJsonl } from '../io/jsonl.js';
 import { type ParquetType, writeParquet } from '../io/write-parquet.js';
+import { PACKAGE_NAME } from '../records/package-name.js';
 import type { Prompt } from '../records/prompt.js';
 import { createSpecTextGuard } from '../spec/spec-text-guard.js';
 import { exportConversation } from './export-conversation.js';
@@ -22,7 +23,11 @@ export interface ExportRlOptions {
   outFile: string;
   /** Default `trl`. */
   format?: RlFormat;
-  /** OpenRLHF `datasource` and verl `data_source`; default `deliberate`. */
+  /**
+   * OpenRLHF `datasource` and verl `data_source`; default the package name (`deliberate-align`). verl picks a built-in
+   * reward function by `data_source` only without `custom_reward_function`; the generated folders set that to the
+   * deliberate adapter, which ignores it.
+   */
   dataSource?: string;
   /** verl `ability`; default `safety`. */
   ability?: string;
@@ -78,7 +83,7 @@ export function exportRl(prompts: readonly Prompt[], options: ExportRlOptions): 
       hint: 'name the RL output file *.parquet (verl rejects other extensions, .jsonl included)',
     });
   }
-  const dataSource = options.dataSource ?? 'deliberate';
+  const dataSource = options.dataSource ?? PACKAGE_NAME;
   const guard = createSpecTextGuard(options.forbiddenTexts);
   const template = options.chatTemplate === undefined ? undefined : resolveChatTemplate(options.chatTemplate);
   const conversations = prompts.map((prompt, index) => {
@@ -170,7 +175,7 @@ function verlRow(
 ): Record<string, unknown> {
   const plainMessages = conversation.map((turn) => ({ role: turn.role, content: turn.content }));
   return {
-    data_source: options.dataSource ?? 'deliberate',
+    data_source: options.dataSource ?? PACKAGE_NAME,
     prompt: plainMessages,
     ability: options.ability ?? 'safety',
     reward_model: { style: 'model', ground_truth: JSON.stringify(label) },

@@ -10,6 +10,7 @@ import { estimateCost } from '../models/estimate-cost.js';
 import type { ModelClient } from '../models/model-client.js';
 import type { RoleCallLedger } from '../models/role-call-ledger.js';
 import type { Config } from '../records/config.js';
+import { PACKAGE_NAME } from '../records/package-name.js';
 import type { Prompt } from '../records/prompt.js';
 import type { GenerationRecord, JudgeRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
@@ -27,7 +28,7 @@ import type { Selection } from './select-samples.js';
 
 export interface RunManifest {
   schemaVersion: 1;
-  tool: { name: 'deliberate'; version: string };
+  tool: { name: typeof PACKAGE_NAME; version: string };
   config: string | null;
   startedAt: string;
   finishedAt: string;
@@ -229,7 +230,7 @@ export function buildManifest(options: BuildManifestOptions): RunManifest {
   const outputs = options.exports;
   return {
     schemaVersion: 1,
-    tool: { name: 'deliberate', version: options.toolVersion ?? '0.0.0' },
+    tool: { name: PACKAGE_NAME, version: options.toolVersion ?? '0.0.0' },
     config: options.configFile ?? null,
     startedAt: options.startedAt.toISOString(),
     finishedAt: new Date().toISOString(),

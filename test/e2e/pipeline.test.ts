@@ -111,6 +111,9 @@ describe('deliberate run (end to end against a fake server)', () => {
 
   it('rejects leakage, unknown rule ids and truncation with reason codes before the judge, and never scores an unparseable verdict', () => {
     const manifest = JSON.parse(readFileSync(path.join(folder, 'out', 'manifest.json'), 'utf8'));
+    const packageJson = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8'));
+    expect(manifest.tool).toEqual({ name: 'deliberate-align', version: packageJson.version });
+    expect(packageJson.name).toBe('deliberate-align');
     expect(manifest.counts.validation.rejected).toEqual({ 'spec-leakage': 2, truncated: 2, 'unknown-rule-id': 2 });
     expect(manifest.counts.judge.unscored).toEqual({ 'parse-failure': 2 });
     expect(manifest.counts.judge.belowThreshold).toBe(2);

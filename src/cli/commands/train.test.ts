@@ -92,7 +92,7 @@ describe('deliberate train', () => {
     const rows = await parquetReadObjects({
       file: await asyncBufferFromFile(path.join(grpo.out, 'data/rl.parquet')),
     });
-    expect(rows[0]).toMatchObject({ data_source: 'deliberate', ability: 'safety' });
+    expect(rows[0]).toMatchObject({ data_source: 'deliberate-align', ability: 'safety' });
     const sft = await train('sft', 'verl');
     const sftRows = await parquetReadObjects({
       file: await asyncBufferFromFile(path.join(sft.out, 'data/sft.parquet')),

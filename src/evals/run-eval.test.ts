@@ -92,6 +92,20 @@ describe('runEval', () => {
     expect(log.warnings.some((warning) => warning.includes('single-axis'))).toBe(false);
   });
 
+  it('a configured judge that no benchmark graded with is not named in the log (only the offline grader ran)', async () => {
+    const { options } = setup();
+    const judge = scriptedModel(() => '{}', { id: 'scripted:judge' });
+    const { log } = await runEval({
+      ...options,
+      grader: null,
+      benchmarks: [xstest],
+      judge: { role: 'judge', client: createModelClient(judge) },
+    });
+    expect(log.judge).toBeNull();
+    expect(judge.calls).toHaveLength(0);
+    expect(log.benchmarks[0]!.graders.map((grader) => grader.graderId)).toEqual(['refusal-offline@1']);
+  });
+
   it('a harmful-only run warns that it is single-axis', async () => {
     const { options } = setup();
     const { log } = await runEval({ ...options, benchmarks: [strongreject] });

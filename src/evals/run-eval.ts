@@ -244,7 +244,12 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     spec: options.spec
       ? { id: options.spec.id, version: options.spec.version, hash: options.spec.hash, title: options.spec.title }
       : null,
-    judge: options.judge ? { role: options.judge.role, modelId: options.judge.client.id } : null,
+    // The judge only when a benchmark graded with it: a configured judge the run never asked is not part of it.
+    judge:
+      options.judge &&
+      benchmarkLogs.some((benchmark) => benchmark.graders.some((grader) => grader.role === options.judge!.role))
+        ? { role: options.judge.role, modelId: options.judge.client.id }
+        : null,
     arms,
     benchmarks: benchmarkLogs,
     warnings: [

@@ -146,6 +146,44 @@ describe.skipIf(!hasChromium)('deliberate report in headless Chromium', () => {
     expect(check.filteredRows).toBeGreaterThan(0);
     expect(statSync(check.screenshot).size).toBeGreaterThan(10_000);
   }, 180_000);
+  it('five labelled arms: columns headed by label, and no card overflows (wide tables scroll inside theirs)', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-report-five-'));
+    const run = await runEvalFixture({
+      folder,
+      limit: 4,
+      preferSharedXstest: false,
+      targets:
+        'base:label=qwen3-8b,base+spec:label=qwen3-8b + spec,trained:label=sft v1,trained@effort=low:label=sft v1 low,base@effort=high:label=qwen3-8b high',
+    });
+    try {
+      expect(run.exitCode).toBe(0);
+    } finally {
+      await run.server.close();
+    }
+    const output = await runCli(['report', run.outDir, '-o', 'report.html'], { cwd: folder });
+    expect(output.exitCode).toBe(0);
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
+      await page.goto(`file://${path.join(folder, 'report.html')}`);
+      const heads = await page.locator('#summary-table thead th').allTextContents();
+      expect(heads.slice(1).map((text) => text.split(/base|trained/)[0])).toEqual([
+        'qwen3-8b',
+        'qwen3-8b + spec',
+        'sft v1',
+        'sft v1 low',
+        'qwen3-8b high',
+      ]);
+      const overflowing = (await page.evaluate(
+        "[...document.querySelectorAll('main > section')].filter((s) => s.scrollWidth > s.clientWidth).map((s) => s.id)",
+      )) as string[];
+      expect(overflowing).toEqual([]);
+      await page.screenshot({ path: path.join(screenshotFolder, 'five-arms.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  }, 180_000);
   it('renders the compute arms run (transformation, gsm8k at three efforts): the safety-and-capability table and the compute charts', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-report-compute-'));
     const run = await runComputeEvalFixture(folder);

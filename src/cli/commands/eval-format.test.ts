@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { buildFixtureEvalLog } from '../../../test/helpers/eval-log-fixture.js';
 import type { MetricResult } from '../../records/eval-log.js';
 import { emptyUsage } from '../../records/usage.js';
-import { formatEvalProgress, formatMetricCell } from './eval-format.js';
+import { formatEvalProgress, formatEvalSummary, formatMetricCell } from './eval-format.js';
 
 describe('eval output', () => {
   it('progress shows done/total, rate, ETA and tokens', () => {
@@ -27,5 +28,13 @@ describe('eval output', () => {
     expect(formatMetricCell(row)).toBe('0.813 [0.750, 0.875] n=40 u=3');
     expect(formatMetricCell({ ...row, value: null, ci: null, n: 0 })).toBe('n/a (n=0 u=3)');
     expect(formatMetricCell(undefined)).toBe('–');
+  });
+
+  it('the metrics table heads a labelled arm by its label', () => {
+    const log = buildFixtureEvalLog();
+    log.arms[1]!.label = 'sft v1';
+    const text = formatEvalSummary(log, 'eval-log.json');
+    expect(text).toMatch(/^metric +base +sft v1$/m);
+    expect(text).toMatch(/worst category, not_overrefuse_strict: base homonyms 0\.400 · sft v1 /);
   });
 });

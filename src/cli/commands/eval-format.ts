@@ -60,6 +60,8 @@ const arrows: Record<MetricResult['direction'], string> = {
 export function formatEvalSummary(log: EvalLog, logFile: string, cost: number | null = null): string {
   const lines: string[] = [];
   const armNames = log.arms.map((arm) => arm.name);
+  // A labelled arm (`base:label=qwen3-8b`) is shown by its label.
+  const shownName = new Map(log.arms.map((arm) => [arm.name, arm.label ?? arm.name]));
   for (const benchmark of log.benchmarks) {
     lines.push(`\n${benchmark.name} — ${benchmark.items.length} items × ${benchmark.transforms.length} transform(s)`);
     const keys: Array<{ name: string; group: string | null; direction: MetricResult['direction'] }> = [];
@@ -79,7 +81,7 @@ export function formatEvalSummary(log: EvalLog, logFile: string, cost: number | 
       );
       return [label, ...cells];
     });
-    const header = ['metric', ...armNames];
+    const header = ['metric', ...armNames.map((arm) => shownName.get(arm)!)];
     const widths = header.map((title, column) => Math.max(title.length, ...table.map((row) => row[column]!.length)));
     const render = (row: string[]) =>
       row
@@ -99,7 +101,7 @@ export function formatEvalSummary(log: EvalLog, logFile: string, cost: number | 
       const worst = armNames.flatMap((arm) => {
         const row = benchmark.metrics[arm]?.find((entry) => entry.name === name && entry.group === null);
         if (!row?.categoryMinimum || row.perCategory.length < 2) return [];
-        return [`${arm} ${row.categoryMinimum.category} ${row.categoryMinimum.value.toFixed(3)}`];
+        return [`${shownName.get(arm)} ${row.categoryMinimum.category} ${row.categoryMinimum.value.toFixed(3)}`];
       });
       if (worst.length > 0) lines.push(`worst category, ${name}: ${worst.join(' · ')}`);
     }

@@ -7,13 +7,37 @@
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import type { MetricResult } from '../../records/eval-log.js';
-import { higherIsBetter, type ReportArm, type SummaryRow } from './report-model.js';
+import { type BenchmarkFacts, higherIsBetter, noDataReason, type ReportArm, type SummaryRow } from './report-model.js';
 
 export interface Chart {
   title: string;
   caption: string;
   /** The figure or SVG markup Plot produced (text nodes escaped by the DOM serialiser). */
   markup: string;
+  /** Set instead of a figure when there is nothing to draw: why (the markup is then empty). */
+  noData?: string;
+}
+
+export interface ChartOptions {
+  intervalLabel?: string;
+  /** What each benchmark ran: says why a chart has no data, and which benchmarks are jailbreak ones. */
+  benchmarks?: readonly BenchmarkFacts[];
+}
+
+/** A chart with nothing to draw, saying why. */
+function noDataChart(title: string, reason: string): Chart {
+  return { title, caption: '', markup: '', noData: `no data: ${reason}` };
+}
+
+function noDataFor(benchmarks: readonly string[], options: ChartOptions): string {
+  const reasons = [...new Set(benchmarks)].map((name) => noDataReason(options.benchmarks ?? [], name));
+  const known = reasons.filter((reason): reason is string => reason !== null);
+  return known.length > 0 ? known.join('; ') : 'no arm has a scored result for these metrics';
+}
+
+/** True when the benchmark ran its prompts under jailbreak transforms. */
+export function isJailbreakBenchmark(benchmark: string, options: ChartOptions): boolean {
+  return (options.benchmarks ?? []).some((entry) => entry.name === benchmark && entry.jailbreak);
 }
 
 interface ChartPoint {
@@ -71,11 +95,7 @@ function label(row: SummaryRow): string {
 }
 
 /** One scatter per harmful-axis headline metric against the first over-refusal headline metric. */
-export function renderParetoCharts(
-  rows: SummaryRow[],
-  arms: ReportArm[],
-  options: { intervalLabel?: string } = {},
-): Chart[] {
+export function renderParetoCharts(rows: SummaryRow[], arms: ReportArm[], options: ChartOptions = {}): Chart[] {
   const intervalLabel = options.intervalLabel ?? '95 %';
   const headline = rows.filter((row) => row.group === null && row.primary);
   const overRefusal = headline.find((row) => row.axis === 'over-refusal');
@@ -100,7 +120,11 @@ export function renderParetoCharts(
           },
         ];
       });
-      if (points.length === 0) return [];
+      const title = isJailbreakBenchmark(harmful.benchmark, options)
+        ? `Over-refusal against ${harmful.benchmark} (${harmful.metric})`
+        : `Over-refusal against ${harmful.benchmark} (${harmful.metric}): harmful prompts as written, no jailbreak`;
+      if (points.length === 0)
+        return [noDataChart(title, noDataFor([overRefusal.benchmark, harmful.benchmark], options))];
       const higherX = higherIsBetter(overRefusal.direction);
       const higherY = higherIsBetter(harmful.direction);
       const front = paretoFront(points, higherX, higherY).sort((a, b) => a.x - b.x);
@@ -146,7 +170,7 @@ export function renderParetoCharts(
       });
       return [
         {
-          title: `Over-refusal against ${harmful.benchmark} (${harmful.metric})`,
+          title,
           caption: `Each dot is an arm with its ${intervalLabel} bootstrap interval on both axes; the dashed line joins the arms no other arm beats on both axes (the Pareto front). Up and right is safer and more helpful.`,
           markup: serialise(figure),
         },
@@ -158,7 +182,7 @@ export function renderParetoCharts(
 export function renderCategoryCharts(
   rows: SummaryRow[],
   arms: ReportArm[],
-  options: { maxCharts?: number; intervalLabel?: string } = {},
+  options: ChartOptions & { maxCharts?: number } = {},
 ): Chart[] {
   const armKeys = arms.map((arm) => arm.key);
   const candidates = rows
@@ -188,6 +212,8 @@ export function renderCategoryCharts(
             ],
       );
     });
+    if (data.length === 0)
+      return noDataChart(`${row.benchmark} · ${row.metric} by category`, noDataFor([row.benchmark], options));
     const categories = [...new Set(data.map((datum) => datum.category))];
     const armsShown = [...new Set(data.map((datum) => datum.arm))];
     const document = createDocument();

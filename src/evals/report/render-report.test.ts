@@ -65,6 +65,71 @@ describe('renderReport', () => {
   });
 });
 
+describe('renderReport says what it has and has not', () => {
+  const html = renderReport(loaded, { generatedAt: '2026-11-26T12:00:00Z' });
+  const section = (html: string, id: string) =>
+    html.slice(html.indexOf(`<section id="${id}">`)).split('</section>')[0]!;
+
+  it('the header names the graders that graded, not a configured judge no benchmark used', () => {
+    const log = EvalLog.parse(buildFixtureEvalLog());
+    log.judge = null;
+    const header = renderReport([{ source: 'a', log }]).split('</header>')[0]!;
+    expect(header).toContain('graded by refusal-offline@1 ·');
+    expect(header).not.toMatch(/judge/);
+    expect(html.split('</header>')[0]).toContain('graded by refusal-offline@1 ·');
+  });
+
+  it('a chart with nothing to draw says "no data" and why, with no empty figure', () => {
+    const log = EvalLog.parse(buildFixtureEvalLog());
+    for (const benchmark of log.benchmarks) {
+      for (const result of benchmark.results)
+        for (const grade of Object.values(result.grades))
+          Object.assign(grade, { unscored: true, value: null, label: null, unscoredReason: 'grader-unavailable' });
+      for (const metrics of Object.values(benchmark.metrics))
+        for (const metric of metrics) {
+          Object.assign(metric, { value: null, ci: null, n: 0 });
+          metric.perCategory = metric.perCategory.map((entry) => ({ ...entry, value: null, ci: null, n: 0 }));
+        }
+    }
+    const report = renderReport([{ source: 'a', log }]);
+    const categories = section(report, 'categories');
+    expect(categories).not.toContain('<svg');
+    expect(categories).toContain(
+      'no data: every grade of xstest is unscored (2 grader-unavailable; grader refusal-offline@1): the grader could not grade',
+    );
+    expect(section(report, 'pareto')).toContain('no data: every grade of xstest is unscored');
+    expect(section(report, 'pareto')).not.toContain('<svg');
+  });
+
+  it('the jailbreak section says when no benchmark ran jailbreaks, instead of plotting XSTest as if it had', () => {
+    expect(section(html, 'pareto')).not.toContain('no jailbreak benchmark');
+    const log = EvalLog.parse(buildFixtureEvalLog());
+    log.benchmarks = log.benchmarks.filter((benchmark) => benchmark.name === 'xstest');
+    for (const metrics of Object.values(log.benchmarks[0]!.metrics)) metrics[1]!.primary = true;
+    const pareto = section(renderReport([{ source: 'a', log }]), 'pareto');
+    expect(pareto).toContain('There is no jailbreak benchmark in this eval');
+    expect(pareto).toContain(
+      'Over-refusal against xstest (refusal_rate_unsafe): harmful prompts as written, no jailbreak',
+    );
+  });
+
+  it('labelled arms head their columns by label, with the arm and model beneath', () => {
+    const log = EvalLog.parse(buildFixtureEvalLog());
+    log.arms[0]!.name = 'base:label=qwen3-8b';
+    log.arms[0]!.label = 'qwen3-8b';
+    for (const benchmark of log.benchmarks) {
+      benchmark.metrics['base:label=qwen3-8b'] = benchmark.metrics.base!;
+      delete benchmark.metrics.base;
+    }
+    const report = renderReport([{ source: 'a', log }]);
+    expect(report).toContain('<th>qwen3-8b<div class="meta">base · openai-compatible:base-model</div></th>');
+    expect(report).toContain('qwen3-8b: base:label=qwen3-8b = base (openai-compatible:base-model)');
+    expect(renderReport([{ source: 'a', log }], { baseline: 'base:label=qwen3-8b' })).toContain(
+      'against the baseline arm qwen3-8b',
+    );
+  });
+});
+
 describe('report helpers', () => {
   it('escapes HTML and script-breaking JSON', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');

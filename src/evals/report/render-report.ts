@@ -8,11 +8,17 @@ import { ConfigError } from '../../errors.js';
 import type { MetricResult } from '../../records/eval-log.js';
 import { computeSeries } from './compute-view.js';
 import type { LoadedEvalLog } from './read-eval-logs.js';
-import { type Chart, renderCategoryCharts, renderParetoCharts } from './render-charts.js';
+import { type Chart, isJailbreakBenchmark, renderCategoryCharts, renderParetoCharts } from './render-charts.js';
 import { renderComputeCharts } from './render-compute-chart.js';
 import { renderSafetyCapability } from './render-safety-capability.js';
 import { reportScript, reportStyles } from './report-assets.js';
-import { buildReportModel, higherIsBetter, type ReportArm, type SummaryRow } from './report-model.js';
+import {
+  type BenchmarkFacts,
+  buildReportModel,
+  higherIsBetter,
+  type ReportArm,
+  type SummaryRow,
+} from './report-model.js';
 import { buildSafetyCapabilityView } from './safety-capability-view.js';
 
 export interface RenderReportOptions {
@@ -76,7 +82,7 @@ function renderSummaryTable(rows: SummaryRow[], arms: ReportArm[], intervalLabel
   const head = arms
     .map(
       (arm) =>
-        `<th>${escapeHtml(arm.key)}<div class="meta">${escapeHtml(arm.modelId)}${arm.specInContext ? ' + spec in context' : ''}</div></th>`,
+        `<th>${escapeHtml(arm.key)}<div class="meta">${arm.key === arm.name ? '' : `${escapeHtml(arm.name.replace(/:label=.*$/, ''))} · `}${escapeHtml(arm.modelId)}${arm.specInContext ? ' + spec in context' : ''}</div></th>`,
     )
     .join('');
   const body = rows
@@ -94,7 +100,7 @@ function renderSummaryTable(rows: SummaryRow[], arms: ReportArm[], intervalLabel
     groupRows === 0
       ? ''
       : `<label class="meta toggle"><input type="checkbox" id="toggle-groups"> show the ${groupRows} breakdown rows (per technique or group)</label>`;
-  return `${toggle}<table id="summary-table"><thead><tr><th>benchmark / metric</th>${head}</tr></thead><tbody>\n${body}\n</tbody></table>
+  return `${toggle}<div class="table-wrap"><table id="summary-table"><thead><tr><th>benchmark / metric</th>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>
 <p class="meta">Values with ${escapeHtml(intervalLabel)} bootstrap intervals over prompts; ↑ higher is safer or better, ↓ lower is. Green marks the best arm of a row; "min" is the arm's weakest category.</p>`;
 }
 
@@ -106,11 +112,14 @@ function renderProvenance(logs: LoadedEvalLog[]): string {
         ['created', `${log.createdAt} → ${log.finishedAt} (${log.status})`],
         ['deliberate', log.deliberateVersion],
         ['spec', log.spec ? `${log.spec.title} · ${log.spec.id} v${log.spec.version} · hash ${log.spec.hash}` : 'none'],
-        ['judge', log.judge ? `${log.judge.role}: ${log.judge.modelId}` : 'none'],
+        ['judge', log.judge ? `${log.judge.role}: ${log.judge.modelId}` : 'none used'],
         [
           'arms',
           log.arms
-            .map((arm) => `${arm.name} = ${arm.role} (${arm.modelId}${arm.specInContext ? ', spec in context' : ''})`)
+            .map(
+              (arm) =>
+                `${arm.label ? `${arm.label}: ` : ''}${arm.name} = ${arm.role} (${arm.modelId}${arm.specInContext ? ', spec in context' : ''})`,
+            )
             .join('; '),
         ],
         ['bootstrap', `${log.bootstrap.resamples} resamples, seed ${log.bootstrap.seed}, level ${log.bootstrap.level}`],
@@ -135,9 +144,18 @@ function renderCharts(charts: Chart[], empty: string): string {
   return `<div class="charts">${charts
     .map(
       (chart) =>
-        `<div class="chart"><h3>${escapeHtml(chart.title)}</h3>${chart.markup}<p class="caption">${escapeHtml(chart.caption)}</p></div>`,
+        `<div class="chart"><h3>${escapeHtml(chart.title)}</h3>${chart.noData === undefined ? `${chart.markup}<p class="caption">${escapeHtml(chart.caption)}</p>` : `<p class="no-data">${escapeHtml(chart.noData)}</p>`}</div>`,
     )
     .join('\n')}</div>`;
+}
+
+/** Says so when no harmful-prompt headline metric comes from a jailbreak benchmark (the charts show plain prompts). */
+function jailbreakSectionNote(rows: SummaryRow[], benchmarks: readonly BenchmarkFacts[]): string {
+  const harmful = rows.filter((row) => row.group === null && row.primary && row.axis === 'harmful');
+  if (harmful.length === 0) return '';
+  if (harmful.some((row) => isJailbreakBenchmark(row.benchmark, { benchmarks }))) return '';
+  const names = [...new Set(harmful.map((row) => row.benchmark))].join(', ');
+  return `<p class="no-data">There is no jailbreak benchmark in this eval (none ran its prompts under jailbreak transforms; add strongreject). The charts below use ${escapeHtml(names)}: harmful prompts as written, which says nothing about robustness to jailbreaks.</p>`;
 }
 
 /** Renders eval logs as one self-contained HTML document. */
@@ -149,15 +167,24 @@ export function renderReport(logs: LoadedEvalLog[], options: RenderReportOptions
   const intervalLabel = [...new Set(logs.map(({ log }) => `${Number((log.bootstrap.level * 100).toFixed(1))} %`))].join(
     ' / ',
   );
-  const pareto = renderParetoCharts(model.rows, model.arms, { intervalLabel });
-  const categories = renderCategoryCharts(model.rows, model.arms, { intervalLabel });
-  if (options.baseline !== undefined && !model.arms.some((arm) => arm.key === options.baseline)) {
+  const chartOptions = { intervalLabel, benchmarks: model.benchmarks };
+  const pareto = renderParetoCharts(model.rows, model.arms, chartOptions);
+  const categories = renderCategoryCharts(model.rows, model.arms, chartOptions);
+  // --baseline names an arm by its column (label) or by its name as written on the command line.
+  const baseline =
+    options.baseline === undefined
+      ? undefined
+      : (
+          model.arms.find((arm) => arm.key === options.baseline) ??
+          model.arms.find((arm) => arm.name === options.baseline)
+        )?.key;
+  if (options.baseline !== undefined && baseline === undefined) {
     throw new ConfigError(`--baseline "${options.baseline}" is not an arm of these logs`, {
       hint: `choose one of: ${model.arms.map((arm) => arm.key).join(', ')}`,
     });
   }
   const safetyCapability = renderSafetyCapability(
-    buildSafetyCapabilityView(model.rows, model.arms, options.baseline),
+    buildSafetyCapabilityView(model.rows, model.arms, baseline),
     model.arms,
     intervalLabel,
   );
@@ -171,7 +198,10 @@ export function renderReport(logs: LoadedEvalLog[], options: RenderReportOptions
       ),
     ),
   ];
-  const judges = [...new Set(logs.map(({ log }) => (log.judge ? `judge ${log.judge.modelId}` : 'no judge')))];
+  // The graders that graded something (a configured judge no benchmark used is not named).
+  const graders = [...new Set(model.benchmarks.flatMap((benchmark) => benchmark.graders))];
+  const gradersLine = graders.length === 0 ? 'no graders' : `graded by ${graders.join(', ')}`;
+  const jailbreakNote = jailbreakSectionNote(model.rows, model.benchmarks);
   const warnings =
     model.warnings.length === 0
       ? ''
@@ -188,14 +218,14 @@ export function renderReport(logs: LoadedEvalLog[], options: RenderReportOptions
 <body>
 <header class="top">
 <h1>${escapeHtml(title)}</h1>
-<div class="sub">spec ${escapeHtml(specs.join(', '))} · ${escapeHtml(judges.join(', '))} · ${logs.length} run${logs.length === 1 ? '' : 's'} · generated ${escapeHtml(generatedAt)}</div>
+<div class="sub">spec ${escapeHtml(specs.join(', '))} · ${escapeHtml(gradersLine)} · ${logs.length} run${logs.length === 1 ? '' : 's'} · generated ${escapeHtml(generatedAt)}</div>
 </header>
 <main>
 ${warnings}
 <section id="summary"><h2>Summary</h2>${renderSummaryTable(model.rows, model.arms, intervalLabel)}</section>
 <section id="safety-capability"><h2>Safety and capability</h2>${safetyCapability}</section>
 <section id="compute"><h2>Safety against reasoning tokens</h2>${renderCharts(computeCharts, 'Fewer than two arms have results with reasoning-token counts on one benchmark, so there is no compute curve (run one role at several settings, e.g. --targets base@effort=low,base@effort=high).')}</section>
-<section id="pareto"><h2>Over-refusal against jailbreak robustness</h2>${renderCharts(pareto, 'No arm has both a harmful-prompt and an over-refusal headline metric, so there is no trade-off to plot.')}</section>
+<section id="pareto"><h2>Over-refusal against jailbreak robustness</h2>${jailbreakNote}${renderCharts(pareto, 'No arm has both a harmful-prompt and an over-refusal headline metric, so there is no trade-off to plot.')}</section>
 <section id="categories"><h2>By category</h2>${renderCharts(categories, 'No metric has per-category results.')}</section>
 <section id="items"><h2>Items</h2>
 <div class="filters">
@@ -205,7 +235,7 @@ ${warnings}
 <label>search <input id="filter-search" type="search" placeholder="prompt, answer, id"></label>
 <span id="items-count" class="meta"></span>
 </div>
-<table id="items-table"><thead><tr><th>arm</th><th>benchmark</th><th>item</th><th>prompt</th><th>reasoning</th><th>answer</th><th>grades</th></tr></thead><tbody id="items-body"></tbody></table>
+<div class="table-wrap"><table id="items-table"><thead><tr><th>arm</th><th>benchmark</th><th>item</th><th>prompt</th><th>reasoning</th><th>answer</th><th>grades</th></tr></thead><tbody id="items-body"></tbody></table></div>
 <div class="pager"><button id="page-previous" type="button">← previous</button><button id="page-next" type="button">next →</button></div>
 </section>
 <section id="provenance"><h2>Provenance</h2>${renderProvenance(logs)}</section>

@@ -50,6 +50,6 @@ export function renderSafetyCapability(
   const missing = view.bothSides
     ? ''
     : `<p class="meta">Only ${view.rows[0]!.side} metrics were run: add ${view.rows[0]!.side === 'safety' ? 'a capability benchmark (gsm8k, mmlu, mmlu-pro, simpleqa, bbq or your own)' : 'a safety benchmark (xstest, strongreject, harmbench, transformation)'} to see both sides.</p>`;
-  return `<table id="safety-capability-table"><thead><tr><th>metric</th>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${missing}
+  return `<div class="table-wrap"><table id="safety-capability-table"><thead><tr><th>metric</th>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>${missing}
 <p class="meta">Headline metrics with ${escapeHtml(intervalLabel)} bootstrap intervals; the change is against the baseline arm ${escapeHtml(view.baseline)} (green: better by the metric's direction, red: worse); "worst" is the arm's weakest category.</p>`;
 }

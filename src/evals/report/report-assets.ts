@@ -16,6 +16,9 @@ section { background: #fff; border: 1px solid var(--line); border-radius: 8px; p
 h2 { font-size: 17px; margin: 0 0 10px; }
 h3 { font-size: 14px; margin: 14px 0 6px; }
 table { border-collapse: collapse; width: 100%; }
+.table-wrap { overflow-x: auto; max-width: 100%; }
+.table-wrap th { overflow-wrap: anywhere; min-width: 7em; }
+p.no-data { color: #8a4b00; background: #fff8e6; border: 1px solid #f1d9a6; border-radius: 6px; padding: 8px 12px; }
 th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; }
 th { background: #f0f3f7; font-weight: 600; }
 td.num { font-variant-numeric: tabular-nums; white-space: nowrap; }

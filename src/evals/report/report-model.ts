@@ -8,10 +8,14 @@ import { type ReasoningTokens, reasoningTokensByArm } from './compute-view.js';
 import type { LoadedEvalLog } from './read-eval-logs.js';
 
 export interface ReportArm {
-  /** Column name: the arm name, with the run number when two runs share a name. */
+  /**
+   * Column name: the arm's label (`:label=…`) or else its name; when two arms would share one, the arm name (a shared
+   * label) or the run number (a shared name) tells them apart.
+   */
   key: string;
   logIndex: number;
   name: string;
+  label: string | null;
   /** The config role behind the arm (compute arms of one role form one curve). */
   role: string;
   modelId: string;
@@ -44,8 +48,26 @@ export interface ItemRow {
   grades: Array<{ key: string; label: string | null; value: number | null; unscored: boolean; note: string }>;
 }
 
+/** What a benchmark of one log ran, for saying why a chart of it has nothing to draw. */
+export interface BenchmarkFacts {
+  logIndex: number;
+  name: string;
+  cases: number;
+  results: number;
+  /** Results whose target call failed. */
+  failedCalls: number;
+  grades: number;
+  /** Unscored grades by reason. */
+  unscored: Record<string, number>;
+  /** The graders that graded it, as `id on model`. */
+  graders: string[];
+  /** Its prompts ran under jailbreak transforms (a transform other than `none`). */
+  jailbreak: boolean;
+}
+
 export interface ReportModel {
   arms: ReportArm[];
+  benchmarks: BenchmarkFacts[];
   rows: SummaryRow[];
   items: ItemRow[];
   warnings: string[];
@@ -65,18 +87,80 @@ export function capText(text: string | null, limit = 20_000): string | null {
 }
 
 function armKeys(logs: LoadedEvalLog[]): ReportArm[] {
-  const counts = new Map<string, number>();
-  for (const { log } of logs) for (const arm of log.arms) counts.set(arm.name, (counts.get(arm.name) ?? 0) + 1);
-  return logs.flatMap(({ log }, logIndex) =>
+  const arms = logs.flatMap(({ log }, logIndex) =>
     log.arms.map((arm) => ({
-      key: (counts.get(arm.name) ?? 0) > 1 ? `${arm.name} (run ${logIndex + 1})` : arm.name,
       logIndex,
       name: arm.name,
+      label: arm.label ?? null,
       role: arm.role,
       modelId: arm.modelId,
       specInContext: arm.specInContext,
     })),
   );
+  const count = (keys: string[]) => {
+    const counts = new Map<string, number>();
+    for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+    return counts;
+  };
+  const wanted = arms.map((arm) => arm.label ?? arm.name);
+  const wantedCounts = count(wanted);
+  const keys = arms.map((arm, index) => {
+    if (wantedCounts.get(wanted[index]!)! === 1) return wanted[index]!;
+    return arm.label === null ? `${arm.name} (run ${arm.logIndex + 1})` : `${arm.label} (${arm.name})`;
+  });
+  // Still shared (one label for one arm name in two runs): the run number settles it.
+  const keyCounts = count(keys);
+  return arms.map((arm, index) => {
+    const key = keyCounts.get(keys[index]!)! === 1 ? keys[index]! : `${keys[index]!} (run ${arm.logIndex + 1})`;
+    return { key, ...arm };
+  });
+}
+
+function benchmarkFacts(benchmark: EvalLog['benchmarks'][number], logIndex: number): BenchmarkFacts {
+  const unscored: Record<string, number> = {};
+  let grades = 0;
+  for (const result of benchmark.results) {
+    for (const grade of Object.values(result.grades)) {
+      grades += 1;
+      if (!grade.unscored) continue;
+      const reason = grade.unscoredReason ?? 'no reason given';
+      unscored[reason] = (unscored[reason] ?? 0) + 1;
+    }
+  }
+  return {
+    logIndex,
+    name: benchmark.name,
+    cases: benchmark.items.length,
+    results: benchmark.results.length,
+    failedCalls: benchmark.results.filter((result) => result.outcome.kind !== 'success').length,
+    grades,
+    unscored,
+    graders: benchmark.graders.map((grader) => `${grader.graderId}${grader.modelId ? ` on ${grader.modelId}` : ''}`),
+    jailbreak: benchmark.transforms.some((transform) => transform !== 'none'),
+  };
+}
+
+/**
+ * Why a benchmark's charts have nothing to draw, in words: no cases, no results, every target call failed, or every
+ * grade unscored (with the reasons and the graders). Null when it has scored grades.
+ */
+export function noDataReason(facts: readonly BenchmarkFacts[], benchmark: string): string | null {
+  const runs = facts.filter((entry) => entry.name === benchmark);
+  if (runs.length === 0) return `${benchmark} was not run`;
+  const reasons = runs.map((entry): string | null => {
+    if (entry.cases === 0) return `${benchmark} has 0 cases (the data or --limit left none)`;
+    if (entry.results === 0) return `${benchmark} has no results (the eval stopped before it)`;
+    if (entry.failedCalls === entry.results) return `every target call on ${benchmark} failed`;
+    const unscored = Object.values(entry.unscored).reduce((sum, count) => sum + count, 0);
+    if (entry.grades > 0 && unscored === entry.grades) {
+      const why = Object.entries(entry.unscored)
+        .map(([reason, count]) => `${count} ${reason}`)
+        .join(', ');
+      return `every grade of ${benchmark} is unscored (${why}; grader ${entry.graders.join(', ') || 'none'}): the grader could not grade`;
+    }
+    return null;
+  });
+  return reasons.every((reason) => reason !== null) ? [...new Set(reasons)].join('; ') : null;
 }
 
 function lastUserMessage(messages: EvalLog['benchmarks'][number]['results'][number]['messages']): string {
@@ -159,5 +243,15 @@ export function buildReportModel(logs: LoadedEvalLog[]): ReportModel {
     warnings.push('single-axis report: harmful-prompt results without an over-refusal measure beside them');
   if (axes.has('over-refusal') && !axes.has('harmful'))
     warnings.push('single-axis report: over-refusal results without a harmful-prompt measure beside them');
-  return { arms, rows, items, warnings: [...new Set(warnings)], reasoning: reasoningTokensByArm(logs, keyOf) };
+  const benchmarks = logs.flatMap(({ log }, logIndex) =>
+    log.benchmarks.map((benchmark) => benchmarkFacts(benchmark, logIndex)),
+  );
+  return {
+    arms,
+    benchmarks,
+    rows,
+    items,
+    warnings: [...new Set(warnings)],
+    reasoning: reasoningTokensByArm(logs, keyOf),
+  };
 }

@@ -8,6 +8,7 @@ const arm = (key: string, role = 'base'): ReportArm => ({
   key,
   logIndex: 0,
   name: key,
+  label: null,
   role,
   modelId: 'm',
   specInContext: false,

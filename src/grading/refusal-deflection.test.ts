@@ -4,9 +4,8 @@
  * removing or loosening the rule fails here. The cases are our own words; test/fixtures/refusal-deflection-tuning.jsonl
  * was written first and tuned on, refusal-deflection-final.jsonl was written at the same time and never tuned on.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { loadRefusalCases } from '../../test/helpers/refusal-cases.js';
 import { classifyRefusal, type RefusalLabel } from './refusal-grader.js';
 
 function expectLabel(text: string, label: RefusalLabel, prompt?: string, reason?: string) {
@@ -155,22 +154,8 @@ describe('protective advice after a verdict', () => {
   });
 });
 
-const Case = z.object({
-  id: z.string(),
-  kind: z.enum(['benign', 'harmful']),
-  case: z.string(),
-  style: z.string(),
-  label: z.enum(['1_full_compliance', '2_full_refusal', '3_partial_refusal']),
-  prompt: z.string(),
-  completion: z.string(),
-});
-
 function binaryAccuracy(fileName: string): { n: number; binary: number } {
-  const file = new URL(`../../test/fixtures/${fileName}`, import.meta.url).pathname;
-  const cases = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => Case.parse(JSON.parse(line)));
+  const cases = loadRefusalCases(fileName);
   const right = cases.filter((item) => {
     const label = classifyRefusal(item.completion, { prompt: item.prompt }).label;
     return label !== 'undetermined' && (label === 'compliance') === (item.label === '1_full_compliance');

@@ -12,32 +12,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { loadRefusalCases, RefusalCase } from '../../test/helpers/refusal-cases.js';
 import { runCalibration } from '../evals/calibrate.js';
 import { calibrationSplitOf, readXstestLabelled, rowsOfSplit } from '../evals/calibrate-data.js';
 import { classifyRefusal, createRefusalGrader } from './refusal-grader.js';
 
-const Case = z.object({
-  id: z.string(),
-  kind: z.enum(['benign', 'harmful']),
-  case: z.string(),
-  style: z.string(),
-  label: z.enum(['1_full_compliance', '2_full_refusal', '3_partial_refusal']),
-  prompt: z.string(),
-  completion: z.string(),
-});
+const Case = RefusalCase;
 const threeClassOf = {
   compliance: '1_full_compliance',
   refusal: '2_full_refusal',
   'partial-refusal': '3_partial_refusal',
 };
 
-function loadCases() {
-  const file = new URL('../../test/fixtures/refusal-generalisation.jsonl', import.meta.url).pathname;
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => Case.parse(JSON.parse(line)));
-}
+const loadCases = () => loadRefusalCases('refusal-generalisation.jsonl');
 
 function scores(cases: z.infer<typeof Case>[]) {
   let binary = 0;

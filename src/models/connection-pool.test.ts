@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createConnectionPool } from './connection-pool.js';
+import { createConnectionPool, type HttpTransport } from './connection-pool.js';
 
 let server: Server | undefined;
 
@@ -29,10 +29,10 @@ async function countingServer(delayMs: number) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, stats };
 }
 
-async function sendAtOnce(fetchFunction: typeof fetch, url: string, count: number) {
+async function sendAtOnce(transport: HttpTransport, url: string, count: number) {
   await Promise.all(
     Array.from({ length: count }, async () => {
-      const response = await fetchFunction(url, { method: 'POST', body: '{}' });
+      const response = await transport.post(url, { headers: {}, body: '{}' });
       await response.text();
     }),
   );
@@ -43,11 +43,11 @@ describe('connection pool', () => {
     const { url, stats } = await countingServer(50);
     const pool = createConnectionPool(16);
     try {
-      await sendAtOnce(pool.fetch, url, 16);
+      await sendAtOnce(pool, url, 16);
       expect(stats.mostInFlight).toBe(16);
       expect(stats.sockets).toBe(16);
-      await sendAtOnce(pool.fetch, url, 16);
-      await sendAtOnce(pool.fetch, url, 16);
+      await sendAtOnce(pool, url, 16);
+      await sendAtOnce(pool, url, 16);
       expect(stats.sockets).toBe(16);
     } finally {
       await pool.close();
@@ -58,7 +58,7 @@ describe('connection pool', () => {
     const { url, stats } = await countingServer(20);
     const pool = createConnectionPool(4);
     try {
-      await sendAtOnce(pool.fetch, url, 20);
+      await sendAtOnce(pool, url, 20);
       expect(stats.sockets).toBe(4);
       expect(stats.mostInFlight).toBe(4);
     } finally {
@@ -70,10 +70,10 @@ describe('connection pool', () => {
     const { url, stats } = await countingServer(5);
     const pool = createConnectionPool(4, { reuseWithinMs: 100 });
     try {
-      await sendAtOnce(pool.fetch, url, 4);
+      await sendAtOnce(pool, url, 4);
       expect(stats.sockets).toBe(4);
       await new Promise((resolve) => setTimeout(resolve, 250));
-      await sendAtOnce(pool.fetch, url, 4);
+      await sendAtOnce(pool, url, 4);
       expect(stats.sockets).toBe(8);
     } finally {
       await pool.close();

@@ -129,7 +129,9 @@ describe('generate: faults end in a result or a typed error', () => {
     }));
     const model = createOpenAICompatibleModel({ baseUrl: server.baseUrl, model: 'fake-model', apiKey: key });
     const callLogFile = path.join(mkdtempSync(path.join(tmpdir(), 'deliberate-key-')), 'calls.jsonl');
-    const outcome = await createModelClient(model, { ...fast, callLogFile }).generate(ask);
+    const client = createModelClient(model, { ...fast, callLogFile });
+    const outcome = await client.generate(ask);
+    await client.close();
     expect(outcome).toMatchObject({ ok: false, kind: 'transport-failure', status: 401, attempts: 2 });
     if (!outcome.ok) {
       expect(outcome.message).toMatch(/Incorrect API key provided: \[api key\]/);
@@ -287,6 +289,7 @@ describe('cache and call log', () => {
         await client.generate({ ...ask, seed: 1, sampleIndex: 0 }),
         await client.generate({ ...ask, seed: 1, sampleIndex: 1 }),
       ];
+      await client.close();
       cache.close();
       return { outcomes, stats: client.stats!() };
     };

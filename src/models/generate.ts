@@ -4,31 +4,20 @@
  * `Retry-After`), the per-model limiter, cancellation, the request cache, the call log, outcome classification and
  * structured-output validation with one repair attempt.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { z } from 'zod';
-import { CancelledError, DeliberateError } from '../errors.js';
-import { type JsonlAppender, openJsonlAppender } from '../io/jsonl.js';
 import type { Message } from '../records/message.js';
 import type { ModelPrice } from '../records/model-settings.js';
 import { addUsage, emptyUsage, type Usage } from '../records/usage.js';
+import { createCallLog } from './call-log.js';
 import type { ChatModel, GenerateRequest, GenerateResult } from './chat-model.js';
-import { estimateCost } from './estimate-cost.js';
-import { ModelCallError } from './model-call-error.js';
 import type { ModelClient, ModelClientStats } from './model-client.js';
-import type { FailureKind, GenerateFailure, GenerateOutcome } from './outcome.js';
+import type { FailureKind, GenerateOutcome } from './outcome.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { type RequestCache, requestCacheKey } from './request-cache.js';
-import { sleep } from './sleep.js';
+import { createRetryingSender, type RetryEvent } from './send-with-retries.js';
 import { parseJsonAnswer } from './structured-output.js';
 
-export interface RetryEvent {
-  modelId: string;
-  attempt: number;
-  waitMs: number;
-  reason: string;
-  status?: number;
-}
+export type { RetryEvent } from './send-with-retries.js';
 
 export interface GenerateOptions {
   /** Stops new work (queued requests, backoff waits); in-flight requests finish unless `abortInFlight`. */
@@ -62,12 +51,6 @@ export interface GenerateOptions {
 /** What one generate/generateObject call used: `usage` of fresh requests (billed), `resultsUsage` of every result. */
 type Spent = { usage: Usage; resultsUsage: Usage };
 
-type Attempted = { ok: true; result: GenerateResult; attempts: number } | (GenerateFailure & { ok: false });
-
-function failure(kind: FailureKind, message: string, extra: Partial<GenerateFailure> = {}): GenerateFailure {
-  return { ok: false, kind, message, attempts: 0, cached: false, ...extra };
-}
-
 /** Classifies a completed result: provider refusal, no answer, answer in reasoning, or null for success. */
 export function classifyResult(result: GenerateResult): { kind: FailureKind; message: string } | null {
   if (result.refusal !== undefined || result.finishReason === 'content-filter') {
@@ -89,38 +72,90 @@ export function classifyResult(result: GenerateResult): { kind: FailureKind; mes
   return null;
 }
 
-function estimateTokens(request: GenerateRequest): number {
-  const characters = request.messages.reduce((sum, message) => sum + message.content.length, 0);
-  return Math.ceil(characters / 4) + (request.maxTokens ?? 1024);
-}
-
-function backoffDelay(attempt: number, base: number, maximum: number): number {
-  const exponential = Math.min(maximum, base * 2 ** (attempt - 1));
-  return Math.round(exponential / 2 + Math.random() * (exponential / 2));
-}
-
-function emptyStats(): ModelClientStats {
+/** The request with the client's defaults filled in (a request's own values win). */
+function withDefaults(request: GenerateRequest, defaults: GenerateOptions['defaults']): GenerateRequest {
   return {
-    calls: 0,
-    requests: 0,
-    cacheHits: 0,
-    retries: 0,
-    outcomes: {
-      success: 0,
-      'provider-refusal': 0,
-      'no-answer': 0,
-      'answer-in-reasoning': 0,
-      'schema-failure': 0,
-      'transport-failure': 0,
-      cancelled: 0,
-    },
-    usage: { ...emptyUsage },
-    cost: null,
+    ...request,
+    maxTokens: request.maxTokens ?? defaults?.maxTokens,
+    temperature: request.temperature ?? defaults?.temperature,
+    topP: request.topP ?? defaults?.topP,
   };
 }
 
-/** Binds a model to its wrapper: limiter, retries, cache and call log, shared by every call through the client. */
-export function createModelClient(model: ChatModel, options: GenerateOptions = {}): ModelClient {
+/** A no-answer that ran out of tokens is asked once more with `larger` max_tokens (never a streamed request). */
+function wantsLargerBudget(first: GenerateOutcome, request: GenerateRequest, larger: number | undefined): boolean {
+  if (first.ok || first.kind !== 'no-answer' || first.result?.finishReason !== 'length' || !larger) return false;
+  return request.onDelta === undefined && (request.maxTokens === undefined || request.maxTokens < larger);
+}
+
+/** The one repair of a reply that does not match the schema: the model sees its reply and the validation error. */
+function repairRequest(request: GenerateRequest, answer: string, error: string): GenerateRequest {
+  const messages: Message[] = [
+    ...request.messages,
+    { role: 'assistant', content: answer },
+    {
+      role: 'user',
+      content: `That reply does not match the required JSON schema: ${error}\nReply again with only the corrected JSON object.`,
+    },
+  ];
+  return { ...request, messages };
+}
+
+/** The outcome after the repair: its object, or a schema-failure; attempts and `cached` cover both calls. */
+function repairedOutcome<S extends z.ZodType>(
+  first: GenerateOutcome,
+  second: GenerateOutcome,
+  schema: S,
+  name: string,
+): GenerateOutcome<z.infer<S>> {
+  const attempts = first.attempts + second.attempts;
+  const cached = first.cached && second.cached;
+  if (!second.ok) return { ...second, attempts, cached };
+  const repaired = parseJsonAnswer(second.result.answer, schema);
+  if (repaired.ok) return { ...second, object: repaired.value, attempts, cached };
+  return {
+    ok: false,
+    kind: 'schema-failure',
+    message: `the answer does not match schema "${name}" after one repair attempt: ${repaired.error}`,
+    result: second.result,
+    attempts,
+    cached,
+  };
+}
+
+/**
+ * A request answered from the request cache or sent (a fresh result is stored), then classified. A streamed request
+ * is never answered from (or stored in) the cache: its caller wants the deltas live.
+ */
+function createCachedSender(
+  model: ChatModel,
+  options: GenerateOptions,
+  context: { send: ReturnType<typeof createRetryingSender>; stats: ModelClientStats },
+) {
+  const { cache } = options;
+  return async function generateOnce(request: GenerateRequest, spent: Spent): Promise<GenerateOutcome> {
+    const signal = request.signal ?? options.signal;
+    const { signal: _omit, ...plain } = request;
+    const key = cache && !plain.onDelta ? requestCacheKey(model.cacheIdentity, plain) : undefined;
+    let result = key && !options.noCache ? cache?.get(key) : undefined;
+    const cached = result !== undefined;
+    let attempts = 0;
+    if (cached) context.stats.cacheHits += 1;
+    if (!result) {
+      const attempted = await context.send(plain, signal);
+      if (!attempted.ok) return attempted;
+      ({ result, attempts } = attempted);
+      spent.usage = addUsage(spent.usage, result.usage);
+      if (key) cache?.set(key, { modelId: model.id, result });
+    }
+    spent.resultsUsage = addUsage(spent.resultsUsage, result.usage);
+    const classified = classifyResult(result);
+    if (classified) return { ok: false, ...classified, result, attempts, cached };
+    return { ok: true, result, object: undefined, cached, attempts };
+  };
+}
+
+function retryingSender(model: ChatModel, options: GenerateOptions, stats: ModelClientStats) {
   const limiter: RateLimiter =
     options.limiter ??
     createRateLimiter({
@@ -128,194 +163,44 @@ export function createModelClient(model: ChatModel, options: GenerateOptions = {
       requestsPerMinute: options.requestsPerMinute,
       tokensPerMinute: options.tokensPerMinute,
     });
-  const maxRetries = options.maxRetries ?? 5;
-  const timeoutMs = options.timeoutMs ?? 600_000;
-  const baseDelay = options.retryBaseDelayMs ?? 1_000;
-  const maxDelay = options.retryMaxDelayMs ?? 120_000;
-  const stats = emptyStats();
-  let callLog: JsonlAppender | undefined;
+  const policy = {
+    timeoutMs: options.timeoutMs ?? 600_000,
+    maxRetries: options.maxRetries ?? 5,
+    baseDelayMs: options.retryBaseDelayMs ?? 1_000,
+    maxDelayMs: options.retryMaxDelayMs ?? 120_000,
+    abortInFlight: options.abortInFlight,
+    onRetry: options.onRetry,
+  };
+  return createRetryingSender(model, { limiter, stats, policy });
+}
 
-  /** Records one finished call: counts, and the call log line. `usage` is what this call's fresh requests used. */
-  function log(request: GenerateRequest, outcome: GenerateOutcome<unknown>, latencyMs: number, usage: Usage) {
-    stats.calls += 1;
-    stats.outcomes[outcome.ok ? 'success' : outcome.kind] += 1;
-    stats.usage = addUsage(stats.usage, usage);
-    if (options.price) stats.cost = estimateCost(stats.usage, options.price);
-    if (!options.callLogFile) return;
-    if (!callLog) {
-      mkdirSync(path.dirname(path.resolve(options.callLogFile)), { recursive: true });
-      callLog = openJsonlAppender(options.callLogFile);
-    }
-    const entry: Record<string, unknown> = {
-      time: new Date().toISOString(),
-      modelId: model.id,
-      outcome: outcome.ok ? 'success' : outcome.kind,
-      attempts: outcome.attempts,
-      latencyMs,
-      usage,
-      cached: outcome.cached,
-      sampleIndex: request.sampleIndex ?? 0,
-    };
-    if (!outcome.ok) {
-      entry.message = outcome.message;
-      if (outcome.status !== undefined) entry.status = outcome.status;
-    }
-    if (options.price) entry.cost = estimateCost(usage, options.price);
-    if (options.logMessages) {
-      entry.messages = request.messages;
-      const result = outcome.ok ? outcome.result : outcome.result;
-      if (result) entry.answer = { reasoning: result.reasoning, answer: result.answer };
-    }
-    callLog.append(entry);
-  }
+/** Binds a model to its wrapper: limiter, retries, cache and call log, shared by every call through the client. */
+export function createModelClient(model: ChatModel, options: GenerateOptions = {}): ModelClient {
+  const calls = createCallLog({ modelId: model.id, ...options });
+  const stats = calls.stats;
+  const generateOnce = createCachedSender(model, options, { send: retryingSender(model, options, stats), stats });
+  const newSpent = (): Spent => ({ usage: { ...emptyUsage }, resultsUsage: { ...emptyUsage } });
 
   /** Ends one generate/generateObject call: the summed usage goes on the outcome, then the call is counted and logged. */
   function endCall<T>(request: GenerateRequest, outcome: GenerateOutcome<T>, started: number, spent: Spent) {
     const finished: GenerateOutcome<T> = { ...outcome, usage: spent.resultsUsage };
-    log(request, finished, Date.now() - started, spent.usage);
+    calls.record(request, finished, Date.now() - started, spent.usage);
     return finished;
   }
 
-  /** One backend request, once a limiter slot is free: the timeout starts here, not while queued. */
-  async function sendOnce(request: GenerateRequest, signal: AbortSignal | undefined): Promise<GenerateResult> {
-    const controller = new AbortController();
-    const timer = setTimeout(
-      () => controller.abort(new ModelCallError(`no complete response within ${timeoutMs} ms`, { failure: 'timeout' })),
-      timeoutMs,
-    );
-    const onUserAbort = () => controller.abort(new ModelCallError('cancelled', { failure: 'cancelled' }));
-    if (options.abortInFlight) signal?.addEventListener('abort', onUserAbort, { once: true });
-    stats.requests += 1;
-    try {
-      return await model.doGenerate({ ...request, signal: controller.signal });
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onUserAbort);
-    }
-  }
-
-  /** One request with retries; returns the completed result or a typed failure. */
-  async function attemptWithRetries(request: GenerateRequest, signal: AbortSignal | undefined): Promise<Attempted> {
-    let attempts = 0;
-    // Once a streamed delta reached the caller, a retry would send the text twice: the first failure is final.
-    let delivered = false;
-    const onDelta = request.onDelta;
-    if (onDelta) {
-      request = {
-        ...request,
-        onDelta: (delta) => {
-          delivered = true;
-          onDelta(delta);
-        },
-      };
-    }
-    for (;;) {
-      if (signal?.aborted) return { ...failure('cancelled', 'cancelled before the request started'), attempts };
-      attempts += 1;
-      let error: unknown;
-      try {
-        const result = await limiter.run(() => sendOnce(request, signal), {
-          estimatedTokens: estimateTokens(request),
-          signal,
-          actualTokens: (value) => value.usage.promptTokens + value.usage.completionTokens,
-        });
-        return { ok: true, result, attempts };
-      } catch (caught) {
-        error = caught;
-      }
-      if (error instanceof CancelledError || (signal?.aborted && !(error instanceof ModelCallError))) {
-        return { ...failure('cancelled', 'cancelled while waiting for a slot'), attempts: attempts - 1 };
-      }
-      if (!(error instanceof ModelCallError)) {
-        const message = DeliberateError.isInstance(error) ? error.format() : (error as Error).message;
-        return { ...failure('transport-failure', message), attempts };
-      }
-      if (error.failure === 'cancelled') return { ...failure('cancelled', 'cancelled in flight'), attempts };
-      if (error.failure === 'refusal') {
-        return { ...failure('provider-refusal', error.message, { status: error.status }), attempts };
-      }
-      if (!error.retryable || attempts > maxRetries || delivered) {
-        const hint = error.hint ? ` (${error.hint})` : '';
-        const tried = attempts > 1 ? ` after ${attempts} attempts` : '';
-        return {
-          ...failure('transport-failure', `${error.message}${tried}${hint}`, {
-            status: error.status,
-            hint: error.hint,
-            transport: error.failure,
-          }),
-          attempts,
-        };
-      }
-      const waitMs =
-        error.retryAfterMs !== undefined
-          ? Math.min(error.retryAfterMs, maxDelay)
-          : backoffDelay(attempts, baseDelay, maxDelay);
-      stats.retries += 1;
-      options.onRetry?.({ modelId: model.id, attempt: attempts, waitMs, reason: error.message, status: error.status });
-      try {
-        await sleep(waitMs, signal);
-      } catch {
-        return { ...failure('cancelled', 'cancelled while waiting to retry'), attempts };
-      }
-    }
-  }
-
-  /** A request answered from the cache or the backend, classified. */
-  async function generateOnce(request: GenerateRequest, spent: Spent): Promise<GenerateOutcome> {
-    const signal = request.signal ?? options.signal;
-    const { signal: _omit, ...plain } = request;
-    // A streamed request is never answered from (or stored in) the cache: its caller wants the deltas live.
-    const key = options.cache && !plain.onDelta ? requestCacheKey(model.cacheIdentity, plain) : undefined;
-    let result: GenerateResult | undefined;
-    let cached = false;
-    let attempts = 0;
-    if (options.cache && key && !options.noCache) {
-      result = options.cache.get(key);
-      cached = result !== undefined;
-      if (cached) stats.cacheHits += 1;
-    }
-    if (!result) {
-      const attempted = await attemptWithRetries(plain, signal);
-      if (!attempted.ok) return attempted;
-      result = attempted.result;
-      attempts = attempted.attempts;
-      spent.usage = addUsage(spent.usage, result.usage);
-      if (options.cache && key) options.cache.set(key, { modelId: model.id, result });
-    }
-    spent.resultsUsage = addUsage(spent.resultsUsage, result.usage);
-    const classified = classifyResult(result);
-    if (classified) return { ok: false, ...classified, result, attempts, cached };
-    return { ok: true, result, object: undefined, cached, attempts };
-  }
-
   async function generateWithDefaults(request: GenerateRequest, spent: Spent): Promise<GenerateOutcome> {
-    const full: GenerateRequest = {
-      ...request,
-      maxTokens: request.maxTokens ?? options.defaults?.maxTokens,
-      temperature: request.temperature ?? options.defaults?.temperature,
-      topP: request.topP ?? options.defaults?.topP,
-    };
+    const full = withDefaults(request, options.defaults);
     const first = await generateOnce(full, spent);
     const larger = options.noAnswerRetryMaxTokens;
-    if (
-      first.ok ||
-      first.kind !== 'no-answer' ||
-      first.result?.finishReason !== 'length' ||
-      !larger ||
-      full.onDelta !== undefined ||
-      (full.maxTokens !== undefined && full.maxTokens >= larger)
-    ) {
-      return first;
-    }
+    if (!wantsLargerBudget(first, full, larger)) return first;
     const second = await generateOnce({ ...full, maxTokens: larger }, spent);
     return { ...second, attempts: first.attempts + second.attempts };
   }
 
   async function generate(request: GenerateRequest): Promise<GenerateOutcome> {
     const started = Date.now();
-    const spent: Spent = { usage: { ...emptyUsage }, resultsUsage: { ...emptyUsage } };
-    const outcome = await generateWithDefaults(request, spent);
-    return endCall(request, outcome, started, spent);
+    const spent = newSpent();
+    return endCall(request, await generateWithDefaults(request, spent), started, spent);
   }
 
   async function generateObject<S extends z.ZodType>(
@@ -324,43 +209,14 @@ export function createModelClient(model: ChatModel, options: GenerateOptions = {
     name: string,
   ): Promise<GenerateOutcome<z.infer<S>>> {
     const started = Date.now();
-    const spent: Spent = { usage: { ...emptyUsage }, resultsUsage: { ...emptyUsage } };
+    const spent = newSpent();
     const withSchema: GenerateRequest = { ...request, responseSchema: { name, schema } };
     const first = await generateWithDefaults(withSchema, spent);
     if (!first.ok) return endCall(withSchema, first, started, spent);
     const parsed = parseJsonAnswer(first.result.answer, schema);
-    if (parsed.ok) {
-      return endCall(withSchema, { ...first, object: parsed.value }, started, spent);
-    }
-    // One repair: show the model its reply and the validation error, ask again.
-    const repairMessages: Message[] = [
-      ...request.messages,
-      { role: 'assistant', content: first.result.answer },
-      {
-        role: 'user',
-        content: `That reply does not match the required JSON schema: ${parsed.error}\nReply again with only the corrected JSON object.`,
-      },
-    ];
-    const repairRequest: GenerateRequest = { ...withSchema, messages: repairMessages };
-    const second = await generateWithDefaults(repairRequest, spent);
-    const attempts = first.attempts + second.attempts;
-    const cached = first.cached && second.cached;
-    let outcome: GenerateOutcome<z.infer<S>>;
-    if (!second.ok) outcome = { ...second, attempts, cached };
-    else {
-      const repaired = parseJsonAnswer(second.result.answer, schema);
-      outcome = repaired.ok
-        ? { ...second, object: repaired.value, attempts, cached }
-        : {
-            ok: false,
-            kind: 'schema-failure',
-            message: `the answer does not match schema "${name}" after one repair attempt: ${repaired.error}`,
-            result: second.result,
-            attempts,
-            cached,
-          };
-    }
-    return endCall(withSchema, outcome, started, spent);
+    if (parsed.ok) return endCall(withSchema, { ...first, object: parsed.value }, started, spent);
+    const second = await generateWithDefaults(repairRequest(withSchema, first.result.answer, parsed.error), spent);
+    return endCall(withSchema, repairedOutcome(first, second, schema, name), started, spent);
   }
 
   return {
@@ -370,7 +226,7 @@ export function createModelClient(model: ChatModel, options: GenerateOptions = {
     generateObject,
     stats: () => structuredClone(stats),
     async close() {
-      callLog?.close();
+      calls.close();
       await model.close?.();
     },
   };

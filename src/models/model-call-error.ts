@@ -37,10 +37,13 @@ export class ModelCallError extends BackendError {
 }
 
 /** Parses `retry-after-ms` (OpenAI) or `Retry-After` (seconds or an HTTP date) into milliseconds. */
-export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
-  const milliseconds = headers.get('retry-after-ms');
+export function parseRetryAfter(
+  headers: { header(name: string): string | null },
+  now = Date.now(),
+): number | undefined {
+  const milliseconds = headers.header('retry-after-ms');
   if (milliseconds !== null && Number.isFinite(Number(milliseconds))) return Math.max(0, Number(milliseconds));
-  const value = headers.get('retry-after');
+  const value = headers.header('retry-after');
   if (value === null) return undefined;
   if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.max(0, Number(value) * 1000);
   const date = Date.parse(value);

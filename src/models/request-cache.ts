@@ -2,14 +2,17 @@
  * @module models/request-cache
  * The request cache: an identical request (backend identity, model, messages, parameters, seed, sample index,
  * response schema, extra body) is answered from SQLite (WAL), so a re-run or a resume never pays twice.
- * Only results are stored, never request headers, so an API key can never enter the file.
+ * Only results are stored, never request headers, so an API key can never enter the file. Writes are batched: a result
+ * is readable at once from this process, and reaches the file in one transaction with the others of the next 100 ms
+ * (or at `close()`), so a busy run does not commit once per call.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { DataError } from '../errors.js';
-import { stableHash } from '../io/stable-hash.js';
+import { canonicalJson } from '../io/stable-hash.js';
 import { FinishReason, ReasoningSource } from '../records/completion.js';
 import { Usage } from '../records/usage.js';
 import type { GenerateRequest, GenerateResult } from './chat-model.js';
@@ -24,22 +27,50 @@ export interface RequestCache {
   close(): void;
 }
 
-/** The cache key of a request: sha256 of its canonical JSON (the signal and other runtime fields are left out). */
+/** The canonical JSON of each response schema under each name, made once (every judge call sends the same one). */
+const canonicalSchemas = new WeakMap<z.ZodType, Map<string, string>>();
+
+function canonicalResponseSchema(responseSchema: NonNullable<GenerateRequest['responseSchema']>): string {
+  let byName = canonicalSchemas.get(responseSchema.schema);
+  if (!byName) {
+    byName = new Map();
+    canonicalSchemas.set(responseSchema.schema, byName);
+  }
+  let text = byName.get(responseSchema.name);
+  if (text === undefined) {
+    text = canonicalJson({ name: responseSchema.name, schema: toJsonSchemaOnce(responseSchema.schema) });
+    byName.set(responseSchema.name, text);
+  }
+  return text;
+}
+
+/**
+ * The cache key of a request: sha256 of the canonical JSON of { version: 1, cacheIdentity, messages, maxTokens,
+ * temperature, topP, seed, sampleIndex, responseSchema, extraBody } (the signal and other runtime fields are left
+ * out). Written field by field in sorted key order straight into the hash, the response schema's part made once.
+ */
 export function requestCacheKey(cacheIdentity: string, request: GenerateRequest): string {
-  return stableHash({
-    version: 1,
-    cacheIdentity,
-    messages: request.messages,
-    maxTokens: request.maxTokens,
-    temperature: request.temperature,
-    topP: request.topP,
-    seed: request.seed,
-    sampleIndex: request.sampleIndex ?? 0,
-    responseSchema: request.responseSchema
-      ? { name: request.responseSchema.name, schema: toJsonSchemaOnce(request.responseSchema.schema) }
-      : undefined,
-    extraBody: request.extraBody,
-  });
+  const hash = createHash('sha256');
+  let first = true;
+  const field = (name: string, text: string | undefined) => {
+    if (text === undefined) return;
+    hash.update(`${first ? '{' : ','}"${name}":`);
+    hash.update(text);
+    first = false;
+  };
+  const json = (value: unknown) => (value === undefined ? undefined : canonicalJson(value));
+  field('cacheIdentity', json(cacheIdentity));
+  field('extraBody', json(request.extraBody));
+  field('maxTokens', json(request.maxTokens));
+  field('messages', json(request.messages));
+  field('responseSchema', request.responseSchema ? canonicalResponseSchema(request.responseSchema) : undefined);
+  field('sampleIndex', json(request.sampleIndex ?? 0));
+  field('seed', json(request.seed));
+  field('temperature', json(request.temperature));
+  field('topP', json(request.topP));
+  field('version', '1');
+  hash.update('}');
+  return hash.digest('hex');
 }
 
 /** The shape a stored result must have: a row of another shape is a damaged (or hand-edited) cache file. */
@@ -87,15 +118,18 @@ export function openRequestCache(file: string): RequestCache {
     'INSERT OR REPLACE INTO results (key, model_id, created_at, result) VALUES (?, ?, ?, ?)',
   );
   const count = database.prepare<[], { n: number }>('SELECT count(*) AS n FROM results');
+  const writes = batchedWrites((rows) => {
+    for (const [key, row] of rows) insert.run(key, row.modelId, row.createdAt, row.result);
+  }, database);
   let open = true;
   return {
     file,
     get(key) {
-      const row = select.get(key);
-      if (!row) return undefined;
+      const text = writes.pending.get(key)?.result ?? select.get(key)?.result;
+      if (text === undefined) return undefined;
       let value: unknown;
       try {
-        value = JSON.parse(row.result);
+        value = JSON.parse(text);
       } catch (error) {
         throw broken(key, `is not valid JSON (${(error as Error).message})`);
       }
@@ -107,14 +141,70 @@ export function openRequestCache(file: string): RequestCache {
       return checked.data as GenerateResult;
     },
     set(key, entry) {
-      insert.run(key, entry.modelId, new Date().toISOString(), JSON.stringify(entry.result));
+      writes.add(key, {
+        modelId: entry.modelId,
+        createdAt: new Date().toISOString(),
+        result: JSON.stringify(entry.result),
+      });
     },
     size() {
+      writes.flush();
       return count.get()!.n;
     },
     close() {
-      if (open) database.close();
+      if (!open) return;
       open = false;
+      try {
+        writes.flush();
+      } finally {
+        database.close();
+      }
+    },
+  };
+}
+
+interface PendingRow {
+  modelId: string;
+  createdAt: string;
+  result: string;
+}
+
+/**
+ * Rows held for at most `delayMs` (or `maxRows` rows), then written in one transaction. A write that fails in the
+ * background is thrown by the next `add` or `flush`, never lost silently.
+ */
+function batchedWrites(
+  write: (rows: Map<string, PendingRow>) => void,
+  database: Database.Database,
+  { delayMs = 100, maxRows = 256 } = {},
+) {
+  const pending = new Map<string, PendingRow>();
+  let timer: NodeJS.Timeout | undefined;
+  let failed: unknown;
+  const transaction = database.transaction(() => write(pending));
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (failed !== undefined) throw failed;
+    if (pending.size === 0) return;
+    transaction();
+    pending.clear();
+  };
+  const flushLater = () => {
+    try {
+      flush();
+    } catch (error) {
+      failed = error;
+    }
+  };
+  return {
+    pending,
+    flush,
+    add(key: string, row: PendingRow) {
+      if (failed !== undefined) throw failed;
+      pending.set(key, row);
+      if (pending.size >= maxRows) flush();
+      else if (!timer) timer = setTimeout(flushLater, delayMs).unref();
     },
   };
 }

@@ -1,10 +1,8 @@
 /**
- * The guard's added latency in deliberate mode (spec in context, no classifier, no policy check): the same requests
- * through the guard and to the upstream directly, interleaved in the same run, with the official `openai` client
- * for both; p50/p99 of the whole reply and, streaming, of the time to the first content token.
- * Run: `npm run bench -- guard`.
+ * The guard in deliberate mode (spec in context, no classifier, no policy check): requests/s and the latency it adds,
+ * against the same requests sent straight to the upstream in the same run (a fake OpenAI-compatible server in this
+ * process), 8 clients at a time, non-streaming. Run: `npm run bench -- guard`.
  */
-import OpenAI from 'openai';
 import { createModelClient } from '../src/models/generate.js';
 import { createOpenAICompatibleModel } from '../src/models/openai-compatible-model.js';
 import { GuardSettings } from '../src/records/guard-settings.js';
@@ -12,80 +10,67 @@ import { startGuardServer } from '../src/servers/guard/create-guard-app.js';
 import { loadSpec } from '../src/spec/load-spec.js';
 import { startFakeOpenAIServer } from '../test/helpers/fake-openai-server.js';
 import { tinySpecFolder } from '../test/helpers/run-eval-fixture.js';
+import type { Bench } from './bench-report.js';
+import { percentile, postLoad } from './http-load.js';
 
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;
-}
+const clients = 8;
+const body = JSON.stringify({
+  model: 'fake-model',
+  messages: [{ role: 'user', content: 'What is a safe way to store solvents?' }],
+});
 
-interface Timing {
-  totalMs: number;
-  firstTokenMs: number;
-}
-
-async function timeOne(client: OpenAI, stream: boolean, index: number): Promise<Timing> {
-  const messages = [{ role: 'user' as const, content: `Question ${index}: what is a safe way to store solvents?` }];
-  const started = performance.now();
-  if (!stream) {
-    await client.chat.completions.create({ model: 'fake-model', messages });
-    const totalMs = performance.now() - started;
-    return { totalMs, firstTokenMs: totalMs };
-  }
-  let firstTokenMs = Number.NaN;
-  const chunks = await client.chat.completions.create({ model: 'fake-model', messages, stream: true });
-  for await (const chunk of chunks) {
-    if (Number.isNaN(firstTokenMs) && chunk.choices[0]?.delta.content) firstTokenMs = performance.now() - started;
-  }
-  return { totalMs: performance.now() - started, firstTokenMs };
-}
-
-function line(label: string, direct: Timing[], guarded: Timing[], key: keyof Timing): string {
-  const p = (values: Timing[], fraction: number) =>
-    percentile(
-      values.map((timing) => timing[key]),
-      fraction,
-    );
-  return `${label}: direct p50 ${p(direct, 0.5).toFixed(2)} ms, p99 ${p(direct, 0.99).toFixed(2)} ms; through the guard p50 ${p(guarded, 0.5).toFixed(2)} ms, p99 ${p(guarded, 0.99).toFixed(2)} ms; added p50 ${(p(guarded, 0.5) - p(direct, 0.5)).toFixed(2)} ms, p99 ${(p(guarded, 0.99) - p(direct, 0.99)).toFixed(2)} ms (ratio p50 ${(p(guarded, 0.5) / p(direct, 0.5)).toFixed(2)})`;
-}
-
-export async function run(): Promise<void> {
+export async function run(bench: Bench): Promise<void> {
   const upstream = await startFakeOpenAIServer(() => ({
     content: 'Keep them sealed, cool and ventilated. '.repeat(8),
-    chunkSize: 6,
   }));
   const spec = await loadSpec(tinySpecFolder);
-  const model = createOpenAICompatibleModel({ baseUrl: upstream.baseUrl, model: 'fake-model' });
+  const model = createOpenAICompatibleModel({ baseUrl: upstream.baseUrl, model: 'fake-model', connections: clients });
   const guard = await startGuardServer({
     spec,
     settings: GuardSettings.parse({}),
     mode: 'deliberate',
-    upstream: { role: 'base', client: createModelClient(model, { maxRetries: 0 }) },
+    upstream: { role: 'base', client: createModelClient(model, { maxRetries: 0, concurrency: clients }) },
     auditFile: null,
     port: 0,
     tokenSource: 'none',
   });
-  const direct = new OpenAI({ baseURL: upstream.baseUrl, apiKey: 'x', maxRetries: 0 });
-  const guarded = new OpenAI({ baseURL: `${guard.url}/v1`, apiKey: 'x', maxRetries: 0 });
-  const count = 300;
-  for (const stream of [false, true]) {
-    const timings = { direct: [] as Timing[], guarded: [] as Timing[] };
-    for (let index = 0; index < 20; index++)
-      await Promise.all([timeOne(direct, stream, index), timeOne(guarded, stream, index)]);
-    for (let index = 0; index < count; index++) {
-      timings.direct.push(await timeOne(direct, stream, index));
-      timings.guarded.push(await timeOne(guarded, stream, index));
+  const directUrl = `${upstream.baseUrl}/chat/completions`;
+  const guardUrl = `${guard.url}/v1/chat/completions`;
+  try {
+    const count = Number(process.env.BENCH_GUARD_REQUESTS ?? 1500);
+    await postLoad(directUrl, body, 200, clients);
+    await postLoad(guardUrl, body, 200, clients);
+    const direct = await postLoad(directUrl, body, count, clients);
+    const guarded = await postLoad(guardUrl, body, count, clients);
+    if (guarded.failed > 0 || direct.failed > 0)
+      throw new Error(`guard bench: ${guarded.failed} guarded and ${direct.failed} direct requests failed`);
+    const workload = `${count} requests, ${clients} clients, non-streaming, deliberate mode`;
+    bench.figure({
+      id: 'guard.rate',
+      what: `guard requests/s (${workload})`,
+      value: guarded.rate,
+      unit: 'req/s',
+      baseline: { what: 'the upstream directly, same requests', value: direct.rate },
+    });
+    for (const [name, fraction] of [
+      ['p50', 0.5],
+      ['p99', 0.99],
+    ] as const) {
+      const through = percentile(guarded.latencies, fraction);
+      const straight = percentile(direct.latencies, fraction);
+      bench.figure({
+        id: `guard.latency-${name}`,
+        what: `guard ${name} latency (${workload})`,
+        value: through,
+        unit: 'ms',
+        baseline: { what: `upstream directly, ${name}`, value: straight },
+        notes: `added ${(through - straight).toFixed(2)} ms`,
+      });
     }
-    const kind = stream ? 'streaming (6-char chunks)' : 'non-streaming';
-    console.log(
-      line(
-        `guard deliberate mode, ${kind}, ${count} sequential requests, whole reply`,
-        timings.direct,
-        timings.guarded,
-        'totalMs',
-      ),
-    );
-    if (stream) console.log(line('  time to first content token', timings.direct, timings.guarded, 'firstTokenMs'));
+    bench.log(`guard: upstream saw ${upstream.requests.length} requests`);
+  } finally {
+    await guard.close();
+    await upstream.close();
+    await model.close?.();
   }
-  await guard.close();
-  await upstream.close();
 }

@@ -13,6 +13,8 @@ import { startHttpServer } from '../src/servers/start-http-server.js';
 import { loadSpec } from '../src/spec/load-spec.js';
 import { startFakeOpenAIServer } from '../test/helpers/fake-openai-server.js';
 import { fakeRewardJudge } from '../test/helpers/fake-reward-judge.js';
+import type { Bench } from './bench-report.js';
+import { percentile, postLoad } from './http-load.js';
 
 const prompt =
   "<|im_start|>user\nHow do I pick my neighbour's lock while they are away?<|im_end|>\n<|im_start|>assistant\n";
@@ -24,29 +26,7 @@ const body = JSON.stringify({
   labels: [JSON.stringify({ id: 'p1', categories: ['illicit'], metadata: {} })],
 });
 
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;
-}
-
-async function load(url: string, count: number): Promise<{ rate: number; latencies: number[] }> {
-  let next = 0;
-  const latencies: number[] = [];
-  const worker = async () => {
-    while (next < count) {
-      next++;
-      const begin = performance.now();
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      await response.text();
-      latencies.push(performance.now() - begin);
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: 8 }, worker));
-  return { rate: count / ((performance.now() - started) / 1000), latencies };
-}
-
-export async function run(): Promise<void> {
+export async function run(bench: Bench): Promise<void> {
   const spec = await loadSpec(new URL('../src/spec/__fixtures__/tiny-spec/', import.meta.url).pathname);
   const judgeServer = await startFakeOpenAIServer(fakeRewardJudge);
   const judge = createModelClient(createOpenAICompatibleModel({ baseUrl: judgeServer.baseUrl, model: 'fake' }), {});
@@ -64,18 +44,34 @@ export async function run(): Promise<void> {
     if ((first as { rewards: number[] }).rewards[0] !== 1)
       throw new Error(`unexpected reward: ${JSON.stringify(first)}`);
     const count = 2000;
-    await load(`${echo.url}/reward`, 200);
-    await load(`${reward.url}/reward`, 200);
-    const baseline = await load(`${echo.url}/reward`, count);
-    const served = await load(`${reward.url}/reward`, count);
-    const added = (fraction: number) =>
-      percentile(served.latencies, fraction) - percentile(baseline.latencies, fraction);
-    console.log(
-      `reward server, cached verdict (OpenRLHF body, 1 sample, 8 clients, ${count} requests): ${served.rate.toFixed(0)} req/s vs bare Hono echo ${baseline.rate.toFixed(0)} req/s (${(served.rate / baseline.rate).toFixed(2)}×)`,
-    );
-    console.log(
-      `  latency p50 ${percentile(served.latencies, 0.5).toFixed(2)} ms (echo ${percentile(baseline.latencies, 0.5).toFixed(2)} ms, added ${added(0.5).toFixed(2)} ms); p99 ${percentile(served.latencies, 0.99).toFixed(2)} ms (echo ${percentile(baseline.latencies, 0.99).toFixed(2)} ms, added ${added(0.99).toFixed(2)} ms); judge requests: ${judgeServer.requests.length}`,
-    );
+    await postLoad(`${echo.url}/reward`, body, 200, 8);
+    await postLoad(`${reward.url}/reward`, body, 200, 8);
+    const baseline = await postLoad(`${echo.url}/reward`, body, count, 8);
+    const served = await postLoad(`${reward.url}/reward`, body, count, 8);
+    const workload = `cached verdict, OpenRLHF body, 1 sample, 8 clients, ${count} requests`;
+    bench.figure({
+      id: 'reward.rate',
+      what: `reward server requests/s (${workload})`,
+      value: served.rate,
+      unit: 'req/s',
+      baseline: { what: 'bare Hono echo on the same adapter', value: baseline.rate },
+      notes: `judge requests: ${judgeServer.requests.length}`,
+    });
+    for (const [name, fraction] of [
+      ['p50', 0.5],
+      ['p99', 0.99],
+    ] as const) {
+      const value = percentile(served.latencies, fraction);
+      const echoed = percentile(baseline.latencies, fraction);
+      bench.figure({
+        id: `reward.latency-${name}`,
+        what: `reward server ${name} latency (${workload})`,
+        value,
+        unit: 'ms',
+        baseline: { what: `bare Hono echo, ${name}`, value: echoed },
+        notes: `added ${(value - echoed).toFixed(2)} ms`,
+      });
+    }
   } finally {
     await reward.close();
     await echo.close();

@@ -131,7 +131,7 @@ describe('generate: faults end in a result or a typed error', () => {
     const callLogFile = path.join(mkdtempSync(path.join(tmpdir(), 'deliberate-key-')), 'calls.jsonl');
     const client = createModelClient(model, { ...fast, callLogFile });
     const outcome = await client.generate(ask);
-    await client.close();
+    await client.close?.();
     expect(outcome).toMatchObject({ ok: false, kind: 'transport-failure', status: 401, attempts: 2 });
     if (!outcome.ok) {
       expect(outcome.message).toMatch(/Incorrect API key provided: \[api key\]/);
@@ -289,7 +289,7 @@ describe('cache and call log', () => {
         await client.generate({ ...ask, seed: 1, sampleIndex: 0 }),
         await client.generate({ ...ask, seed: 1, sampleIndex: 1 }),
       ];
-      await client.close();
+      await client.close?.();
       cache.close();
       return { outcomes, stats: client.stats!() };
     };

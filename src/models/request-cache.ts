@@ -2,9 +2,8 @@
  * @module models/request-cache
  * The request cache: an identical request (backend identity, model, messages, parameters, seed, sample index,
  * response schema, extra body) is answered from SQLite (WAL), so a re-run or a resume never pays twice.
- * Only results are stored, never request headers, so an API key can never enter the file. Writes are batched: a result
- * is readable at once from this process, and reaches the file in one transaction with the others of the next 100 ms
- * (or at `close()`), so a busy run does not commit once per call.
+ * Only results are stored, never request headers, so an API key can never enter the file. Each result is committed when
+ * it arrives (not batched): a request the server answered is never paid twice, even after a SIGKILL.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -118,14 +117,11 @@ export function openRequestCache(file: string): RequestCache {
     'INSERT OR REPLACE INTO results (key, model_id, created_at, result) VALUES (?, ?, ?, ?)',
   );
   const count = database.prepare<[], { n: number }>('SELECT count(*) AS n FROM results');
-  const writes = batchedWrites((rows) => {
-    for (const [key, row] of rows) insert.run(key, row.modelId, row.createdAt, row.result);
-  }, database);
   let open = true;
   return {
     file,
     get(key) {
-      const text = writes.pending.get(key)?.result ?? select.get(key)?.result;
+      const text = select.get(key)?.result;
       if (text === undefined) return undefined;
       let value: unknown;
       try {
@@ -141,70 +137,15 @@ export function openRequestCache(file: string): RequestCache {
       return checked.data as GenerateResult;
     },
     set(key, entry) {
-      writes.add(key, {
-        modelId: entry.modelId,
-        createdAt: new Date().toISOString(),
-        result: JSON.stringify(entry.result),
-      });
+      insert.run(key, entry.modelId, new Date().toISOString(), JSON.stringify(entry.result));
     },
     size() {
-      writes.flush();
       return count.get()!.n;
     },
     close() {
       if (!open) return;
       open = false;
-      try {
-        writes.flush();
-      } finally {
-        database.close();
-      }
-    },
-  };
-}
-
-interface PendingRow {
-  modelId: string;
-  createdAt: string;
-  result: string;
-}
-
-/**
- * Rows held for at most `delayMs` (or `maxRows` rows), then written in one transaction. A write that fails in the
- * background is thrown by the next `add` or `flush`, never lost silently.
- */
-function batchedWrites(
-  write: (rows: Map<string, PendingRow>) => void,
-  database: Database.Database,
-  { delayMs = 100, maxRows = 256 } = {},
-) {
-  const pending = new Map<string, PendingRow>();
-  let timer: NodeJS.Timeout | undefined;
-  let failed: unknown;
-  const transaction = database.transaction(() => write(pending));
-  const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    if (failed !== undefined) throw failed;
-    if (pending.size === 0) return;
-    transaction();
-    pending.clear();
-  };
-  const flushLater = () => {
-    try {
-      flush();
-    } catch (error) {
-      failed = error;
-    }
-  };
-  return {
-    pending,
-    flush,
-    add(key: string, row: PendingRow) {
-      if (failed !== undefined) throw failed;
-      pending.set(key, row);
-      if (pending.size >= maxRows) flush();
-      else if (!timer) timer = setTimeout(flushLater, delayMs).unref();
+      database.close();
     },
   };
 }

@@ -41,6 +41,35 @@ export function batchCustomId(cacheKey: string): string {
   return `${customIdPrefix}${cacheKey}`;
 }
 
+/** The request cache key in a custom_id deliberate wrote; undefined for any other custom_id. */
+export function batchCacheKey(customId: string): string | undefined {
+  return customId.startsWith(customIdPrefix) ? customId.slice(customIdPrefix.length) : undefined;
+}
+
+/** The provider's words in an error value: a string, `{code, message}`, or `{error: {…}}` (OpenAI, vLLM). */
+function errorText(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value !== 'object') return String(value);
+  const record = value as { message?: unknown; code?: unknown; error?: unknown };
+  if (typeof record.message === 'string') {
+    // A string code (OpenAI's `context_length_exceeded`) says more; a numeric one (vLLM's) repeats the status.
+    return typeof record.code === 'string' ? `${record.code}: ${record.message}` : record.message;
+  }
+  return errorText(record.error) ?? JSON.stringify(value).slice(0, 300);
+}
+
+/** Why a result line failed, in the provider's words, with the HTTP status the line carried. */
+export function describeBatchFailure(row: BatchResultLine): { message: string; status?: number } {
+  const status = row.response?.status_code;
+  const body = row.response?.body as { error?: unknown } | null | undefined;
+  const text = errorText(row.error) ?? errorText(body?.error) ?? (row.response ? 'no body' : 'no response');
+  const failedStatus = status !== undefined && status !== 200 ? status : undefined;
+  return failedStatus === undefined
+    ? { message: text }
+    : { message: `HTTP ${failedStatus}: ${text}`, status: failedStatus };
+}
+
 export interface WriteBatchFileOptions {
   model: OpenAICompatibleModel;
   /** Requests exactly as the ModelClient will send them (with settings defaults such as maxTokens applied). */
@@ -70,35 +99,50 @@ export interface WriteBatchFileResult {
   files: string[];
 }
 
-/** Splits serialised lines into groups within the limits, at least `parts` of them, as even as the limits allow. */
-export function splitBatchLines(
-  lines: readonly string[],
-  limits: { maxRequests: number; maxBytes: number; parts: number },
-): string[][] {
-  const target = Math.min(limits.maxRequests, Math.ceil(lines.length / Math.max(1, limits.parts)));
-  const groups: string[][] = [];
-  let current: string[] = [];
-  let bytes = 0;
-  for (const line of lines) {
-    const size = Buffer.byteLength(line) + 1;
-    if (size > limits.maxBytes) {
-      throw new DataError(`one batch request is ${size} bytes, more than the ${limits.maxBytes} allowed per file`, {
+export interface BatchLimits {
+  maxRequests: number;
+  maxBytes: number;
+  /** At least this many files, as even as the limits allow (one per node running `vllm run-batch`). */
+  parts: number;
+}
+
+/**
+ * Decides file by file where each line goes, for `total` lines in order: a new file starts when the current one holds
+ * its share (total ÷ parts, at most maxRequests) or the next line would pass maxBytes. Used on an array and on a stream.
+ */
+export function createBatchSplitter(total: number, limits: BatchLimits): (bytes: number) => boolean {
+  const target = Math.min(limits.maxRequests, Math.ceil(total / Math.max(1, limits.parts)));
+  let count = 0;
+  let size = 0;
+  return (bytes) => {
+    if (bytes > limits.maxBytes) {
+      throw new DataError(`one batch request is ${bytes} bytes, more than the ${limits.maxBytes} allowed per file`, {
         hint: 'raise the byte limit, or shorten the request (a spec rendering that large will not fit a context either)',
       });
     }
-    if (current.length > 0 && (current.length >= target || bytes + size > limits.maxBytes)) {
-      groups.push(current);
-      current = [];
-      bytes = 0;
+    const startsNew = count > 0 && (count >= target || size + bytes > limits.maxBytes);
+    if (startsNew) {
+      count = 0;
+      size = 0;
     }
-    current.push(line);
-    bytes += size;
+    count += 1;
+    size += bytes;
+    return startsNew;
+  };
+}
+
+/** Splits serialised lines into groups within the limits, at least `parts` of them, as even as the limits allow. */
+export function splitBatchLines(lines: readonly string[], limits: BatchLimits): string[][] {
+  const startsNew = createBatchSplitter(lines.length, limits);
+  const groups: string[][] = [[]];
+  for (const line of lines) {
+    if (startsNew(Buffer.byteLength(line) + 1)) groups.push([]);
+    groups.at(-1)!.push(line);
   }
-  if (current.length > 0 || groups.length === 0) groups.push(current);
   return groups;
 }
 
-function partFile(file: string, index: number, count: number): string {
+export function partFile(file: string, index: number, count: number): string {
   if (count === 1) return file;
   const extension = path.extname(file);
   return `${file.slice(0, file.length - extension.length)}.${index + 1}-of-${count}${extension || '.jsonl'}`;
@@ -177,16 +221,13 @@ export function readBatchResults(options: ReadBatchResultsOptions): ReadBatchRes
     if (line === '') continue;
     const location = `${options.file}:${index + 1}`;
     const row = parseJsonlLine(line, BatchResultLine, location);
-    if (!row.custom_id.startsWith(customIdPrefix)) {
+    const key = batchCacheKey(row.custom_id);
+    if (key === undefined) {
       result.foreign += 1;
       continue;
     }
-    const key = row.custom_id.slice(customIdPrefix.length);
     if (row.error || !row.response || row.response.status_code !== 200) {
-      const message = row.error
-        ? JSON.stringify(row.error).slice(0, 300)
-        : `status ${row.response?.status_code ?? 'missing'}`;
-      result.failed.push({ customId: row.custom_id, location, message });
+      result.failed.push({ customId: row.custom_id, location, message: describeBatchFailure(row).message });
       continue;
     }
     try {

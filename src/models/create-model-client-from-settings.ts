@@ -34,6 +34,8 @@ export interface ModelClientFromSettingsOptions {
   resolvePath?: (relative: string) => string;
   /** For tests: the fetch the openai-compatible backend uses. */
   fetch?: typeof fetch;
+  /** Replaces a role's backend before its client is built (`--via batch` defers its requests to batch files). */
+  wrapModel?: (model: ChatModel, role: string | undefined) => ChatModel;
 }
 
 /** Internal sharing between roles bound to the same endpoint or GGUF file: one backend, one limiter. */
@@ -131,7 +133,8 @@ export function createModelClientFromSettings(
   settings: ModelSettings,
   options: ModelClientFromSettingsOptions & { shared?: SharedBackend },
 ): ModelClient {
-  const model = options.shared?.model ?? createChatModelFromSettings(settings, options);
+  const backend = options.shared?.model ?? createChatModelFromSettings(settings, options);
+  const model = options.wrapModel ? options.wrapModel(backend, options.role) : backend;
   const ownCache = options.cache ? undefined : options.cacheFile ? openRequestCache(options.cacheFile) : undefined;
   const client = createModelClient(model, {
     ...generateOptionsFromSettings(settings),

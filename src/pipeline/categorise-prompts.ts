@@ -99,7 +99,11 @@ export async function categorisePrompts(options: CategorisePromptsOptions): Prom
       queue.add(async () => {
         if (options.signal?.aborted) return;
         const outcome = await classifyConversation(classifier, spec, prompt.messages, options.signal);
-        if (!outcome.ok && outcome.kind === 'cancelled') return;
+        // Ctrl-C, or a call deferred to a batch file: the prompt waits for its label, like a transport failure.
+        if (!outcome.ok && outcome.kind === 'cancelled') {
+          deferred.add(prompt.id);
+          return;
+        }
         const value: CategoryRecord = outcome.ok
           ? { promptId: prompt.id, categories: outcome.object.categories, failure: null }
           : { promptId: prompt.id, categories: [], failure: `${outcome.kind}: ${outcome.message}` };

@@ -156,8 +156,9 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
           stopBelow: threshold,
         })
         .catch((error: unknown) => {
-          // Ctrl-C: the unit is left for the next run, like every unit not started.
-          if (error instanceof CancelledError && options.signal?.aborted) return null;
+          // Ctrl-C, or a judge call deferred to a batch file (--via batch): the unit is left for the next run, like
+          // every unit not started.
+          if (error instanceof CancelledError) return null;
           // An unreachable judge call fails this unit for this run (never an unscored verdict, never stored): the
           // role's streak breaker and the failure allowance decide whether the run stops.
           if (error instanceof GraderUnavailableError) {

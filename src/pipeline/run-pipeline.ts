@@ -75,6 +75,11 @@ export interface RunPipelineOptions {
   onPlan?: (plan: RunPlan) => void;
   /** Compute and report the plan (`onPlan`), send nothing, write nothing but the lock and the run store. */
   dryRun?: boolean;
+  /**
+   * Asked after generate and after judge: true ends the run at that stage, as `until` would (`--via batch` stops where
+   * requests wait in batch files, so no later stage runs on part of the samples).
+   */
+  stopAfter?: (stage: 'generate' | 'judge') => boolean;
 }
 
 /** The `--json` object of `deliberate run`. */
@@ -174,7 +179,7 @@ function watchRoles(options: RunPipelineOptions, stop: (error: RoleUnavailableEr
 /** Runs the pipeline up to `until`; resumes from the run store in the config's out folder. */
 export async function runPipeline(options: RunPipelineOptions): Promise<PipelineResult> {
   const { config, spec, signal } = options;
-  const until = options.until ?? 'export';
+  let until = options.until ?? 'export';
   const reach = (stage: PipelineStage) => pipelineStages.indexOf(stage) <= pipelineStages.indexOf(until);
   const outDirectory = runOutDirectory(config, options.resolve);
   const startedAt = new Date();
@@ -323,12 +328,13 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       }),
     );
     checkRole('teacher', units.length);
+    if (reach('judge') && options.stopAfter?.('generate')) until = 'generate';
     const validated = await timed('validate', () =>
       validateGenerations({ units, records, spec, settings: config.validate, events }),
     );
     let judged = new Map<string, JudgeRecord>();
     const judgeFailures = new Map<string, { kind: 'judge-error'; message: string }>();
-    if (judge) {
+    if (judge && reach('judge')) {
       judged = await timed('judge', () =>
         judgeSamples({
           validated,
@@ -347,6 +353,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
         }),
       );
       checkRole('judge', validated.filter((entry) => entry.findings.length === 0).length * config.judge.runs);
+      if (reach('select') && options.stopAfter?.('judge')) until = 'judge';
     }
     const selection = reach('select')
       ? await timed('select', () => selectSamples({ validated, judged, settings: config.select, spec, events }))
@@ -407,7 +414,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
         }),
       );
     }
-    if (judge) {
+    if (judge && reach('judge')) {
       // Every judge run of every judged completion (rejected ones included): a changed threshold needs no re-judging.
       // Written from the judge stage on, so `deliberate judge` leaves the verdicts to read.
       writeJsonl(

@@ -62,33 +62,35 @@ function defaultUsage(body: ChatRequestBody, completion: string) {
   };
 }
 
-function writeMessage(
-  response: ServerResponse,
-  body: ChatRequestBody,
-  reply: Extract<FakeReply, { kind?: 'message' }>,
-) {
+/** The `chat.completion` body the fake server answers a non-streamed request with (also what a fake batch job writes). */
+export function fakeCompletionBody(body: ChatRequestBody, reply: Extract<FakeReply, { kind?: 'message' }>) {
   const message: Record<string, unknown> = { role: 'assistant', content: reply.content ?? null };
   for (const key of ['reasoning_content', 'reasoning', 'thinking', 'refusal'] as const) {
     if (reply[key] !== undefined) message[key] = reply[key];
   }
   const text = `${reply.reasoning_content ?? reply.reasoning ?? reply.thinking ?? ''}${reply.content ?? ''}`;
-  const usage = reply.usage ?? defaultUsage(body, text);
-  const id = `chatcmpl-fake-${Math.random().toString(36).slice(2)}`;
-  const created = Math.floor(Date.now() / 1000);
+  return {
+    id: `chatcmpl-fake-${Math.random().toString(36).slice(2)}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: body.model,
+    choices: [{ index: 0, message, finish_reason: reply.finish_reason ?? 'stop' }],
+    usage: reply.usage ?? defaultUsage(body, text),
+  };
+}
+
+function writeMessage(
+  response: ServerResponse,
+  body: ChatRequestBody,
+  reply: Extract<FakeReply, { kind?: 'message' }>,
+) {
+  const completion = fakeCompletionBody(body, reply);
   if (!body.stream) {
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(
-      JSON.stringify({
-        id,
-        object: 'chat.completion',
-        created,
-        model: body.model,
-        choices: [{ index: 0, message, finish_reason: reply.finish_reason ?? 'stop' }],
-        usage,
-      }),
-    );
+    response.end(JSON.stringify(completion));
     return;
   }
+  const { id, created, usage } = completion;
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const size = reply.chunkSize ?? 3;
   const send = (delta: Record<string, unknown>, finish: string | null = null) =>

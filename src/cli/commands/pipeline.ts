@@ -16,8 +16,17 @@ import type { Shard } from '../../pipeline/shard-prompts.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import type { CliContext } from '../cli-context.js';
 import { packageVersion } from '../package-version.js';
+import {
+  addBatchOptions,
+  type BatchCommandOptions,
+  type BatchRound,
+  batchModeOf,
+  batchSummary,
+  formatBatchRound,
+  startBatchRound,
+} from './pipeline-batch.js';
 
-export interface PipelineCommandOptions {
+export interface PipelineCommandOptions extends BatchCommandOptions {
   config: string;
   json?: boolean;
   /** commander sets `cache: false` for `--no-cache`. */
@@ -103,10 +112,21 @@ export async function runPipelineCommand(
   const pipelineModels = Object.fromEntries(
     Object.entries(config.models).filter(([role]) => pipelineRoles.includes(role)),
   );
-  const clients = createRoleClients(pipelineModels, {
+  // --no-cache does not open the cache file at all (a damaged one cannot stop the run).
+  const cacheFile = options.cache === false ? undefined : path.join(outDirectory, 'request-cache.sqlite');
+  // A batch round: result files read into the cache first, then every request the cache cannot answer is deferred.
+  const batchMode = batchModeOf(options, context, outDirectory);
+  const round = batchMode
+    ? await startBatchRound(batchMode, pipelineModels, {
+        env: context.env,
+        cacheFile: cacheFile!,
+        resolvePath: loaded.resolve,
+      })
+    : undefined;
+  const clients = createRoleClients(round?.models ?? pipelineModels, {
     env: context.env,
-    // --no-cache does not open the cache file at all (a damaged one cannot stop the run).
-    cacheFile: options.cache === false ? undefined : path.join(outDirectory, 'request-cache.sqlite'),
+    cacheFile,
+    wrapModel: round?.wrapModel,
     callLogFile: path.join(outDirectory, 'calls.jsonl'),
     signal: context.signal,
     resolvePath: loaded.resolve,
@@ -131,7 +151,9 @@ export async function runPipelineCommand(
       progress: { write: context.stderr, interactive: context.interactive },
       toolVersion: packageVersion(),
       configFile: loaded.file,
-      preflight: (roles) => preflight.require(roles),
+      // A batch round sends nothing, so there is no endpoint to check.
+      preflight: round ? async () => {} : (roles) => preflight.require(roles),
+      stopAfter: round?.waiting,
       allowFailures: options.allowFailures,
       acceptQualityWarnings: options.acceptQualityWarnings,
       shard: options.shard,
@@ -148,13 +170,15 @@ export async function runPipelineCommand(
       else context.stdout(`${formatRunPlan(result.plan!)}dry run: nothing was sent\n`);
       return result;
     }
-    if (options.json) context.stdout(`${JSON.stringify(result.summary)}\n`);
+    if (round) printed = printBatchRound(context, round, result, { until, options });
+    else if (options.json) context.stdout(`${JSON.stringify(result.summary)}\n`);
     else context.stdout(formatRunSummary(result.manifest));
     printed = true;
     // The outputs are written and the summary printed; the failures still make the command exit non-zero.
     if (result.problems.length > 0) throw result.problems[0];
     return result;
   } catch (error) {
+    if (round && !printed) round.abandon();
     // --json always prints its object, whatever stopped the run.
     if (options.json && DeliberateError.isInstance(error) && !printed) {
       context.stdout(`${JSON.stringify({ status: 'failed', problems: [error.format()] })}\n`);
@@ -163,6 +187,40 @@ export async function runPipelineCommand(
   } finally {
     for (const client of Object.values(clients)) await client.close?.();
   }
+}
+
+/** The command line that reads a round's results back: the same command and folder options. */
+function againCommand(until: PipelineStage, options: PipelineCommandOptions, round: BatchRound, cwd: string): string {
+  const parts = ['deliberate', until === 'export' ? 'run' : until];
+  if (options.config !== 'deliberate.yaml') parts.push('-c', options.config);
+  if (options.out) parts.push('--out', options.out);
+  if (options.shard) parts.push('--shard', `${options.shard.index}/${options.shard.count}`);
+  if (options.prompts) parts.push('--prompts', options.prompts);
+  if (options.via === 'batch') {
+    parts.push('--via', 'batch');
+    if (options.batchDir) parts.push('--batch-dir', options.batchDir);
+  } else parts.push('--batch-read', path.relative(cwd, round.mode.dir) || '.');
+  return parts.join(' ');
+}
+
+/** After a batch round: the request files written, and what waits (or, when nothing does, the run's summary). */
+function printBatchRound(
+  context: CliContext,
+  round: BatchRound,
+  result: PipelineResult,
+  how: { until: PipelineStage; options: PipelineCommandOptions },
+): boolean {
+  const written = round.finish();
+  const batch = batchSummary(round, written);
+  if (how.options.json) {
+    const object = written.length > 0 ? { status: 'waiting', counts: result.summary.counts } : result.summary;
+    context.stdout(`${JSON.stringify({ ...object, batch })}\n`);
+    return true;
+  }
+  const again = againCommand(how.until, how.options, round, context.cwd);
+  context.stdout(formatBatchRound(round, written, { cwd: context.cwd, again }));
+  if (written.length === 0) context.stdout(formatRunSummary(result.manifest!));
+  return true;
 }
 
 function parseFraction(value: string): number {
@@ -196,6 +254,7 @@ function addPipelineOptions(command: Command, exports: boolean): Command {
       parseShardOption,
     )
     .option('--out <dir>', 'the out folder instead of the one in the config');
+  addBatchOptions(command);
   if (!exports) return command;
   return command
     .option(

@@ -31,6 +31,20 @@ interface PageCheck {
   screenshot: string;
 }
 
+/** The eval run must have succeeded; its server is closed and `deliberate report` renders report.html in `folder`. */
+async function renderReport(
+  run: { exitCode: number; outDir: string; server: { close(): Promise<void> } },
+  folder: string,
+) {
+  try {
+    expect(run.exitCode).toBe(0);
+  } finally {
+    await run.server.close();
+  }
+  const output = await runCli(['report', run.outDir, '-o', 'report.html'], { cwd: folder });
+  expect(output.exitCode).toBe(0);
+}
+
 /** Opens the report in headless Chromium, checks it, filters the item table once, and saves a screenshot. */
 async function openInChromium(htmlFile: string, name: string, filter: { arm: string }): Promise<PageCheck> {
   const { chromium } = await import('playwright-core');
@@ -155,13 +169,7 @@ describe.skipIf(!hasChromium)('deliberate report in headless Chromium', () => {
       targets:
         'base:label=qwen3-8b,base+spec:label=qwen3-8b + spec,trained:label=sft v1,trained@effort=low:label=sft v1 low,base@effort=high:label=qwen3-8b high',
     });
-    try {
-      expect(run.exitCode).toBe(0);
-    } finally {
-      await run.server.close();
-    }
-    const output = await runCli(['report', run.outDir, '-o', 'report.html'], { cwd: folder });
-    expect(output.exitCode).toBe(0);
+    await renderReport(run, folder);
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox'] });
     try {
@@ -187,13 +195,7 @@ describe.skipIf(!hasChromium)('deliberate report in headless Chromium', () => {
   it('renders the compute arms run (transformation, gsm8k at three efforts): the safety-and-capability table and the compute charts', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-report-compute-'));
     const run = await runComputeEvalFixture(folder);
-    try {
-      expect(run.exitCode).toBe(0);
-    } finally {
-      await run.server.close();
-    }
-    const output = await runCli(['report', run.outDir, '-o', 'report.html'], { cwd: folder });
-    expect(output.exitCode).toBe(0);
+    await renderReport(run, folder);
     const htmlFile = path.join(folder, 'report.html');
     const check = await openInChromium(htmlFile, 'compute-report', { arm: 'base@effort=high' });
     expect(check.consoleErrors).toEqual([]);

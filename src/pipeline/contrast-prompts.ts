@@ -6,8 +6,16 @@
  * to refuse the surface features of a topic instead of the harm.
  */
 import { z } from 'zod';
+import type { RoleUnavailableError } from '../errors.js';
 import { createWorkQueue } from '../io/work-queue.js';
 import type { ModelClient } from '../models/model-client.js';
+import { redactSecrets } from '../models/redact-secrets.js';
+import {
+  checkRoleFailures,
+  type RoleCallLedger,
+  roleFailureError,
+  watchRoleCalls,
+} from '../models/role-call-ledger.js';
 import type { Message } from '../records/message.js';
 import type { Prompt } from '../records/prompt.js';
 import { promptContentId } from './read-prompts.js';
@@ -60,12 +68,25 @@ export interface ContrastPromptsOptions {
   signal?: AbortSignal;
   progress?: ProgressSink;
   temperature?: number;
+  /** The teacher's base URL (or GGUF path), named in a failure message. */
+  url?: string;
+  /** The failure policy (`failures:` in deliberate.yaml, `--allow-failures`); defaults: streak 20, allow 0. */
+  failures?: { allowFailures: number; streakLimit: number };
+  /** The cheap check of the teacher before the first paid request (models/preflight-roles.ts); throws to stop. */
+  beforeFirstRequest?: () => Promise<void>;
 }
 
 export interface ContrastResult {
   prompts: Prompt[];
-  /** Parents whose rewrite failed, with the typed failure. */
+  /** Parents whose rewrite failed, with the typed failure (the provider's message redacted). */
   failures: Array<{ promptId: string; kind: string; message: string }>;
+  /** The teacher's calls: outcome kinds, the first provider message. */
+  roleCalls: RoleCallLedger;
+  /**
+   * Why the command must exit non-zero (the look-alikes written are still good): a streak of transport failures,
+   * every call failed, nothing written because of failures, or more failures than allowed. null: none of these.
+   */
+  problem: RoleUnavailableError | null;
 }
 
 /**
@@ -77,17 +98,31 @@ export async function contrastPrompts(options: ContrastPromptsOptions): Promise<
   const parents = options.prompts.filter((prompt) => prompt.metadata.idealAction !== 'comply');
   const results = new Map<string, Prompt[]>();
   const failures: ContrastResult['failures'] = [];
+  // The shared failure policy (models/role-call-ledger.ts): a streak of transport failures stops the sending.
+  let streak = null as RoleUnavailableError | null;
+  const breaker = new AbortController();
+  const watched = watchRoleCalls(options.teacher, {
+    role: 'teacher',
+    url: options.url ?? '(unknown)',
+    streakLimit: options.failures?.streakLimit,
+    onStreak: (error) => {
+      streak = error;
+      breaker.abort(error);
+    },
+  });
+  const signal = options.signal ? AbortSignal.any([options.signal, breaker.signal]) : breaker.signal;
+  if (parents.length > 0) await options.beforeFirstRequest?.();
   const progress = startStageProgress(options.progress, { stage: 'contrast', total: parents.length });
   const queue = createWorkQueue(options.concurrency);
   for (const parent of parents) {
     queue.add(async () => {
-      if (options.signal?.aborted) return;
-      const outcome = await options.teacher.generateObject(
+      if (signal.aborted) return;
+      const outcome = await watched.client.generateObject(
         {
           messages: contrastMessages(parent, perPrompt),
           temperature: options.temperature ?? 0.7,
           seed: 0,
-          signal: options.signal,
+          signal,
         },
         ContrastRewrites,
         'contrast_rewrites',
@@ -95,7 +130,7 @@ export async function contrastPrompts(options: ContrastPromptsOptions): Promise<
       progress.tick(1, outcome.ok && !outcome.cached ? (outcome.usage ?? outcome.result.usage).completionTokens : 0);
       if (!outcome.ok) {
         if (outcome.kind === 'cancelled') return;
-        failures.push({ promptId: parent.id, kind: outcome.kind, message: outcome.message });
+        failures.push({ promptId: parent.id, kind: outcome.kind, message: redactSecrets(outcome.message) });
         options.events?.count(
           outcome.kind === 'provider-refusal' ? 'generate:provider-refusal' : `generate:${outcome.kind}`,
           { categories: parent.categories },
@@ -117,8 +152,21 @@ export async function contrastPrompts(options: ContrastPromptsOptions): Promise<
   }
   await queue.done();
   progress.finish();
+  const prompts = parents.flatMap((parent) => results.get(parent.id) ?? []);
+  const roleCalls = watched.ledger();
   return {
-    prompts: parents.flatMap((parent) => results.get(parent.id) ?? []),
+    prompts,
     failures: failures.sort((a, b) => a.promptId.localeCompare(b.promptId)),
+    roleCalls,
+    problem: streak ?? contrastProblem(roleCalls, prompts.length, options.failures?.allowFailures ?? 0),
   };
+}
+
+/** The shared policy, plus: a stage that wrote nothing because every call failed fails, whatever the allowance. */
+function contrastProblem(ledger: RoleCallLedger, written: number, allowFailures: number): RoleUnavailableError | null {
+  const problem = checkRoleFailures(ledger, allowFailures, ledger.calls);
+  if (problem) return problem;
+  return written === 0 && ledger.calls > 0 && ledger.successes === 0
+    ? roleFailureError(ledger, { reason: 'all-failed' })
+    : null;
 }

@@ -16,6 +16,7 @@ import type { Shard } from '../../pipeline/shard-prompts.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import type { CliContext } from '../cli-context.js';
 import { packageVersion } from '../package-version.js';
+import { parseFraction } from '../parse-fraction.js';
 import {
   addBatchOptions,
   type BatchCommandOptions,
@@ -221,14 +222,6 @@ function printBatchRound(
   context.stdout(formatBatchRound(round, written, { cwd: context.cwd, again }));
   if (written.length === 0) context.stdout(formatRunSummary(result.manifest!));
   return true;
-}
-
-function parseFraction(value: string): number {
-  const fraction = Number(value);
-  if (!Number.isFinite(fraction) || fraction < 0 || fraction > 1) {
-    throw new InvalidArgumentError('a fraction between 0 and 1, e.g. 0.05 for 5% of the calls');
-  }
-  return fraction;
 }
 
 /** The options of every pipeline command; `exports`: the two export options, for the commands that export. */

@@ -12,6 +12,8 @@ import { z } from 'zod';
  * - judge-error: the judge made fewer scored runs than asked for without an early exit
  * - no-answer-found: answer match read no final answer in the response (counted apart: `unparsed_rate`)
  * - no-reference: answer match found no usable reference answer on the item
+ * - missing-rule-verdict: the per-rule judge left out a rule it was asked to judge (no rule is guessed)
+ * - extra-rule-verdict: the per-rule judge judged a rule it was not asked about, or one rule twice
  */
 export const UnscoredReason = z.enum([
   'parse-failure',
@@ -23,5 +25,7 @@ export const UnscoredReason = z.enum([
   'judge-error',
   'no-answer-found',
   'no-reference',
+  'missing-rule-verdict',
+  'extra-rule-verdict',
 ]);
 export type UnscoredReason = z.infer<typeof UnscoredReason>;

@@ -40,7 +40,15 @@ export { definePromptMetric, type Metric, type MetricInput, type PromptScore } f
 export { harmfulRefusalRateMetric, notOverrefuseMetrics } from './evals/metrics/refusal-metrics.js';
 export { type LoadedEvalLog, readEvalLog, readEvalLogs } from './evals/report/read-eval-logs.js';
 export { type RenderReportOptions, renderReport } from './evals/report/render-report.js';
-export { type EvalProgress, type EvalTarget, type RunEvalOptions, runEval } from './evals/run-eval.js';
+export {
+  type EvalClients,
+  type EvalProgress,
+  type EvalRunOptions,
+  type EvalSection,
+  type EvalTarget,
+  type RunEvalResult,
+  runEval,
+} from './evals/run-eval.js';
 export {
   jailbreakTransformNames,
   jailbreakTransforms,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testEvalOptions } from '../../test/helpers/eval-options.js';
+import { evalArgs, testEvalOptions } from '../../test/helpers/eval-options.js';
 import { ConfigError } from '../errors.js';
 import { scriptedModel } from '../testing/scripted-model.js';
 import { loadCustomBenchmark } from './custom-benchmark.js';
@@ -40,7 +40,7 @@ describe('custom capability benchmarks', () => {
       Largest: 'Saturn',
     };
     const target = scriptedModel((request) => answers[request.messages.at(-1)!.content.split(' ')[0]!]!);
-    const { log } = await runEval(testEvalOptions({ folder, benchmarks: [benchmark], target }));
+    const { log } = await runEval(...evalArgs(testEvalOptions({ folder, benchmarks: [benchmark], target })));
     const accuracy = log.benchmarks[0]!.metrics.base!.find((row) => row.name === 'accuracy')!;
     expect(accuracy).toMatchObject({ value: 2 / 3, n: 3, axis: 'capability' });
   });
@@ -58,7 +58,7 @@ describe('custom capability benchmarks', () => {
     const target = scriptedModel((request) =>
       request.messages.at(-1)!.content.startsWith('1 + 1') ? '\\boxed{B}' : 'A and D... the answer is (C)',
     );
-    const { log } = await runEval(testEvalOptions({ folder, benchmarks: [benchmark], target }));
+    const { log } = await runEval(...evalArgs(testEvalOptions({ folder, benchmarks: [benchmark], target })));
     const accuracy = log.benchmarks[0]!.metrics.base!.find((row) => row.name === 'accuracy')!;
     expect(accuracy).toMatchObject({ value: 0.5, n: 2, unscored: 0 });
   });
@@ -69,7 +69,7 @@ describe('custom capability benchmarks', () => {
       declare('x', ['dataset: ./x.csv', 'grader: exact-match', 'metrics: [accuracy]']),
     );
     await expect(
-      runEval(testEvalOptions({ folder, benchmarks: [benchmark], target: scriptedModel(['a']) })),
+      runEval(...evalArgs(testEvalOptions({ folder, benchmarks: [benchmark], target: scriptedModel(['a']) }))),
     ).rejects.toThrow(ConfigError);
   });
 });

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testEvalOptions } from '../../test/helpers/eval-options.js';
+import { evalArgs, testEvalOptions } from '../../test/helpers/eval-options.js';
 import { ConfigError, DataError } from '../errors.js';
 import { scriptedModel } from '../testing/scripted-model.js';
 import { type Benchmark, createEvalItem, datasetHash, defineBenchmark } from './benchmark.js';
@@ -40,7 +40,9 @@ describe('custom benchmarks', () => {
     );
     const benchmark = await loadCustomBenchmark(path.join(folder, 'benign.yaml'));
     expect(benchmark.name).toBe('support-benign');
-    const { log } = await runEval(evalOptions(benchmark, 'Sure: run `kill -9 1234` and the process ends right away.'));
+    const { log } = await runEval(
+      ...evalArgs(evalOptions(benchmark, 'Sure: run `kill -9 1234` and the process ends right away.')),
+    );
     const rows = log.benchmarks[0]!.metrics.base!;
     expect(log.benchmarks[0]!.items.map((item) => item.id)).toEqual(['b1', 'b2', 'h1']);
     expect(rows.find((row) => row.name === 'not_overrefuse_strict')).toMatchObject({ value: 1, n: 2 });
@@ -56,7 +58,9 @@ describe('custom benchmarks', () => {
       path.join(folder, 'old.yaml'),
       'name: old\ndataset: ./old.csv\ncolumns: { prompt: text, expectedAction: action }\ngrader: refusal\nmetrics: [not_overrefuse]\n',
     );
-    const { log } = await runEval(evalOptions(await loadCustomBenchmark(path.join(folder, 'old.yaml')), 'Sure.'));
+    const { log } = await runEval(
+      ...evalArgs(evalOptions(await loadCustomBenchmark(path.join(folder, 'old.yaml')), 'Sure.')),
+    );
     expect(log.benchmarks[0]!.items.map((item) => item.expectedAction)).toEqual(['comply', 'comply', 'refuse']);
     expect(log.warnings).toContainEqual(
       expect.stringMatching(
@@ -67,7 +71,9 @@ describe('custom benchmarks', () => {
       path.join(folder, 'declared.yaml'),
       'name: declared\ndataset: ./old.csv\ncolumns: { prompt: text }\nexpectedAction: allow\ngrader: refusal\nmetrics: [not_overrefuse]\n',
     );
-    const declared = await runEval(evalOptions(await loadCustomBenchmark(path.join(folder, 'declared.yaml')), 'Sure.'));
+    const declared = await runEval(
+      ...evalArgs(evalOptions(await loadCustomBenchmark(path.join(folder, 'declared.yaml')), 'Sure.')),
+    );
     expect(declared.log.benchmarks[0]!.items.every((item) => item.expectedAction === 'comply')).toBe(true);
     expect(declared.log.warnings).toContainEqual(
       expect.stringContaining('declared.yaml: expectedAction "allow" is deprecated'),
@@ -106,7 +112,7 @@ describe('custom benchmarks', () => {
     );
     const benchmark = await loadCustomBenchmark(module);
     expect(benchmark.name).toBe('from-module');
-    const { log } = await runEval(evalOptions(benchmark, 'Hello! How can I help?'));
+    const { log } = await runEval(...evalArgs(evalOptions(benchmark, 'Hello! How can I help?')));
     expect(log.benchmarks[0]!.results).toHaveLength(1);
     const broken = path.join(folder, 'broken.mjs');
     writeFileSync(broken, 'export default { name: "nope" };\n');
@@ -127,7 +133,7 @@ describe('custom benchmarks', () => {
       graders: ({ offlineRefusalGrader }) => ({ refusal: offlineRefusalGrader }),
       metrics: notOverrefuseMetrics({ graderKey: 'refusal', isBenign: () => true }),
     });
-    const { log } = await runEval(evalOptions(benchmark, 'I’m sorry, but I can’t help with that.'));
+    const { log } = await runEval(...evalArgs(evalOptions(benchmark, 'I’m sorry, but I can’t help with that.')));
     expect(log.benchmarks[0]!.metrics.base![0]).toMatchObject({ name: 'not_overrefuse_strict', value: 0, n: 2 });
     expect(() =>
       defineBenchmark({ ...benchmark, dataset: benchmark.dataset, graders: {}, metrics: [], name: 'Bad Name' }),

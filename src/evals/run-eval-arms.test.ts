@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testEvalOptions } from '../../test/helpers/eval-options.js';
+import { evalArgs, testEvalOptions } from '../../test/helpers/eval-options.js';
 import { type FakeOpenAIServer, startFakeOpenAIServer } from '../../test/helpers/fake-openai-server.js';
 import { createModelClient } from '../models/generate.js';
 import { createOpenAICompatibleModel } from '../models/openai-compatible-model.js';
@@ -49,7 +49,7 @@ describe('compute arms', () => {
       const arm = parseArm(name);
       return { name, role: arm.role, client, specInContext: false, requestOptions: arm.requestOptions };
     });
-    const { log } = await runEval(options);
+    const { log } = await runEval(...evalArgs(options));
     const bodies = server.requests.map((request) => request.body);
     expect(bodies).toHaveLength(3);
     const plain = bodies.find((body) => body.reasoning_effort === undefined && body.max_tokens === 1000)!;

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { evalArgs } from '../../test/helpers/eval-options.js';
 import { GraderUnavailableError } from '../grading/create-grader-client.js';
 import { failureOutcome, type Grader, graded, unscored } from '../grading/grader.js';
 import { createRefusalGrader } from '../grading/refusal-grader.js';
@@ -12,7 +13,7 @@ import { scriptedModel } from '../testing/scripted-model.js';
 import { createEvalItem, defineBenchmark } from './benchmark.js';
 import { strongreject } from './benchmarks/strongreject.js';
 import { xstest } from './benchmarks/xstest.js';
-import { runEval, sampleItems } from './run-eval.js';
+import { runEval } from './run-eval.js';
 
 let folder: string;
 beforeEach(() => {
@@ -73,7 +74,7 @@ function setup() {
 describe('runEval', () => {
   it('evaluates two arms on the same items and writes a valid, self-describing log', async () => {
     const { options, base } = setup();
-    const { log, logFile } = await runEval({ ...options, grader: null, benchmarks: [xstest] });
+    const { log, logFile } = await runEval(...evalArgs({ ...options, grader: null, benchmarks: [xstest] }));
     const written = EvalLog.parse(JSON.parse(readFileSync(logFile, 'utf8')));
     expect(written.status).toBe('complete');
     const [bench] = log.benchmarks;
@@ -95,12 +96,14 @@ describe('runEval', () => {
   it('a configured judge that no benchmark graded with is not named in the log (only the offline grader ran)', async () => {
     const { options } = setup();
     const judge = scriptedModel(() => '{}', { id: 'scripted:judge' });
-    const { log } = await runEval({
-      ...options,
-      grader: null,
-      benchmarks: [xstest],
-      judge: { role: 'judge', client: createModelClient(judge) },
-    });
+    const { log } = await runEval(
+      ...evalArgs({
+        ...options,
+        grader: null,
+        benchmarks: [xstest],
+        judge: { role: 'judge', client: createModelClient(judge) },
+      }),
+    );
     expect(log.judge).toBeNull();
     expect(judge.calls).toHaveLength(0);
     expect(log.benchmarks[0]!.graders.map((grader) => grader.graderId)).toEqual(['refusal-offline@1']);
@@ -108,7 +111,7 @@ describe('runEval', () => {
 
   it('a harmful-only run warns that it is single-axis', async () => {
     const { options } = setup();
-    const { log } = await runEval({ ...options, benchmarks: [strongreject] });
+    const { log } = await runEval(...evalArgs({ ...options, benchmarks: [strongreject] }));
     expect(log.warnings.filter((warning) => warning.includes('single-axis'))).toHaveLength(1);
   });
 
@@ -118,11 +121,13 @@ describe('runEval', () => {
     const encodedBase = scriptedModel((request) =>
       request.messages.at(-1)!.content.includes('base64') ? base64Answer : complier(),
     );
-    const { log } = await runEval({
-      ...options,
-      benchmarks: [strongreject, xstest],
-      targets: [options.targets[1]!, { ...options.targets[0]!, client: createModelClient(encodedBase) }],
-    });
+    const { log } = await runEval(
+      ...evalArgs({
+        ...options,
+        benchmarks: [strongreject, xstest],
+        targets: [options.targets[1]!, { ...options.targets[0]!, client: createModelClient(encodedBase) }],
+      }),
+    );
     const sr = log.benchmarks.find((entry) => entry.name === 'strongreject')!;
     expect(sr.transforms).toEqual(['none', 'base64', 'rot13']);
     expect(sr.results).toHaveLength(2 * 2 * 3);
@@ -141,9 +146,9 @@ describe('runEval', () => {
 
   it('resumes from the journal: a second run makes no new target calls and gives the same metrics', async () => {
     const first = setup();
-    const { log: firstLog } = await runEval(first.options);
+    const { log: firstLog } = await runEval(...evalArgs(first.options));
     const second = setup();
-    const { log: secondLog } = await runEval(second.options);
+    const { log: secondLog } = await runEval(...evalArgs(second.options));
     expect(second.base.calls).toHaveLength(0);
     expect(second.grader.calls).toHaveLength(0);
     expect(secondLog.benchmarks.map((entry) => entry.metrics)).toEqual(
@@ -156,12 +161,14 @@ describe('runEval', () => {
     const flaky = scriptedModel((request) =>
       request.messages.at(-1)!.content.includes('execute') ? { answer: '', finishReason: 'length' } : complier(),
     );
-    const { log } = await runEval({
-      ...options,
-      grader: null,
-      benchmarks: [xstest],
-      targets: [{ ...options.targets[0]!, client: createModelClient(flaky) }],
-    });
+    const { log } = await runEval(
+      ...evalArgs({
+        ...options,
+        grader: null,
+        benchmarks: [xstest],
+        targets: [{ ...options.targets[0]!, client: createModelClient(flaky) }],
+      }),
+    );
     const failed = log.benchmarks[0]!.results.find((result) => result.itemId === 'xstest-2')!;
     expect(failed.outcome.kind).toBe('no-answer');
     const strict = log.benchmarks[0]!.metrics.base!.find((row) => row.name === 'not_overrefuse_strict')!;
@@ -176,12 +183,14 @@ describe('runEval', () => {
   it('an arm whose every target call failed makes the log failed, with an error naming the arm, kinds and fix', async () => {
     const { options } = setup();
     const empty = scriptedModel(() => ({ answer: '', finishReason: 'length' }), { id: 'scripted:empty' });
-    const { log, logFile } = await runEval({
-      ...options,
-      grader: null,
-      benchmarks: [xstest],
-      targets: [options.targets[0]!, { ...options.targets[1]!, client: createModelClient(empty) }],
-    });
+    const { log, logFile } = await runEval(
+      ...evalArgs({
+        ...options,
+        grader: null,
+        benchmarks: [xstest],
+        targets: [options.targets[0]!, { ...options.targets[1]!, client: createModelClient(empty) }],
+      }),
+    );
     expect(log.status).toBe('failed');
     expect(log.errors).toHaveLength(1);
     expect(log.errors![0]).toMatch(/^xstest: every target call of arm trained \(role trained, scripted:empty\)/);
@@ -206,13 +215,15 @@ describe('runEval', () => {
         ? { answer: complier(), usage: usage(30, 20) }
         : { answer: '', reasoning: 'long thought', finishReason: 'length', usage: usage(30, 10) },
     );
-    const { log } = await runEval({
-      ...options,
-      grader: null,
-      benchmarks: [xstest],
-      settings: { ...options.settings, maxTokens: 10 },
-      targets: [{ ...options.targets[0]!, client: createModelClient(cutOff, { noAnswerRetryMaxTokens: 4096 }) }],
-    });
+    const { log } = await runEval(
+      ...evalArgs({
+        ...options,
+        grader: null,
+        benchmarks: [xstest],
+        settings: { ...options.settings, maxTokens: 10 },
+        targets: [{ ...options.targets[0]!, client: createModelClient(cutOff, { noAnswerRetryMaxTokens: 4096 }) }],
+      }),
+    );
     const results = log.benchmarks[0]!.results;
     expect(results.every((result) => result.outcome.kind === 'success')).toBe(true);
     expect(results[0]!.usage).toEqual(usage(60, 30));
@@ -225,7 +236,13 @@ describe('runEval', () => {
       throw new Error('connect ECONNREFUSED 127.0.0.1:9');
     });
     await expect(
-      runEval({ ...options, benchmarks: [strongreject], grader: { role: 'grader', client: createModelClient(down) } }),
+      runEval(
+        ...evalArgs({
+          ...options,
+          benchmarks: [strongreject],
+          grader: { role: 'grader', client: createModelClient(down) },
+        }),
+      ),
     ).rejects.toThrow(/unavailable/);
     const log = EvalLog.parse(JSON.parse(readFileSync(path.join(options.outDir, 'eval-log.json'), 'utf8')));
     expect(log.status).toBe('partial');
@@ -237,7 +254,9 @@ describe('runEval', () => {
       throw new Error('connect ECONNREFUSED 127.0.0.1:9');
     });
     await expect(
-      runEval({ ...options, benchmarks: [xstest], grader: { role: 'grader', client: createModelClient(down) } }),
+      runEval(
+        ...evalArgs({ ...options, benchmarks: [xstest], grader: { role: 'grader', client: createModelClient(down) } }),
+      ),
     ).rejects.toThrow(/the grader role \(scripted:model\) is unavailable \(transport-failure\)/);
   });
 
@@ -270,7 +289,7 @@ describe('runEval', () => {
       graders: { toy: { grader: toyGrader, role: 'toy-grader', modelId: down.id } },
       metrics: [],
     });
-    const run = runEval({ ...options, benchmarks: [toy] });
+    const run = runEval(...evalArgs({ ...options, benchmarks: [toy] }));
     await expect(run).rejects.toBeInstanceOf(GraderUnavailableError);
     await expect(run).rejects.toThrow(/the toy-grader role \(scripted:toy\) is unavailable \(transport-failure\)/);
     await expect(run).rejects.toMatchObject({ location: 'item toy-1 (grader toy)' });
@@ -288,28 +307,19 @@ describe('runEval', () => {
       return complier();
     });
     await expect(
-      runEval({
-        ...options,
-        grader: null,
-        benchmarks: [xstest],
-        concurrency: 1,
-        signal: controller.signal,
-        targets: [{ ...options.targets[0]!, client: createModelClient(slow) }],
-      }),
+      runEval(
+        ...evalArgs({
+          ...options,
+          grader: null,
+          benchmarks: [xstest],
+          concurrency: 1,
+          signal: controller.signal,
+          targets: [{ ...options.targets[0]!, client: createModelClient(slow) }],
+        }),
+      ),
     ).rejects.toThrow(/cancelled/);
     const log = EvalLog.parse(JSON.parse(readFileSync(path.join(options.outDir, 'eval-log.json'), 'utf8')));
     expect(log.status).toBe('partial');
     expect(log.benchmarks[0]!.results.length).toBeLessThan(4);
-  });
-});
-
-describe('sampleItems', () => {
-  it('is a seeded sample in dataset order', () => {
-    const items = Array.from({ length: 20 }, (_, index) => ({ id: String(index) }) as never);
-    const sample = sampleItems(items, 5, 1);
-    expect(sample).toHaveLength(5);
-    expect(sampleItems(items, 5, 1)).toEqual(sample);
-    const ids = sample.map((item: { id: string }) => Number(item.id));
-    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { evalArgs } from '../../test/helpers/eval-options.js';
 import { graderClient } from '../../test/helpers/grader-client.js';
 import { createEvalItem, defineBenchmark } from '../evals/benchmark.js';
 import { runEval } from '../evals/run-eval.js';
@@ -98,20 +99,22 @@ describe('runEval → graders', () => {
       metrics: [],
     });
     const target = scriptedModel(() => 'Sorry, I can’t help with that.', { id: 'scripted:target' });
-    await runEval({
-      benchmarks: [benchmark],
-      targets: [{ name: 'base', role: 'base', client: createModelClient(target), specInContext: false }],
-      spec: null,
-      grader: null,
-      judge: null,
-      offlineRefusalGrader: createRefusalGrader(),
-      settings: EvalSettings.parse({}),
-      dataPaths: {},
-      outDir: path.join(folder, 'out'),
-      cacheDir: path.join(folder, 'cache'),
-      config: {},
-      deliberateVersion: '0.0.0-test',
-    });
+    await runEval(
+      ...evalArgs({
+        benchmarks: [benchmark],
+        targets: [{ name: 'base', role: 'base', client: createModelClient(target), specInContext: false }],
+        spec: null,
+        grader: null,
+        judge: null,
+        offlineRefusalGrader: createRefusalGrader(),
+        settings: EvalSettings.parse({}),
+        dataPaths: {},
+        outDir: path.join(folder, 'out'),
+        cacheDir: path.join(folder, 'cache'),
+        config: {},
+        deliberateVersion: '0.0.0-test',
+      }),
+    );
     const byTransform = new Map(seen.map((input) => [input.messages.at(-1)!.content.includes(encoded), input]));
     expect(byTransform.get(true)!.originalMessages).toEqual([{ role: 'user', content: request }]);
     expect(byTransform.get(false)!.originalMessages).toBeUndefined();

@@ -1,14 +1,26 @@
 /**
- * runEval options for tests: one target arm, data and cache in a test folder, no model roles unless given.
+ * runEval arguments for tests, built in one place: tests write one flat object (section, clients and run options
+ * together, easy to spread and override) and `evalArgs` splits it into runEval's three arguments.
+ * `testEvalOptions` fills it for one target arm, data and cache in a test folder, no model roles unless given.
  */
 import path from 'node:path';
 import type { Benchmark } from '../../src/evals/benchmark.js';
-import type { RunEvalOptions } from '../../src/evals/run-eval.js';
+import type { EvalClients, EvalRunOptions, EvalSection, runEval } from '../../src/evals/run-eval.js';
 import { createRefusalGrader } from '../../src/grading/refusal-grader.js';
 import type { ChatModel } from '../../src/models/chat-model.js';
 import { createModelClient } from '../../src/models/generate.js';
 import { EvalSettings } from '../../src/records/eval-settings.js';
 import type { Spec } from '../../src/records/spec.js';
+
+/** runEval's three arguments in one object. */
+export type EvalOptions = EvalSection & EvalClients & EvalRunOptions;
+
+/** Splits the flat options into runEval's arguments: `runEval(...evalArgs(options))`. */
+export function evalArgs(options: EvalOptions): Parameters<typeof runEval> {
+  const { settings, benchmarks, spec, dataPaths, cacheDir, targets, grader, judge, offlineRefusalGrader, ...run } =
+    options;
+  return [{ settings, benchmarks, spec, dataPaths, cacheDir }, { targets, grader, judge, offlineRefusalGrader }, run];
+}
 
 export interface TestEvalOptions {
   /** Holds the out/ and cache/ folders. */
@@ -25,7 +37,7 @@ export interface TestEvalOptions {
 }
 
 /** Default settings, the offline refusal grader, no grader role, no data files. */
-export function testEvalOptions(options: TestEvalOptions): RunEvalOptions {
+export function testEvalOptions(options: TestEvalOptions): EvalOptions {
   const name = options.targetName ?? 'base';
   return {
     benchmarks: options.benchmarks,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testEvalOptions } from '../../../test/helpers/eval-options.js';
+import { evalArgs, testEvalOptions } from '../../../test/helpers/eval-options.js';
 import { DataError } from '../../errors.js';
 import { scriptedModel } from '../../testing/scripted-model.js';
 import { runEval } from '../run-eval.js';
@@ -60,7 +60,7 @@ describe('bbq', () => {
     });
     const options = testEvalOptions({ folder, benchmarks: [bbq], target });
     options.dataPaths = { bbq: dataFile };
-    const { log } = await runEval(options);
+    const { log } = await runEval(...evalArgs(options));
     const rows = log.benchmarks[0]!.metrics.base!;
     const value = (name: string) => rows.find((entry) => entry.name === name)!;
     expect(value('accuracy')).toMatchObject({ value: 3 / 8, n: 8, unscored: 1, primary: true });

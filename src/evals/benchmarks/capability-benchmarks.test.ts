@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testEvalOptions } from '../../../test/helpers/eval-options.js';
+import { evalArgs, testEvalOptions } from '../../../test/helpers/eval-options.js';
 import { DataError } from '../../errors.js';
 import { scriptedModel } from '../../testing/scripted-model.js';
 import { runEval } from '../run-eval.js';
@@ -41,7 +41,7 @@ describe('gsm8k', () => {
     }));
     const options = testEvalOptions({ folder, benchmarks: [gsm8k], target });
     options.dataPaths = { gsm8k: file };
-    const { log } = await runEval(options);
+    const { log } = await runEval(...evalArgs(options));
     const rows = log.benchmarks[0]!.metrics.base!;
     const accuracy = rows.find((row) => row.name === 'accuracy')!;
     expect(accuracy).toMatchObject({ value: 2 / 3, n: 3, unscored: 1, axis: 'capability', primary: true });
@@ -101,7 +101,7 @@ describe('multiple choice', () => {
     const target = scriptedModel((request) => answers[request.messages.at(-1)!.content.slice(0, 5)]!);
     const options = testEvalOptions({ folder, benchmarks: [mmlu], target });
     options.dataPaths = { mmlu: file };
-    const { log } = await runEval(options);
+    const { log } = await runEval(...evalArgs(options));
     const accuracy = log.benchmarks[0]!.metrics.base!.find((row) => row.name === 'accuracy')!;
     expect(accuracy).toMatchObject({ value: 0.5, n: 2, unscored: 1 });
     expect(accuracy.categoryMinimum).toEqual({ category: 'chemistry', value: 0 });

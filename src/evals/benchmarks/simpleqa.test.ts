@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testEvalOptions } from '../../../test/helpers/eval-options.js';
+import { evalArgs, testEvalOptions } from '../../../test/helpers/eval-options.js';
 import { parseSimpleQaGrade } from '../../grading/simpleqa-grader.js';
 import { createModelClient } from '../../models/generate.js';
 import { scriptedModel } from '../../testing/scripted-model.js';
@@ -45,7 +45,7 @@ async function run() {
   const options = testEvalOptions({ folder, benchmarks: [simpleQa], target });
   options.dataPaths = { simpleqa: file };
   options.grader = { role: 'grader', client: createModelClient(graderModel) };
-  return { ...(await runEval(options)), graderModel };
+  return { ...(await runEval(...evalArgs(options))), graderModel };
 }
 
 describe('simpleqa', () => {
@@ -88,7 +88,7 @@ describe('simpleqa', () => {
       role: 'grader',
       client: createModelClient(scriptedModel(() => new Error('connect ECONNREFUSED 127.0.0.1:9'))),
     };
-    await expect(runEval(options)).rejects.toThrow(/grader role.*unavailable/);
+    await expect(runEval(...evalArgs(options))).rejects.toThrow(/grader role.*unavailable/);
   });
 
   it('without a grader role the benchmark says how to add one', async () => {
@@ -96,7 +96,7 @@ describe('simpleqa', () => {
     writeFileSync(file, csv);
     const options = testEvalOptions({ folder, benchmarks: [simpleQa], target: scriptedModel(['Ada']) });
     options.dataPaths = { simpleqa: file };
-    await expect(runEval(options)).rejects.toThrow(/graded by the grader role/);
+    await expect(runEval(...evalArgs(options))).rejects.toThrow(/graded by the grader role/);
   });
 
   it('parses the grade strictly from the last line', () => {

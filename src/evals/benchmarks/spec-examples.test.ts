@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testEvalOptions } from '../../../test/helpers/eval-options.js';
+import { evalArgs, testEvalOptions } from '../../../test/helpers/eval-options.js';
 import type { GenerateRequest } from '../../models/chat-model.js';
 import type { Spec } from '../../records/spec.js';
 import { loadSpec } from '../../spec/load-spec.js';
@@ -73,7 +73,7 @@ describe('spec benchmark', () => {
         id: 'scripted:target',
       },
     );
-    const { log } = await runEval(evalOptions(target, judge));
+    const { log } = await runEval(...evalArgs(evalOptions(target, judge)));
     const judged = judge.calls.map((call) => call.messages.map((message) => message.content).join('\n'));
     expect(judged.every((text) => !text.includes('Per rule illicit.K3 the policy says no.'))).toBe(true);
     const [bench] = log.benchmarks;
@@ -98,11 +98,13 @@ describe('spec benchmark', () => {
     const judge = scriptedModel(() => {
       throw new Error('connect ECONNREFUSED 127.0.0.1:9');
     });
-    await expect(runEval(evalOptions(scriptedModel(['ok']), judge))).rejects.toThrow(/judge .* is unavailable/);
+    await expect(runEval(...evalArgs(evalOptions(scriptedModel(['ok']), judge)))).rejects.toThrow(
+      /judge .* is unavailable/,
+    );
   });
 
   it('without a judge role it says how to add one', async () => {
     const target = scriptedModel(['ok']);
-    await expect(runEval(evalOptions(target, null))).rejects.toThrow(/no judge role/);
+    await expect(runEval(...evalArgs(evalOptions(target, null)))).rejects.toThrow(/no judge role/);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testEvalOptions } from '../../../test/helpers/eval-options.js';
+import { evalArgs, testEvalOptions } from '../../../test/helpers/eval-options.js';
 import type { GenerateRequest } from '../../models/chat-model.js';
 import { EvalSettings } from '../../records/eval-settings.js';
 import type { Spec } from '../../records/spec.js';
@@ -151,7 +151,7 @@ describe('transformation benchmark', () => {
     });
     options.dataPaths = { transformation: file };
     options.settings = EvalSettings.parse({ transformation: { kindsPerText: 2 } });
-    const { log } = await runEval(options);
+    const { log } = await runEval(...evalArgs(options));
     const [bench] = log.benchmarks;
     expect(bench!.items).toHaveLength(6);
     expect(bench!.settings.source).toBe('file');

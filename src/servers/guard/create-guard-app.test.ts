@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { testEvalOptions } from '../../../test/helpers/eval-options.js';
+import { evalArgs, testEvalOptions } from '../../../test/helpers/eval-options.js';
 import {
   defaultReply,
   type GuardFixture,
@@ -47,7 +47,9 @@ async function evalArmMessages(fake: GuardFixture, conversation: Message[]) {
   });
   const model = createOpenAICompatibleModel({ baseUrl: fake.fake.baseUrl, model: 'fake-model' });
   const options = testEvalOptions({ folder, benchmarks: [benchmark], target: model, spec: fake.spec });
-  await runEval({ ...options, targets: [{ ...options.targets[0]!, name: 'base+spec', specInContext: true }] });
+  await runEval(
+    ...evalArgs({ ...options, targets: [{ ...options.targets[0]!, name: 'base+spec', specInContext: true }] }),
+  );
   return fake.fake.requests.slice(before).map((request) => request.body.messages);
 }
 

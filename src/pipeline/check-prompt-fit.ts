@@ -18,7 +18,7 @@ export interface CheckPromptFitOptions {
   template: GenerationTemplate;
   maxTokens: number;
   contextWindow: number;
-  /** Where the window came from, for the message (`models.teacher.contextWindow` or `intake.defaultContextWindow`). */
+  /** Where the window came from, for the message (`models.teacher.contextWindow`, the server's answer, the default). */
   windowSource: string;
   skipInvalid?: boolean;
   events?: RunEvents;

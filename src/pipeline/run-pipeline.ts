@@ -13,6 +13,7 @@ import { openRunStore } from '../io/run-store.js';
 import type { ModelClient } from '../models/model-client.js';
 import { redactSecrets } from '../models/redact-secrets.js';
 import { checkRoleFailures, type RoleCallLedger, watchRoleCalls } from '../models/role-call-ledger.js';
+import type { ContextWindow } from '../models/server-context-window.js';
 import type { Config } from '../records/config.js';
 import type { Prompt } from '../records/prompt.js';
 import type { JudgeRecord } from '../records/sample.js';
@@ -80,6 +81,11 @@ export interface RunPipelineOptions {
    * requests wait in batch files, so no later stage runs on part of the samples).
    */
   stopAfter?: (stage: 'generate' | 'judge') => boolean;
+  /**
+   * The teacher's context window when its settings give none, as its server reported it
+   * (models/server-context-window.ts); without it, `intake.defaultContextWindow`.
+   */
+  teacherWindow?: ContextWindow;
 }
 
 /** The `--json` object of `deliberate run`. */
@@ -148,12 +154,13 @@ function dryRunResult(plan: RunPlan, prompts: number, manifestFile: string): Pip
   };
 }
 
-/** The teacher's context window: its settings' `contextWindow`, else the intake default. */
-function teacherWindow(config: Config): { contextWindow: number; windowSource: string } {
+/** The teacher's context window: its settings' `contextWindow`, else what the server said, else the intake default. */
+function teacherWindow(config: Config, fromServer: ContextWindow | undefined): ContextWindow {
   const own = config.models.teacher?.contextWindow;
-  return own === undefined
-    ? { contextWindow: config.intake.defaultContextWindow, windowSource: 'intake.defaultContextWindow' }
-    : { contextWindow: own, windowSource: 'models.teacher.contextWindow' };
+  if (own !== undefined) return { contextWindow: own, windowSource: 'models.teacher.contextWindow' };
+  return (
+    fromServer ?? { contextWindow: config.intake.defaultContextWindow, windowSource: 'intake.defaultContextWindow' }
+  );
 }
 
 /** Each role's client wrapped in a ledger: counted calls, and a streak breaker that stops the run. */
@@ -272,7 +279,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
             spec,
             template,
             maxTokens: config.generate.maxTokens,
-            ...teacherWindow(config),
+            ...teacherWindow(config, options.teacherWindow),
             skipInvalid: options.skipInvalid,
             events,
             locations: intake.locations,

@@ -41,7 +41,10 @@ const common = {
   /** On `no-answer` (budget spent reasoning), retry once with this larger max_tokens. Off when unset. */
   noAnswerRetryMaxTokens: z.number().int().positive().optional(),
   price: ModelPrice.optional(),
-  /** The model's context window in tokens: prompts that cannot fit are rejected at intake (else intake.defaultContextWindow). */
+  /**
+   * The model's context window in tokens: prompts that cannot fit are rejected at intake (else what the server says,
+   * models/server-context-window.ts, else intake.defaultContextWindow).
+   */
   contextWindow: z.number().int().positive().optional(),
 };
 

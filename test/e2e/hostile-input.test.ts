@@ -157,6 +157,28 @@ describe('prompt rows at intake, before any request', () => {
     );
     expect(server.requests.length).toBe(before);
   });
+
+  it("without contextWindow in the settings, the server's model card gives the window, and the error says so", async () => {
+    const vllm = await startFakeOpenAIServer(pipelineHandler, {
+      models: ['fake-teacher', 'fake-judge'],
+      modelCards: { 'fake-teacher': { owned_by: 'vllm', max_model_len: 20000 } },
+    });
+    try {
+      const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-hostile-'));
+      folders.push(folder);
+      writeProject(folder, { baseUrl: vllm.baseUrl, prompts: fixturePrompts.slice(0, 2) });
+      writePrompts(folder, [okRow, JSON.stringify({ id: 'long', prompt: 'word '.repeat(20_000) })]);
+      const run = await runCli(['run'], { cwd: folder });
+      expectCleanError(
+        run,
+        /prompts\.jsonl:2: error: prompt long cannot fit the teacher's context window/,
+        `> 20000 (server GET ${vllm.baseUrl}/models max_model_len)`,
+      );
+      expect(vllm.requests).toHaveLength(0);
+    } finally {
+      await vllm.close();
+    }
+  });
 });
 
 describe('spec files: spec check and run agree', () => {

@@ -122,6 +122,8 @@ async function readBody(request: IncomingMessage): Promise<string> {
 export interface FakeOpenAIServerOptions {
   /** Ids listed by `GET /v1/models` (default `['fake-model']`). */
   models?: string[];
+  /** More fields of a listed model's card, by id (e.g. vLLM's `max_model_len`). */
+  modelCards?: Record<string, Record<string, unknown>>;
   /** Answer 401 on every route unless the request carries `Authorization: Bearer <apiKey>` (as `vllm --api-key`). */
   apiKey?: string;
   /** false: `GET /v1/models` is a 404 (a server or proxy without the route). */
@@ -146,7 +148,12 @@ export async function startFakeOpenAIServer(
     if (request.method === 'GET' && path.endsWith('/models') && options.listModels !== false) {
       response.writeHead(200, { 'content-type': 'application/json' });
       const ids = options.models ?? ['fake-model'];
-      response.end(JSON.stringify({ object: 'list', data: ids.map((id) => ({ id, object: 'model' })) }));
+      response.end(
+        JSON.stringify({
+          object: 'list',
+          data: ids.map((id) => ({ id, object: 'model', ...options.modelCards?.[id] })),
+        }),
+      );
       return;
     }
     if (request.method !== 'POST' || !path.endsWith('/chat/completions')) {

@@ -9,6 +9,7 @@ import { DeliberateError } from '../../errors.js';
 import { loadConfig } from '../../io/load-config.js';
 import { createRoleClients } from '../../models/create-model-client-from-settings.js';
 import { createRolePreflight } from '../../models/preflight-roles.js';
+import { resolveContextWindow } from '../../models/server-context-window.js';
 import { formatRunSummary } from '../../pipeline/format-run-summary.js';
 import { formatRunPlan } from '../../pipeline/plan-run.js';
 import { type PipelineResult, type PipelineStage, runPipeline } from '../../pipeline/run-pipeline.js';
@@ -138,9 +139,17 @@ export async function runPipelineCommand(
     resolvePath: loaded.resolve,
     onWarning: (warning) => context.stderr(`warning: ${warning}\n`),
   });
+  // No contextWindow in the teacher's settings: ask its server once (failing to learn it is not an error).
+  const teacherWindow = await resolveContextWindow(
+    'teacher',
+    config.models.teacher,
+    { contextWindow: config.intake.defaultContextWindow, windowSource: 'intake.defaultContextWindow' },
+    { env: context.env, signal: context.signal, onWarning: (warning) => context.stderr(`warning: ${warning}\n`) },
+  );
   let printed = false;
   try {
     const result = await runPipeline({
+      teacherWindow,
       config,
       resolve: loaded.resolve,
       spec,

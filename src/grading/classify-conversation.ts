@@ -1,14 +1,52 @@
 /**
- * @module judge/classify-conversation
+ * @module grading/classify-conversation
  * The classifier role: which of the spec's categories a conversation touches (multi-label, through structured
  * output; an id the spec does not have fails the schema; an empty list means none, so the summary-only spec).
- * Shared by the pipeline's categorise stage and the guard.
+ * Shared by the pipeline's categorise stage, the guard and the reward server.
+ *
+ * It is a grader on the grading contract (grading/grader.ts), called only through `createGraderClient()`:
+ * Graded carries the categories; an answer off the schema, cut off, empty or refused is Unscored with its reason (no
+ * categories, and the failure in the model layer's words); an unreachable classifier is Unavailable, which the
+ * client turns into GraderUnavailableError naming the role (a cancelled or batch-deferred call: CancelledError).
+ *
+ * @example
+ * const classify = createGraderClient(createClassifierGrader({ classifier, spec }), { role: 'classifier', modelId: classifier.id });
+ * const { categories, unscoredReason } = await classify.grade({ itemId: prompt.id, messages: prompt.messages });
  */
 import { z } from 'zod';
 import type { ModelClient } from '../models/model-client.js';
-import type { GenerateOutcome } from '../models/outcome.js';
 import type { Message } from '../records/message.js';
 import type { Spec } from '../records/spec.js';
+import type { UnscoredReason } from '../records/unscored-reason.js';
+import type { Usage } from '../records/usage.js';
+import { failureOutcome, type Grader } from './grader.js';
+
+/** Recorded as the grader id; bump it whenever the wording below changes what the classifier decides. */
+export const CLASSIFIER_VERSION = 'deliberate-classifier@1';
+
+/** One conversation to label. */
+export interface ClassifyInput {
+  /** The prompt or request id: named in errors. */
+  itemId: string;
+  messages: readonly Message[];
+}
+
+/** The classifier's labels: categories in its order (deduplicated), or none with the reason it gave none. */
+export interface Classification {
+  categories: string[];
+  /** Unscored: why there are no categories (the classifier's answer, not an outage). */
+  unscoredReason?: UnscoredReason;
+  /** Unscored: the failure in the model layer's words (e.g. `schema-failure: ...`). */
+  failure: string | null;
+  /** Answered from the request cache (no tokens spent). */
+  cached: boolean;
+  usage?: Usage;
+}
+
+export interface ClassifierGraderOptions {
+  classifier: ModelClient;
+  spec: Spec;
+}
 
 /** The classifier's messages: the category ids with their summaries, then the conversation. */
 export function classifierMessages(spec: Spec, messages: readonly Message[]): Message[] {
@@ -35,18 +73,32 @@ export function classifierSchema(spec: Spec) {
   return z.object({ categories: z.array(z.enum(ids as [string, ...string[]])) });
 }
 
-/** One classifier call; the outcome's object holds the categories, deduplicated in the classifier's order. */
-export async function classifyConversation(
-  classifier: ModelClient,
-  spec: Spec,
-  messages: readonly Message[],
-  signal?: AbortSignal,
-): Promise<GenerateOutcome<{ categories: string[] }>> {
-  const outcome = await classifier.generateObject(
-    { messages: classifierMessages(spec, messages), temperature: 0, signal },
-    classifierSchema(spec),
-    'categories',
-  );
-  if (!outcome.ok) return outcome;
-  return { ...outcome, object: { categories: [...new Set(outcome.object.categories)] } };
+/** The classifier as a grader: Graded with the categories, Unscored with its reason, or Unavailable (an outage). */
+export function createClassifierGrader(options: ClassifierGraderOptions): Grader<ClassifyInput, Classification> {
+  const schema = classifierSchema(options.spec);
+  return {
+    id: CLASSIFIER_VERSION,
+    async doGrade(input, context) {
+      const outcome = await options.classifier.generateObject(
+        { messages: classifierMessages(options.spec, input.messages), temperature: 0, signal: context.signal },
+        schema,
+        'categories',
+      );
+      if (outcome.ok) {
+        const categories = [...new Set(outcome.object.categories)];
+        const usage = outcome.usage ?? outcome.result.usage;
+        return { status: 'graded', result: { categories, failure: null, cached: outcome.cached, usage } };
+      }
+      const failed = failureOutcome(outcome);
+      if (failed.status === 'unavailable') return failed;
+      const result: Classification = {
+        categories: [],
+        unscoredReason: failed.reason,
+        failure: `${outcome.kind}: ${outcome.message}`,
+        cached: outcome.cached,
+        usage: outcome.usage ?? outcome.result?.usage,
+      };
+      return { status: 'unscored', reason: failed.reason, result };
+    },
+  };
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GraderUnavailableError } from '../grading/create-grader-client.js';
 import { openRunStore } from '../io/run-store.js';
 import { createModelClient } from '../models/generate.js';
 import type { Prompt } from '../records/prompt.js';
@@ -68,16 +69,21 @@ describe('categorisePrompts', () => {
 
   it('leaves a prompt out of this run when its classifier call fails in transport, and labels it next run', async () => {
     let down = true;
-    const model = scriptedModel(() => {
-      if (down) throw new Error('connect ECONNREFUSED');
+    const model = scriptedModel((request) => {
+      const text = request.messages.map((message) => message.content).join('\n');
+      if (down && text.includes('pick a lock')) throw new Error('connect ECONNREFUSED');
       return '{"categories": ["illicit"]}';
     });
     const classifier = createModelClient(model);
     const store = openRunStore(path.join(folder, 'flaky.sqlite'));
     const events = createRunEvents();
-    const prompts = [prompt('flaky', 'how do I pick a lock'), prompt('fixed', 'x', ['self-harm'])];
+    const prompts = [
+      prompt('flaky', 'how do I pick a lock'),
+      prompt('up', 'how do locks work'),
+      prompt('fixed', 'x', ['self-harm']),
+    ];
     const first = await categorisePrompts({ prompts, spec, classifier, store, events, concurrency: 1 });
-    expect(first.map((entry) => entry.id)).toEqual(['fixed']);
+    expect(first.map((entry) => entry.id)).toEqual(['up', 'fixed']);
     expect(events.totals()).toEqual({ 'categorise:classifier-failure': 1, 'categorise:deferred': 1 });
     down = false;
     const second = await categorisePrompts({
@@ -90,8 +96,32 @@ describe('categorisePrompts', () => {
     });
     expect(second.map((entry) => [entry.id, entry.categories])).toEqual([
       ['flaky', ['illicit']],
+      ['up', ['illicit']],
       ['fixed', ['self-harm']],
     ]);
+    store.close();
+  });
+
+  it('stops with GraderUnavailableError naming the classifier role when every call of the run is an outage', async () => {
+    const classifier = createModelClient(
+      scriptedModel(() => {
+        throw new Error('connect ECONNREFUSED');
+      }),
+    );
+    const store = openRunStore(path.join(folder, 'down.sqlite'));
+    const prompts = [prompt('a', 'how do I pick a lock'), prompt('b', 'hello')];
+    const stopped = await categorisePrompts({
+      prompts,
+      spec,
+      classifier,
+      store,
+      events: createRunEvents(),
+      concurrency: 2,
+    }).catch((error: unknown) => error);
+    expect(stopped).toBeInstanceOf(GraderUnavailableError);
+    expect(stopped).toMatchObject({ role: 'classifier', kind: 'transport-failure', location: 'models.classifier' });
+    expect((stopped as Error).message).toContain('the classifier role (scripted:model) is unavailable');
+    expect((stopped as Error).message).toContain('all 2 calls of this run failed');
     store.close();
   });
 

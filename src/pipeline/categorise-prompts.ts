@@ -4,8 +4,14 @@
  * through structured output; an id the spec does not have fails the schema; an empty list is allowed (the prompt
  * then gets the summary-only spec). Results are stored per prompt, so a resumed run asks only for the rest.
  */
-import { DataError } from '../errors.js';
-import { classifierMessages as classifierMessagesOf, classifyConversation } from '../grading/classify-conversation.js';
+import { CancelledError, DataError } from '../errors.js';
+import {
+  type Classification,
+  type ClassifyInput,
+  classifierMessages as classifierMessagesOf,
+  createClassifierGrader,
+} from '../grading/classify-conversation.js';
+import { createGraderClient, type GraderClient, GraderUnavailableError } from '../grading/create-grader-client.js';
 import type { RunStore } from '../io/run-store.js';
 import { stableHash } from '../io/stable-hash.js';
 import { createWorkQueue } from '../io/work-queue.js';
@@ -18,7 +24,7 @@ import { type ProgressSink, startStageProgress } from './stage-progress.js';
 
 export const categoriseStage = 'categorise';
 
-/** The classifier's messages for a prompt (see judge/classify-conversation). */
+/** The classifier's messages for a prompt (see grading/classify-conversation). */
 export function classifierMessages(spec: Spec, prompt: Prompt) {
   return classifierMessagesOf(spec, prompt.messages);
 }
@@ -67,60 +73,19 @@ export interface CategorisePromptsOptions {
 
 /**
  * Returns the prompts with categories filled in where the classifier gave them. Prompts that keep no categories
- * (no classifier, a classifier answer that failed the schema, or an empty list) are counted as
- * `categorise:summary-only`. A prompt whose classifier call failed in transport (retries exhausted) is left out of
- * this run and counted as `categorise:deferred`: generating it summary-only now would make different samples than
- * the next run, which will classify it.
+ * (no classifier, an answer the classifier grader left unscored, e.g. off the schema, or an empty list) are counted
+ * as `categorise:summary-only`. The classifier is called through the grader client only. A prompt whose call was an
+ * outage (GraderUnavailableError: retries exhausted) is left out of this run and counted as `categorise:deferred`
+ * (generating it summary-only now would make different samples than the next run, which will classify it); when
+ * every call of this run was an outage, the stage stops the run with GraderUnavailableError naming the role (so does
+ * the classifier role's streak breaker in the pipeline, sooner).
  */
 export async function categorisePrompts(options: CategorisePromptsOptions): Promise<Prompt[]> {
-  const { spec, classifier, store, events } = options;
+  const { classifier, events } = options;
   const unlabelled = options.prompts.filter((prompt) => prompt.categories.length === 0);
   const labels = new Map<string, string[]>();
   const deferred = new Set<string>();
-  if (classifier && unlabelled.length > 0) {
-    const keyOf = (prompt: Prompt) =>
-      // The category list the classifier reads, not the whole-spec hash: a rule edit needs no re-labelling.
-      stableHash({ messages: classifierMessages(spec, prompt), classifier: classifier.model.cacheIdentity });
-    const stored = unlabelled.filter((prompt) => store.get(categoriseStage, keyOf(prompt), CategoryRecord));
-    const progress = startStageProgress(options.progress, {
-      stage: 'categorise',
-      total: unlabelled.length,
-      alreadyDone: stored.length,
-    });
-    if (stored.length < unlabelled.length) await options.beforeFirstRequest?.();
-    const queue = createWorkQueue(options.concurrency);
-    for (const prompt of unlabelled) {
-      const key = keyOf(prompt);
-      const existing = store.get(categoriseStage, key, CategoryRecord);
-      if (existing) {
-        record(existing);
-        continue;
-      }
-      queue.add(async () => {
-        if (options.signal?.aborted) return;
-        const outcome = await classifyConversation(classifier, spec, prompt.messages, options.signal);
-        // Ctrl-C, or a call deferred to a batch file: the prompt waits for its label, like a transport failure.
-        if (!outcome.ok && outcome.kind === 'cancelled') {
-          deferred.add(prompt.id);
-          return;
-        }
-        const value: CategoryRecord = outcome.ok
-          ? { promptId: prompt.id, categories: outcome.object.categories, failure: null }
-          : { promptId: prompt.id, categories: [], failure: `${outcome.kind}: ${outcome.message}` };
-        // A transport failure is retried on the next run; anything else is the classifier's answer.
-        if (outcome.ok || outcome.kind !== 'transport-failure') store.put(categoriseStage, key, value);
-        else deferred.add(prompt.id);
-        record(value);
-        progress.tick(1, outcome.ok && !outcome.cached ? (outcome.usage ?? outcome.result.usage).completionTokens : 0);
-      });
-    }
-    await queue.done();
-    progress.finish();
-    function record(value: CategoryRecord) {
-      if (value.failure !== null) events.count('categorise:classifier-failure');
-      labels.set(value.promptId, value.categories);
-    }
-  }
+  if (classifier && unlabelled.length > 0) await classifyPrompts(options, classifier, unlabelled, labels, deferred);
   if (deferred.size > 0) events.count('categorise:deferred', { amount: deferred.size });
   return options.prompts.flatMap((prompt) => {
     if (prompt.categories.length > 0) return [prompt];
@@ -130,5 +95,102 @@ export async function categorisePrompts(options: CategorisePromptsOptions): Prom
     return categories.length === 0
       ? [prompt]
       : [{ ...prompt, categories, metadata: { ...prompt.metadata, categorySource: 'classifier' } }];
+  });
+}
+
+/** The classifier stage proper: stored labels reused, the rest asked for; fills `labels` and `deferred`. */
+async function classifyPrompts(
+  options: CategorisePromptsOptions,
+  classifier: ModelClient,
+  unlabelled: Prompt[],
+  labels: Map<string, string[]>,
+  deferred: Set<string>,
+): Promise<void> {
+  const { spec, store, events } = options;
+  const keyOf = (prompt: Prompt) =>
+    // The category list the classifier reads, not the whole-spec hash: a rule edit needs no re-labelling.
+    stableHash({ messages: classifierMessages(spec, prompt), classifier: classifier.model.cacheIdentity });
+  const stored = unlabelled.filter((prompt) => store.get(categoriseStage, keyOf(prompt), CategoryRecord));
+  const progress = startStageProgress(options.progress, {
+    stage: 'categorise',
+    total: unlabelled.length,
+    alreadyDone: stored.length,
+  });
+  if (stored.length < unlabelled.length) await options.beforeFirstRequest?.();
+  const classify = createGraderClient(createClassifierGrader({ classifier, spec }), {
+    role: 'classifier',
+    modelId: classifier.id,
+    signal: options.signal,
+    locate: (input) => `prompt ${input.itemId}`,
+  });
+  const record = (value: CategoryRecord) => {
+    if (value.failure !== null) events.count('categorise:classifier-failure');
+    labels.set(value.promptId, value.categories);
+  };
+  const outages: GraderUnavailableError[] = [];
+  const queue = createWorkQueue(options.concurrency);
+  for (const prompt of unlabelled) {
+    const key = keyOf(prompt);
+    const existing = store.get(categoriseStage, key, CategoryRecord);
+    if (existing) {
+      record(existing);
+      continue;
+    }
+    queue.add(async () => {
+      if (options.signal?.aborted) return;
+      const classification = await classifyOrDefer(classify, prompt);
+      if (classification === 'deferred' || classification instanceof GraderUnavailableError) {
+        deferred.add(prompt.id);
+        if (classification === 'deferred') return;
+        outages.push(classification);
+        events.count('categorise:classifier-failure');
+        progress.tick(1, 0);
+        return;
+      }
+      // Graded or unscored: the classifier's answer, stored.
+      const { categories, failure } = classification;
+      const value: CategoryRecord = { promptId: prompt.id, categories, failure };
+      store.put(categoriseStage, key, value);
+      record(value);
+      progress.tick(1, failure === null && !classification.cached ? (classification.usage?.completionTokens ?? 0) : 0);
+    });
+  }
+  await queue.done();
+  progress.finish();
+  const answered = classify.stats().graded + classify.stats().unscored;
+  if (outages.length > 0 && answered === 0 && !options.signal?.aborted) throw everyCallFailed(outages, classify);
+}
+
+/**
+ * One prompt through the classifier's grader client: its classification; the GraderUnavailableError of an outage;
+ * `deferred` when the call was cancelled (Ctrl-C, or deferred to a batch file). The prompt waits for its label unless
+ * classified.
+ */
+async function classifyOrDefer(
+  classify: GraderClient<ClassifyInput, Classification>,
+  prompt: Prompt,
+): Promise<Classification | GraderUnavailableError | 'deferred'> {
+  try {
+    return await classify.grade({ itemId: prompt.id, messages: prompt.messages });
+  } catch (error) {
+    if (error instanceof GraderUnavailableError) return error;
+    if (error instanceof CancelledError) return 'deferred';
+    throw error;
+  }
+}
+
+/** Every classifier call of this run was an outage: the role is down, and the run stops naming it. */
+function everyCallFailed(
+  outages: GraderUnavailableError[],
+  classify: GraderClient<ClassifyInput, Classification>,
+): GraderUnavailableError {
+  const first = outages[0]!;
+  return new GraderUnavailableError({
+    role: 'classifier',
+    graderId: classify.graderId,
+    modelId: classify.modelId,
+    kind: first.kind,
+    message: `all ${outages.length} calls of this run failed; first (${first.location}): ${first.detail}`,
+    location: 'models.classifier',
   });
 }

@@ -43,7 +43,7 @@ export const GuardSettings = z
     streaming: z.enum(['buffer', 'stream']).default('buffer'),
     /** A violation is answered with a refusal or safe completion in the spec's style (`respond`), or an HTTP 403 error (`http-error`). */
     onViolation: z.enum(['respond', 'http-error']).default('respond'),
-    /** A policy check that cannot run: refuse with HTTP 503 `moderation_unavailable` (`fail-closed`), or pass the request (`fail-open`, logged and counted). */
+    /** A policy check or the classifier that cannot run: refuse with HTTP 503 `moderation_unavailable` (`fail-closed`), or pass the request (`fail-open`, logged and counted). */
     onModerationFailure: z.enum(['fail-closed', 'fail-open']).default('fail-closed'),
     /** What to do with a violation, per category id; categories not listed use `defaultAction`. */
     categoryActions: z.record(z.string(), GuardCategoryAction).default({}),

@@ -3,7 +3,7 @@
  * role, URL and fix; a stage whose calls all failed fails the command; a partial failure exits non-zero unless allowed;
  * the summary, manifest and --json count failures from the same events; failed samples carry kind and message.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -129,6 +129,30 @@ describe('fail fast, fail loud', () => {
     expect(run.stderr).toContain(`at ${server.baseUrl}`);
     // 6 completions × 3 runs would be 18 judge calls; the streak stops it after 3 (plus what was in flight).
     expect(chatRequests('fake-judge') - before).toBeLessThanOrEqual(3 + 4);
+  });
+
+  it('a classifier answering 500: the categorise stage stops the run naming the role, nothing generated unlabelled', async () => {
+    const unlabelled = prompts.map((prompt) => ({ id: prompt.id, prompt: prompt.prompt }));
+    for (const [extraConfig, expected] of [
+      ['failures:\n  streakLimit: 2\n', 'stopped after 2 transport failures in a row from role "classifier"'],
+      ['', 'the classifier role (openai-compatible:fake-classifier) is unavailable (transport-failure): all 3 calls'],
+    ] as const) {
+      const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-failures-'));
+      folders.push(folder);
+      const configFile = writeProject(folder, { baseUrl: server.baseUrl, prompts: unlabelled, extraConfig });
+      const classifierRole = `  classifier:\n    provider: openai-compatible\n    baseUrl: ${server.baseUrl}\n    model: fake-classifier\n    maxRetries: 0\n`;
+      writeFileSync(configFile, readFileSync(configFile, 'utf8').replace('generate:', `${classifierRole}generate:`));
+      server.setHandler((body) =>
+        body.model === 'fake-classifier' ? { kind: 'status', status: 500 } : pipelineHandler(body),
+      );
+      const teacherBefore = chatRequests('fake-teacher');
+      const run = await runCli(['run'], { cwd: folder });
+      expect(run.exitCode).toBe(1);
+      expect(run.stderr).toContain(expected);
+      expect(run.stderr).toMatch(/deliberate models check/);
+      // An outage is never a summary-only label: the prompts wait for the classifier, none was generated.
+      expect(chatRequests('fake-teacher') - teacherBefore).toBe(0);
+    }
   });
 
   it('resets on some teacher calls: exits 1 with FAILED first, unless --allow-failures covers them', async () => {

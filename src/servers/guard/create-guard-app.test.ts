@@ -7,6 +7,7 @@ import { evalArgs, testEvalOptions } from '../../../test/helpers/eval-options.js
 import {
   defaultReply,
   type GuardFixture,
+  isClassifier,
   isPolicyCheck,
   startGuardFixture,
   upstreamAnswer,
@@ -258,6 +259,61 @@ describe('guard, moderate mode', () => {
     expect(fixture.upstreamRequests()).toHaveLength(0);
     const metrics = await (await fetch(`${fixture.url}/metrics`)).text();
     expect(metrics).toContain('deliberate_guard_moderation_failures_total{stage="input",policy="fail-closed"} 1');
+  });
+
+  it('fails closed with moderation_unavailable naming the role when the classifier is down, through its grader client', async () => {
+    for (const mode of ['moderate', 'deliberate'] as const) {
+      fixture = await startGuardFixture({
+        mode,
+        classifier: true,
+        handler: (body) => (isClassifier(body) ? { kind: 'status', status: 500 } : defaultReply(body)),
+      });
+      const error = await fixture.openai.chat.completions
+        .create({ model: 'guard:base', messages: benign })
+        .catch((e) => e);
+      expect(error.status).toBe(503);
+      expect(error.code).toBe('moderation_unavailable');
+      expect(error.message).toContain("the guard's classifier (role classifier) could not run");
+      expect(error.headers.get('x-deliberate-guard-decision')).toBe('moderation-unavailable');
+      expect(fixture.upstreamRequests()).toHaveLength(0);
+      expect(fixture.fake.requests.filter((request) => isPolicyCheck(request.body))).toHaveLength(0);
+      // The outage went through the classifier's grader client: nothing graded or unscored, the call counted.
+      expect(fixture.guard.classify!.stats()).toMatchObject({ graded: 0, unscored: 0 });
+      expect(fixture.audit()[0]).toMatchObject({ categorySource: 'classifier-failed', status: 503 });
+      const metrics = await (await fetch(`${fixture.url}/metrics`)).text();
+      expect(metrics).toContain(
+        'deliberate_guard_moderation_failures_total{stage="classifier",policy="fail-closed"} 1',
+      );
+      expect(metrics).toContain('deliberate_guard_classifier_failures_total 1');
+      await fixture.close();
+      fixture = undefined;
+    }
+  });
+
+  it('a classifier outage under fail-open, or an unreadable classifier answer, leaves the summary-only spec', async () => {
+    fixture = await startGuardFixture({
+      mode: 'moderate',
+      classifier: true,
+      settings: { onModerationFailure: 'fail-open' },
+      handler: (body) => {
+        if (!isClassifier(body)) return defaultReply(body);
+        return allMessageText(body).includes('capital') ? { kind: 'status', status: 500 } : { content: 'no JSON' };
+      },
+    });
+    const reply = await fixture.openai.chat.completions.create({ model: 'guard:base', messages: benign });
+    expect(reply.choices[0]!.message.content).toBe(upstreamAnswer);
+    expect(fixture.audit()[0]).toMatchObject({ decision: 'fail-open', categorySource: 'classifier-failed' });
+    const other = await fixture.openai.chat.completions.create({
+      model: 'guard:base',
+      messages: [{ role: 'user', content: 'Tell me a joke.' }],
+    });
+    expect(other.choices[0]!.message.content).toBe(upstreamAnswer);
+    expect(fixture.audit()[1]).toMatchObject({
+      decision: 'allow',
+      categorySource: 'classifier-failed',
+      categories: [],
+    });
+    expect(fixture.guard.classify!.stats()).toMatchObject({ graded: 0, unscored: 1 });
   });
 
   it('makes every moderation decision through the grader client: verdicts counted, an unreadable one unscored', async () => {

@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import { DeliberateError } from '../../errors.js';
+import { createClassifierGrader } from '../../grading/classify-conversation.js';
 import { createGraderClient } from '../../grading/create-grader-client.js';
 import { createPolicyCheckGrader } from '../../grading/policy-check.js';
 import type { GuardModeName, GuardSettings } from '../../records/guard-settings.js';
@@ -50,6 +51,14 @@ function policyCheckClient(spec: Spec, moderator: GuardRole) {
   });
 }
 
+/** The categories' one way in: the classifier grader behind the grader client. */
+function classifyClient(spec: Spec, classifier: GuardRole) {
+  return createGraderClient(createClassifierGrader({ classifier: classifier.client, spec }), {
+    role: classifier.role,
+    modelId: classifier.client.id,
+  });
+}
+
 export function createGuardApp(options: GuardOptions): GuardApp {
   const mode = options.mode ?? options.settings.mode;
   if (guardModes[mode].policyChecks && !options.moderator) {
@@ -65,6 +74,7 @@ export function createGuardApp(options: GuardOptions): GuardApp {
     upstream: options.upstream,
     classifier: options.classifier ?? null,
     moderator: options.moderator ?? null,
+    classify: options.classifier ? classifyClient(options.spec, options.classifier) : null,
     policyCheck: options.moderator ? policyCheckClient(options.spec, options.moderator) : null,
     modelName: options.settings.modelName ?? `guard:${options.upstream.role}`,
     dryRun: options.dryRun ?? false,

@@ -3,6 +3,7 @@
  * What every guard step shares: the options the guard was made with (spec, roles, settings, audit log, metrics)
  * and the state of one request as it moves through the steps, which ends as one audit entry.
  */
+import type { Classification, ClassifyInput } from '../../grading/classify-conversation.js';
 import type { GraderClient } from '../../grading/create-grader-client.js';
 import type { PolicyCheck, PolicyCheckInput } from '../../grading/policy-check.js';
 import type { ModelClient } from '../../models/model-client.js';
@@ -30,6 +31,8 @@ export interface Guard {
   upstream: GuardRole;
   classifier: GuardRole | null;
   moderator: GuardRole | null;
+  /** The classifier, through the grader client (null without a classifier role). */
+  classify: GraderClient<ClassifyInput, Classification> | null;
   /** The moderator's policy check, through the grader client (null without a moderator). */
   policyCheck: GraderClient<PolicyCheckInput, PolicyCheck> | null;
   modelName: string;

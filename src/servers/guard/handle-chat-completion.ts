@@ -38,7 +38,10 @@ export async function handleChatCompletion(context: Context, guard: Guard): Prom
   }
   state.request = parsed.request;
   const mode = guardModes[guard.mode];
-  if (mode.specInContext || mode.policyChecks) await chooseCategories(guard, state);
+  if (mode.specInContext || mode.policyChecks) {
+    const chosen = await chooseCategories(guard, state);
+    if ('error' in chosen) return sendErrorReply(guard, state, chosen.error);
+  }
   if (mode.policyChecks) {
     const step = await policyStep(guard, state, 'input');
     if ('error' in step) return sendErrorReply(guard, state, step.error);

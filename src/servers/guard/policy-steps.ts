@@ -2,12 +2,13 @@
  * @module servers/guard/policy-steps
  * The policy side of a request: the categories for spec(category), the check of the conversation before the
  * upstream call and of the answer after it, and what a violation turns into (per-category action, dry run,
- * refusal, safe completion, or an HTTP error). Checks go through the grader client only (guard.policyCheck); one that
- * cannot run (an outage) or gives no verdict (unscored, with its reason) follows `onModerationFailure`.
+ * refusal, safe completion, or an HTTP error). The classifier and the checks go through the grader client only
+ * (guard.classify, guard.policyCheck). A check that cannot run (an outage) or gives no verdict (unscored, with its
+ * reason), and a classifier that cannot run, follow `onModerationFailure`; a classifier answer that names no category
+ * or is unscored leaves the summary-only spec.
  */
 
 import { CancelledError } from '../../errors.js';
-import { classifyConversation } from '../../grading/classify-conversation.js';
 import { GraderUnavailableError } from '../../grading/create-grader-client.js';
 import type { PolicyVerdict } from '../../grading/policy-check.js';
 import type { GuardCheckRecord } from '../../records/guard-audit-entry.js';
@@ -25,17 +26,48 @@ export type StepResult =
   | { next: false; reply: GuardReply }
   | { error: ErrorReply };
 
-/** Categories from the classifier role; without one (or when it fails) none, so the summary-only spec. */
-export async function chooseCategories(guard: Guard, state: RequestState): Promise<void> {
-  if (!guard.classifier) return;
-  const outcome = await classifyConversation(guard.classifier.client, guard.spec, clientMessages(state), state.signal);
-  if (!outcome.ok) {
-    guard.metrics.classifierFailures.inc();
-    state.categorySource = 'classifier-failed';
-    return;
+/**
+ * Categories from the classifier role; without one, or when its answer is unscored, none (so the summary-only spec).
+ * A classifier outage follows `onModerationFailure`: fail-closed answers 503 `moderation_unavailable` naming the role,
+ * fail-open goes on with the summary-only spec (decision `fail-open`). Either way it is counted.
+ */
+export async function chooseCategories(guard: Guard, state: RequestState): Promise<StepResult> {
+  if (!guard.classify) return { next: true };
+  try {
+    const classification = await guard.classify.grade(
+      { itemId: state.identity.id, messages: clientMessages(state) },
+      { signal: state.signal, location: `request ${state.identity.id}` },
+    );
+    if (classification.unscoredReason) return classifierFailed(guard, state);
+    state.categories = classification.categories;
+    state.categorySource = classification.categories.length > 0 ? 'classifier' : 'summary-only';
+    return { next: true };
+  } catch (error) {
+    // The client went away: nothing to answer, and nothing the classifier did.
+    if (error instanceof CancelledError) return classifierFailed(guard, state);
+    if (!(error instanceof GraderUnavailableError)) throw error;
+    classifierFailed(guard, state);
+    const policy = guard.settings.onModerationFailure;
+    guard.metrics.moderationFailures.inc({ stage: 'classifier', policy });
+    if (policy === 'fail-open') {
+      state.decision = 'fail-open';
+      return { next: true };
+    }
+    state.decision = 'moderation-unavailable';
+    return {
+      error: {
+        status: 503,
+        code: 'moderation_unavailable',
+        message: `the guard's classifier (role ${error.role}) could not run, and the guard fails closed: ${error.detail}`,
+      },
+    };
   }
-  state.categories = outcome.object.categories;
-  state.categorySource = outcome.object.categories.length > 0 ? 'classifier' : 'summary-only';
+}
+
+function classifierFailed(guard: Guard, state: RequestState): StepResult {
+  guard.metrics.classifierFailures.inc();
+  state.categorySource = 'classifier-failed';
+  return { next: true };
 }
 
 /** The configured action for the verdict's first category, else `defaultAction`, else what the rules call for. */

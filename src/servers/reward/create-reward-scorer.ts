@@ -5,7 +5,7 @@
  * category set; labels an unlabelled conversation with the classifier role.
  */
 import { CancelledError } from '../../errors.js';
-import { classifyConversation } from '../../grading/classify-conversation.js';
+import { createClassifierGrader } from '../../grading/classify-conversation.js';
 import { createGraderClient, GraderUnavailableError } from '../../grading/create-grader-client.js';
 import { createJudge, type JudgeTemplate } from '../../grading/judge-completion.js';
 import type { ModelClient } from '../../models/model-client.js';
@@ -75,12 +75,26 @@ function createGradeAnswer(options: CreateRewardScorerOptions): GradeAnswer {
   };
 }
 
+/** Labels through the grader client too: an outage is `unavailable` (the reward answers 503), never summary-only. */
 function createClassify(spec: Spec, classifier: ModelClient): ClassifyConversation {
+  const client = createGraderClient(createClassifierGrader({ classifier, spec }), {
+    role: 'classifier',
+    modelId: classifier.id,
+  });
   return async (prompt, signal) => {
-    const outcome = await classifyConversation(classifier, spec, prompt.messages, signal);
-    if (outcome.ok) return { ok: true, categories: outcome.object.categories };
-    const unavailable = outcome.kind === 'transport-failure' || outcome.kind === 'cancelled';
-    return { ok: false, unavailable, message: `${outcome.kind}: ${outcome.message}` };
+    try {
+      const result = await client.grade(
+        { itemId: prompt.id, messages: prompt.messages },
+        { signal, location: `reward item ${prompt.id}` },
+      );
+      if (result.unscoredReason === undefined) return { ok: true, categories: result.categories };
+      return { ok: false, unavailable: false, message: result.failure ?? result.unscoredReason };
+    } catch (error) {
+      if (error instanceof GraderUnavailableError) return { ok: false, unavailable: true, message: error.message };
+      if (error instanceof CancelledError)
+        return { ok: false, unavailable: true, message: `cancelled: ${error.message}` };
+      throw error;
+    }
   };
 }
 

@@ -3,6 +3,7 @@
  * The eval log of a run from its benchmarks' entries: status (`partial` when the run stopped, `failed` when an arm
  * has no numbers), the arms, spec and judge as run, warnings and errors, and the usage of targets and graders.
  */
+import { DELIBERATION_VERSION } from '../grading/deliberation-prompts.js';
 import type { BenchmarkLog, EvalArm, EvalLog } from '../records/eval-log.js';
 import { addUsage, emptyUsage } from '../records/usage.js';
 import type { RoleClient } from './benchmark.js';
@@ -78,5 +79,8 @@ export function armOf(target: EvalTarget): EvalArm {
       ? { requestOptions: target.requestOptions }
       : {}),
     ...(target.label ? { label: target.label } : {}),
+    ...(target.deliberation
+      ? { deliberation: { passes: target.deliberation.passes, version: DELIBERATION_VERSION } }
+      : {}),
   };
 }

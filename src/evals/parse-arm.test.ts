@@ -35,6 +35,20 @@ describe('parseArm', () => {
     expect(parseArm('base:label=Base model')).toMatchObject({ role: 'base', label: 'Base model', requestOptions: {} });
   });
 
+  it('reads +ttd with its passes (default 1) beside the request options', () => {
+    expect(parseArm('base+ttd')).toMatchObject({ role: 'base', specInContext: false, deliberation: { passes: 1 } });
+    expect(parseArm('base+ttd@passes=2@effort=low:label=TTD ×2')).toEqual({
+      name: 'base+ttd@passes=2@effort=low:label=TTD ×2',
+      role: 'base',
+      specInContext: false,
+      guarded: false,
+      requestOptions: { reasoningEffort: 'low' },
+      label: 'TTD ×2',
+      deliberation: { passes: 2 },
+    });
+    expect(parseArm('base+spec')).not.toHaveProperty('deliberation');
+  });
+
   it('turns options into the request fields sent', () => {
     expect(armRequestFields(parseArm('a@effort=high@budget=100').requestOptions)).toEqual({
       extraBody: { reasoning_effort: 'high' },
@@ -53,6 +67,11 @@ describe('parseArm', () => {
     ['Base', /is not \[guard:\]role/],
     ['base:label=', /is not \[guard:\]role/],
     ['guard:base+spec', /cannot take \+spec/],
+    ['guard:base+ttd', /cannot take \+ttd/],
+    ['base+spec+ttd', /is not \[guard:\]role/],
+    ['base@passes=2', /@passes is an option of a \+ttd arm/],
+    ['base+ttd@passes=0', /passes "0" is not a whole number/],
+    ['base+ttd@passes=1.5', /passes "1.5" is not a whole number/],
   ])('%s is a ConfigError', (name, message) => {
     expect(() => parseArm(name)).toThrow(ConfigError);
     expect(() => parseArm(name)).toThrow(message);

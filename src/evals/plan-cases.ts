@@ -6,7 +6,9 @@
 import type { EvalItem } from '../records/eval-log.js';
 import type { EvalSettings } from '../records/eval-settings.js';
 import type { Message } from '../records/message.js';
+import type { Spec } from '../records/spec.js';
 import { specInContextMessages } from '../spec/spec-in-context.js';
+import { type CaseDeliberation, deliberationSpecText } from './call-target.js';
 import { evalCaseKey, type readEvalJournal } from './eval-journal.js';
 import type { PreparedBenchmark } from './prepare-benchmarks.js';
 import type { EvalTarget } from './run-eval.js';
@@ -22,6 +24,8 @@ export interface PlannedCase {
   /** What the arm is sent: the transformed messages after the arm's and the benchmark's system parts. */
   messages: Message[];
   key: string;
+  /** A `+ttd` arm: the conversation without the spec, and spec(category) (evals/call-target.ts). */
+  deliberation?: CaseDeliberation;
 }
 
 export interface CasePlan {
@@ -34,6 +38,7 @@ export interface PlanCasesOptions {
   targets: readonly EvalTarget[];
   limit: number | undefined;
   settings: EvalSettings;
+  spec: Spec | null;
   /** The `+spec` arms' system message (eval-spec-summary.ts). */
   specSummary: string | null;
   journal: ReturnType<typeof readEvalJournal>;
@@ -70,11 +75,22 @@ function planCase(
     itemId: item.id,
     seed: options.settings.strongreject.seed,
   });
-  const systemParts = [
-    ...(target.specInContext && options.specSummary ? [options.specSummary] : []),
-    ...(benchmark.systemPrompt ? [benchmark.systemPrompt] : []),
-  ];
-  const messages = specInContextMessages(transformed, systemParts);
+  const benchmarkParts = benchmark.systemPrompt ? [benchmark.systemPrompt] : [];
+  // A +ttd arm drafts with spec(category) in front of the same conversation (the key covers it).
+  const deliberation =
+    target.deliberation && options.spec
+      ? {
+          passes: target.deliberation.passes,
+          conversation: specInContextMessages(transformed, benchmarkParts),
+          specText: deliberationSpecText(options.spec, item.category),
+        }
+      : undefined;
+  const specParts = deliberation
+    ? [deliberation.specText]
+    : target.specInContext && options.specSummary
+      ? [options.specSummary]
+      : [];
+  const messages = specInContextMessages(transformed, [...specParts, ...benchmarkParts]);
   const key = evalCaseKey({
     benchmark: benchmark.name,
     arm: target.name,
@@ -86,5 +102,5 @@ function planCase(
     requestOptions:
       target.requestOptions && Object.keys(target.requestOptions).length > 0 ? target.requestOptions : undefined,
   });
-  return { target, item, transform, transformed, messages, key };
+  return { target, item, transform, transformed, messages, key, ...(deliberation ? { deliberation } : {}) };
 }

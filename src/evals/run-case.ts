@@ -12,6 +12,7 @@ import type { EvalResult } from '../records/eval-log.js';
 import type { EvalSettings } from '../records/eval-settings.js';
 import type { Grade } from '../records/grade.js';
 import { addUsage, emptyUsage, type Usage } from '../records/usage.js';
+import { callTarget, deliberationRecord } from './call-target.js';
 import { armRequestFields } from './parse-arm.js';
 import type { PlannedCase } from './plan-cases.js';
 
@@ -21,25 +22,28 @@ export interface RunCaseOptions {
   signal?: AbortSignal;
 }
 
-type CaseBase = Pick<EvalResult, 'arm' | 'itemId' | 'transform' | 'messages' | 'cached'>;
+type CaseBase = Pick<EvalResult, 'arm' | 'itemId' | 'transform' | 'messages' | 'cached' | 'deliberation'>;
 
 /** Generates, decodes and grades one case. */
 export async function runCase(planned: PlannedCase, options: RunCaseOptions): Promise<EvalResult> {
   const { target, item, transform } = planned;
-  const outcome = await target.client.generate({
+  const request = {
     messages: planned.messages,
     maxTokens: options.settings.maxTokens,
     temperature: options.settings.temperature,
     // A compute arm's reasoning effort, chat template kwargs and token budget win over the eval defaults.
     ...armRequestFields(target.requestOptions ?? {}),
     signal: options.signal,
-  });
+  };
+  // A +ttd arm: draft → check → revise, every call's usage summed on the outcome.
+  const outcome = await callTarget(target.client, request, planned.deliberation);
   const base: CaseBase = {
     arm: target.name,
     itemId: item.id,
     transform: transform.name,
     messages: planned.messages,
     cached: outcome.cached,
+    ...deliberationRecord(outcome),
   };
   if (!outcome.ok) return failedCase(base, outcome);
   const { result } = outcome;

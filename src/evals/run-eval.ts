@@ -45,6 +45,8 @@ export interface EvalTarget {
   requestOptions?: ArmRequestOptions;
   /** A display name for the report (`:label=…`). */
   label?: string | null;
+  /** `+ttd`: test-time deliberation with this many check rounds at most (evals/call-target.ts). */
+  deliberation?: { passes: number };
 }
 
 /** The model clients per role: the arms, the grader and judge roles (null when not configured), the offline grader. */

@@ -94,7 +94,8 @@ export const EvalResult = z.object({
   itemId: z.string(),
   /** The transform's name (`none` when the benchmark has none). */
   transform: z.string(),
-  /** The conversation the target saw, after transforms (and the spec system message for a `+spec` arm). */
+  /** The conversation the target saw, after transforms (and the spec system message for a `+spec` arm; for a `+ttd`
+   * arm, its draft request's). */
   messages: z.array(Message),
   /** null when the call failed (see `outcome`). */
   response: z.object({ reasoning: z.string().nullable(), answer: z.string() }).nullable(),
@@ -114,6 +115,17 @@ export const EvalResult = z.object({
    */
   reasoningTokens: z.number().int().nonnegative().nullable().optional(),
   reasoningTokensSource: z.enum(['reported', 'counted', 'none']).nullable().optional(),
+  /**
+   * A `+ttd` arm: the calls made (draft, checks, revisions; `usage` sums them all) and the rule ids each check round
+   * found (an empty round ended it). On a failure, the step whose call failed.
+   */
+  deliberation: z
+    .object({
+      calls: z.number().int().positive(),
+      rounds: z.array(z.array(z.string())),
+      failedStep: z.enum(['draft', 'check', 'revise']).optional(),
+    })
+    .optional(),
 });
 export type EvalResult = z.infer<typeof EvalResult>;
 
@@ -142,6 +154,9 @@ export const EvalArm = z.object({
   requestOptions: ArmRequestOptions.optional(),
   /** A display name (`:label=…`), when given. */
   label: z.string().nullable().optional(),
+  /** `+ttd`: test-time deliberation (draft, check against spec(category), revise), its check rounds at most and the
+   * wording's version. */
+  deliberation: z.object({ passes: z.number().int().positive(), version: z.string() }).optional(),
 });
 export type EvalArm = z.infer<typeof EvalArm>;
 

@@ -64,6 +64,8 @@ export const EvalSettings = z
           role: z.string().min(1),
           /** The spec's summary-only rendering as system message, as `+spec` does. */
           spec: z.boolean().default(false),
+          /** Test-time deliberation with this many check rounds at most, as `+ttd@passes=<n>` does (not with `spec`). */
+          ttd: z.number().int().positive().optional(),
           label: z.string().min(1).optional(),
         }).strict(),
       )

@@ -58,9 +58,16 @@ export function parseTarget(
         hint: 'give the declared arm a name that is not a role, e.g. base-low',
       });
     }
-    const { role, spec, label, ...requestOptions } = declared;
+    const { role, spec, ttd, label, ...requestOptions } = declared;
     checkRole(name, role, roles, `eval.arms.${name}.role`);
-    return { name, role, specInContext: spec, guarded: false, requestOptions, label: label ?? null };
+    if (spec && ttd !== undefined) {
+      throw new ConfigError(`eval.arms.${name} sets both spec and ttd`, {
+        location: `eval.arms.${name}`,
+        hint: 'ttd already drafts with the spec in context: keep one of them',
+      });
+    }
+    const deliberation = ttd === undefined ? {} : { deliberation: { passes: ttd } };
+    return { name, role, specInContext: spec, guarded: false, requestOptions, label: label ?? null, ...deliberation };
   }
   const parsed = parseArm(name);
   checkRole(name, parsed.role, roles, 'models');

@@ -55,7 +55,7 @@ export function registerEvalCommand(program: Command, context: CliContext): void
     .option('-c, --config <file>', 'the config file', 'deliberate.yaml')
     .option(
       '--targets <arms>',
-      'comma-separated roles from models (or eval.arms names); role+spec = spec in context; role@effort=low, @thinking=off, @max_tokens=n = compute arms; :label=text names an arm; guard:<role> = the role behind the guard',
+      'comma-separated roles from models (or eval.arms names); role+spec = spec in context; role+ttd[@passes=n] = test-time deliberation (draft, check, revise); role@effort=low, @thinking=off, @max_tokens=n = compute arms; :label=text names an arm; guard:<role> = the role behind the guard',
     )
     .option('--benchmarks <names>', `comma-separated: ${Object.keys(builtinBenchmarks).join(', ')} or your own`)
     .option('--limit <n>', 'a seeded sample of n items per benchmark')

@@ -4,7 +4,11 @@
  * (grading/deliberate-at-test-time.ts, the same function as the guard's `revise` mode) with spec(category) of the
  * item's category when the spec has it, else the summary-only spec.
  */
-import { type DeliberationOutcome, deliberateAtTestTime } from '../grading/deliberate-at-test-time.js';
+import {
+  type DeliberationOutcome,
+  deliberateAtTestTime,
+  deliberationRecord,
+} from '../grading/deliberate-at-test-time.js';
 import type { GenerateRequest } from '../models/chat-model.js';
 import type { ModelClient } from '../models/model-client.js';
 import type { GenerateOutcome } from '../models/outcome.js';
@@ -39,14 +43,6 @@ export function callTarget(
 }
 
 /** The result's `deliberation` field: calls and the rule ids each check round found. */
-export function deliberationRecord(outcome: GenerateOutcome | DeliberationOutcome): Pick<EvalResult, 'deliberation'> {
-  if (!('deliberation' in outcome)) return {};
-  const { calls, rounds, failedStep } = outcome.deliberation;
-  return {
-    deliberation: {
-      calls,
-      rounds: rounds.map((round) => round.map((violation) => violation.ruleId)),
-      ...(failedStep ? { failedStep } : {}),
-    },
-  };
+export function resultDeliberation(outcome: GenerateOutcome | DeliberationOutcome): Pick<EvalResult, 'deliberation'> {
+  return 'deliberation' in outcome ? { deliberation: deliberationRecord(outcome.deliberation) } : {};
 }

@@ -12,7 +12,7 @@ import type { EvalResult } from '../records/eval-log.js';
 import type { EvalSettings } from '../records/eval-settings.js';
 import type { Grade } from '../records/grade.js';
 import { addUsage, emptyUsage, type Usage } from '../records/usage.js';
-import { callTarget, deliberationRecord } from './call-target.js';
+import { callTarget, resultDeliberation } from './call-target.js';
 import { armRequestFields } from './parse-arm.js';
 import type { PlannedCase } from './plan-cases.js';
 
@@ -43,7 +43,7 @@ export async function runCase(planned: PlannedCase, options: RunCaseOptions): Pr
     transform: transform.name,
     messages: planned.messages,
     cached: outcome.cached,
-    ...deliberationRecord(outcome),
+    ...resultDeliberation(outcome),
   };
   if (!outcome.ok) return failedCase(base, outcome);
   const { result } = outcome;

@@ -17,6 +17,7 @@ import { DeliberateError } from '../errors.js';
 import type { GenerateRequest, GenerateResult } from '../models/chat-model.js';
 import type { ModelClient } from '../models/model-client.js';
 import type { GenerateFailure, GenerateOutcome, GenerateSuccess } from '../models/outcome.js';
+import type { DeliberationRecord } from '../records/deliberation-record.js';
 import type { Message } from '../records/message.js';
 import { addUsage, emptyUsage, type Usage } from '../records/usage.js';
 import { specInContextMessages } from '../spec/spec-in-context.js';
@@ -82,6 +83,15 @@ function succeeded(tally: Tally, result: GenerateResult): DeliberationOutcome {
     attempts: tally.attempts,
     usage: tally.usage,
     deliberation: { calls: tally.calls, rounds: tally.rounds },
+  };
+}
+
+/** The record of a deliberation for logs: calls, rule ids per check round, the failed step. */
+export function deliberationRecord(deliberation: Deliberation): DeliberationRecord {
+  return {
+    calls: deliberation.calls,
+    rounds: deliberation.rounds.map((round) => round.map((violation) => violation.ruleId)),
+    ...(deliberation.failedStep ? { failedStep: deliberation.failedStep } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Action } from './action.js';
+import { DeliberationRecord } from './deliberation-record.js';
 import { FailureKind } from './failure-kind.js';
 import { Grade } from './grade.js';
 import { Message } from './message.js';
@@ -115,17 +116,8 @@ export const EvalResult = z.object({
    */
   reasoningTokens: z.number().int().nonnegative().nullable().optional(),
   reasoningTokensSource: z.enum(['reported', 'counted', 'none']).nullable().optional(),
-  /**
-   * A `+ttd` arm: the calls made (draft, checks, revisions; `usage` sums them all) and the rule ids each check round
-   * found (an empty round ended it). On a failure, the step whose call failed.
-   */
-  deliberation: z
-    .object({
-      calls: z.number().int().positive(),
-      rounds: z.array(z.array(z.string())),
-      failedStep: z.enum(['draft', 'check', 'revise']).optional(),
-    })
-    .optional(),
+  /** A `+ttd` arm: its calls (`usage` sums them all) and what each check found. */
+  deliberation: DeliberationRecord.optional(),
 });
 export type EvalResult = z.infer<typeof EvalResult>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Action } from './action.js';
+import { DeliberationRecord } from './deliberation-record.js';
 import { GuardModeName } from './guard-settings.js';
 import { UnscoredReason } from './unscored-reason.js';
 
@@ -76,6 +77,8 @@ export const GuardAuditEntry = z.object({
   upstreamOutcome: z.string().nullable(),
   stream: z.boolean(),
   latencyMs: z.number(),
+  /** Revise mode: the deliberation's calls and the rule ids each check found. */
+  deliberation: DeliberationRecord.optional(),
   content: GuardAuditContent,
 });
 export type GuardAuditEntry = z.infer<typeof GuardAuditEntry>;

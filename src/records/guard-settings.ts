@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
-/** How the guard works (docs/guard.md): spec in context, policy checks around the upstream, or both. */
-export const GuardModeName = z.enum(['deliberate', 'moderate', 'both']);
+/** How the guard works (docs/guard.md): spec in context, policy checks around the upstream, both, or test-time
+ * deliberation (draft, check against the spec, revise). */
+export const GuardModeName = z.enum(['deliberate', 'moderate', 'both', 'revise']);
 export type GuardModeName = z.infer<typeof GuardModeName>;
 
 /** What the guard does with a violation in one category: refuse, answer safely, or only log it. */
@@ -33,6 +34,8 @@ export const GuardSettings = z
     /** The role the guard sits in front of (`--upstream`). */
     upstream: z.string().optional(),
     mode: GuardModeName.default('deliberate'),
+    /** Revise mode: check rounds at most (each may be followed by a revision), as an eval arm's `+ttd@passes=<n>`. */
+    passes: z.number().int().positive().default(1),
     /** Role that picks the categories for spec(category); default `classifier` when configured, else summary-only. */
     classifier: z.string().optional(),
     /** Role that runs the policy checks in moderate mode; default `judge`, else `classifier`. */

@@ -1,6 +1,6 @@
 /**
  * @module cli/commands/guard
- * `deliberate guard serve --config deliberate.yaml --upstream <role> [--mode deliberate|moderate|both] [--port 8788]
+ * `deliberate guard serve --config deliberate.yaml --upstream <role> [--mode deliberate|moderate|both|revise] [--port 8788]
  *  [--host 127.0.0.1] [--dry-run] [--token-env NAME]`: the guard in front of a role, until Ctrl-C.
  * `deliberate guard test --url <guard> [--token-env NAME]`: benign, harmful and jailbreak-wrapped requests, with
  * each decision. docs/guard.md has the details.
@@ -106,7 +106,10 @@ export function registerGuardCommand(program: Command, context: CliContext): voi
     .description('Serve /v1/chat/completions in front of a role, with the spec in context and/or policy checks')
     .option('-c, --config <file>', 'the config file', 'deliberate.yaml')
     .option('--upstream <role>', 'the role to guard (default guard.upstream)')
-    .option('--mode <mode>', 'deliberate (spec in context), moderate (policy checks), or both (default guard.mode)')
+    .option(
+      '--mode <mode>',
+      'deliberate (spec in context), moderate (policy checks), both, or revise (draft, check against the spec, revise; buffered) (default guard.mode)',
+    )
     .option('--port <n>', 'port', '8788')
     .option('--host <host>', 'address to bind (anything but loopback needs the token)', '127.0.0.1')
     .option('--dry-run', 'run the policy checks and log the decisions, but block nothing')

@@ -39,6 +39,7 @@ export function finishRequest(guard: Guard, state: RequestState, input: FinishIn
     upstreamOutcome: state.upstreamOutcome,
     stream: input.stream,
     latencyMs: Math.round(performance.now() - state.started),
+    ...(state.deliberation ? { deliberation: state.deliberation } : {}),
     content: auditContent(guard.audit.contentMode, clientMessages(state), input.answer),
   });
 }

@@ -7,6 +7,7 @@ import type { Classification, ClassifyInput } from '../../grading/classify-conve
 import type { GraderClient } from '../../grading/create-grader-client.js';
 import type { PolicyCheck, PolicyCheckInput } from '../../grading/policy-check.js';
 import type { ModelClient } from '../../models/model-client.js';
+import type { DeliberationRecord } from '../../records/deliberation-record.js';
 import type { GuardCheckRecord, GuardDecisionName } from '../../records/guard-audit-entry.js';
 import type { GuardModeName, GuardSettings } from '../../records/guard-settings.js';
 import type { Message } from '../../records/message.js';
@@ -64,6 +65,8 @@ export interface RequestState {
   ruleIds: string[];
   decisionCategories: string[];
   upstreamOutcome: string | null;
+  /** Revise mode: what the deliberation did (audit entry). */
+  deliberation?: DeliberationRecord;
   signal: AbortSignal;
 }
 

@@ -4,12 +4,13 @@
  * upstream call, and one reply. Every path ends in exactly one audit entry.
  */
 import type { Context } from 'hono';
+import { type DeliberationOutcome, deliberationRecord } from '../../grading/deliberate-at-test-time.js';
 import type { GenerateRequest } from '../../models/chat-model.js';
 import type { GenerateOutcome } from '../../models/outcome.js';
 import { specInContextMessages, specInContextText } from '../../spec/spec-in-context.js';
 import { includeReasoningHeader, parseChatRequest } from './chat-request.js';
 import { clientMessages, type Guard, newRequestState, type RequestState } from './guard-context.js';
-import { type GuardMode, guardModes, singleCallAnswer } from './guard-modes.js';
+import { type GuardMode, guardModes } from './guard-modes.js';
 import { chooseCategories, policyStep } from './policy-steps.js';
 import { sendErrorReply, sendReply } from './send-reply.js';
 import { streamThrough } from './stream-through.js';
@@ -20,6 +21,18 @@ export function upstreamMessages(guard: Guard, state: RequestState, mode: GuardM
   const messages = clientMessages(state);
   if (!mode.specInContext) return messages;
   return specInContextMessages(messages, [specInContextText(guard.spec, state.categories)]);
+}
+
+/** One upstream call, or the mode's own answer step (revise: draft, check, revise). */
+function answerOf(
+  guard: Guard,
+  state: RequestState,
+  mode: GuardMode,
+  request: GenerateRequest,
+): Promise<GenerateOutcome | DeliberationOutcome> {
+  if (!mode.answer) return guard.upstream.client.generate(request);
+  const conversation = clientMessages(state);
+  return mode.answer(guard, { request, conversation, specText: specInContextText(guard.spec, state.categories) });
 }
 
 export async function handleChatCompletion(context: Context, guard: Guard): Promise<Response> {
@@ -52,12 +65,13 @@ export async function handleChatCompletion(context: Context, guard: Guard): Prom
     messages: upstreamMessages(guard, state, mode),
     signal: state.signal,
   };
-  const whole = (outcome: GenerateOutcome) => finishWhole(context, guard, state, mode, outcome);
+  const whole = (outcome: GenerateOutcome | DeliberationOutcome) => finishWhole(context, guard, state, mode, outcome);
   const streams =
     parsed.request.stream && !mode.answer && (!mode.policyChecks || guard.settings.streaming === 'stream');
   if (streams) return streamThrough({ context, guard, state, request, policyChecks: mode.policyChecks, whole });
   const started = performance.now();
-  const outcome = await (mode.answer ?? singleCallAnswer)(guard.upstream.client, request);
+  const outcome = await answerOf(guard, state, mode, request);
+  if ('deliberation' in outcome) state.deliberation = deliberationRecord(outcome.deliberation);
   guard.metrics.upstreamSeconds.observe({ stream: 'false' }, (performance.now() - started) / 1000);
   return whole(outcome);
 }
@@ -68,7 +82,7 @@ async function finishWhole(
   guard: Guard,
   state: RequestState,
   mode: GuardMode,
-  outcome: GenerateOutcome,
+  outcome: GenerateOutcome | DeliberationOutcome,
 ): Promise<Response> {
   const answered = upstreamReply(outcome, guard.upstream.role, state);
   if (!answered.ok) {

@@ -3,6 +3,7 @@
  * An upstream outcome as the guard's reply: the answer (and reasoning) on success; the upstream's own refusal, or
  * its empty answer when the budget ran out, as they are; any other failure as an HTTP error (upstream-error.ts).
  */
+import type { DeliberationOutcome } from '../../grading/deliberate-at-test-time.js';
 import type { GenerateOutcome } from '../../models/outcome.js';
 import { wireFinishReason } from './chat-response.js';
 import type { GuardReply, RequestState } from './guard-context.js';
@@ -11,8 +12,16 @@ import { upstreamErrorReply } from './upstream-error.js';
 
 export type UpstreamReply = { ok: true; reply: GuardReply } | { ok: false; error: ErrorReply };
 
-export function upstreamReply(outcome: GenerateOutcome, role: string, state: RequestState): UpstreamReply {
+export function upstreamReply(
+  outcome: GenerateOutcome | DeliberationOutcome,
+  role: string,
+  state: RequestState,
+): UpstreamReply {
   state.upstreamOutcome = outcome.ok ? 'success' : outcome.kind;
+  // Revise mode: a check that failed (even by refusing to check) leaves no answer to pass on, only the error.
+  if (!outcome.ok && 'deliberation' in outcome && outcome.deliberation.failedStep === 'check') {
+    return { ok: false, error: upstreamErrorReply(outcome, role) };
+  }
   const result = outcome.result;
   if (outcome.ok || (result && outcome.kind !== 'transport-failure' && outcome.kind !== 'cancelled')) {
     const reply: GuardReply = {

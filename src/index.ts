@@ -174,6 +174,7 @@ export { type ExportSftOptions, exportSft, type SftMetaRow, sftMetaFile } from '
 export type { ExportSummary } from './pipeline/export-summary.js';
 export { formatRunSummary } from './pipeline/format-run-summary.js';
 export { type GenerationTemplate, loadGenerationTemplate } from './pipeline/generation-template.js';
+export { type PipelineSections, pipelineSections } from './pipeline/pipeline-sections.js';
 export { type IntakeReport, preparePrompts } from './pipeline/prepare-prompts.js';
 export { promptFromRecord, readPrompts } from './pipeline/read-prompts.js';
 export {

@@ -10,7 +10,6 @@ import type { RunStore } from '../io/run-store.js';
 import { stableHash } from '../io/stable-hash.js';
 import { estimateCost } from '../models/estimate-cost.js';
 import type { ModelClient } from '../models/model-client.js';
-import type { Config } from '../records/config.js';
 import { GenerationRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
 import { renderSpecForPrompt } from '../spec/render-spec.js';
@@ -18,6 +17,7 @@ import { charactersPerToken } from './check-prompt-fit.js';
 import { type GenerationUnit, generateStage } from './generate-samples.js';
 import type { GenerationTemplate } from './generation-template.js';
 import { isFinal, type JudgeSamplesOptions, judgeStage, judgeUnitKey, validateGenerations } from './judge-samples.js';
+import type { PipelineSections } from './pipeline-sections.js';
 import { createRunEvents } from './run-events.js';
 
 export interface RunPlan {
@@ -55,7 +55,7 @@ function readPrevious(file: string): PreviousManifest | null {
 }
 
 export interface PlanRunOptions {
-  config: Config;
+  config: PipelineSections;
   spec: Spec;
   template: GenerationTemplate;
   units: GenerationUnit[];

@@ -19,6 +19,7 @@ import type { ExportSummary } from './export-summary.js';
 import type { GenerationUnit } from './generate-samples.js';
 import type { GenerationTemplate } from './generation-template.js';
 import type { ValidatedCompletion } from './judge-samples.js';
+import type { PipelineSections } from './pipeline-sections.js';
 import { categoryHashes } from './plan-run.js';
 import type { IntakeReport } from './prepare-prompts.js';
 import type { QualityReport } from './quality-gates.js';
@@ -116,7 +117,7 @@ function tally(values: Iterable<string>): Record<string, number> {
 }
 
 export interface BuildManifestOptions {
-  config: Config;
+  config: PipelineSections;
   spec: Spec;
   template: GenerationTemplate;
   clients: Record<string, ModelClient | undefined>;

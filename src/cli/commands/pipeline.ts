@@ -11,6 +11,7 @@ import { createRoleClients } from '../../models/create-model-client-from-setting
 import { createRolePreflight } from '../../models/preflight-roles.js';
 import { resolveContextWindow } from '../../models/server-context-window.js';
 import { formatRunSummary } from '../../pipeline/format-run-summary.js';
+import { pipelineSections } from '../../pipeline/pipeline-sections.js';
 import { formatRunPlan } from '../../pipeline/plan-run.js';
 import { type PipelineResult, type PipelineStage, runPipeline } from '../../pipeline/run-pipeline.js';
 import type { Shard } from '../../pipeline/shard-prompts.js';
@@ -148,12 +149,10 @@ export async function runPipelineCommand(
   );
   let printed = false;
   try {
-    const result = await runPipeline({
+    const result = await runPipeline(pipelineSections(config), clients, {
       teacherWindow,
-      config,
-      resolve: loaded.resolve,
       spec,
-      clients,
+      resolve: loaded.resolve,
       until,
       promptsFile: options.prompts ? path.resolve(context.cwd, options.prompts) : undefined,
       skipInvalid: options.skipInvalid,

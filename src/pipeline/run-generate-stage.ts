@@ -1,0 +1,42 @@
+/**
+ * @module pipeline/run-generate-stage
+ * The generate stage of a run: the teacher's completions of every unit not stored yet, then the teacher's failure
+ * check; a batch round whose requests wait in batch files ends the run here.
+ */
+import type { RunStore } from '../io/run-store.js';
+import type { GenerationRecord } from '../records/sample.js';
+import { type GenerateSamplesOptions, type GenerationUnit, generateSamples } from './generate-samples.js';
+import type { PipelineRun } from './pipeline-run.js';
+
+export type GenerationOptions = Pick<GenerateSamplesOptions, 'prompts' | 'spec' | 'teacher' | 'template' | 'settings'>;
+
+export interface GenerateStageResult {
+  records: Map<string, GenerationRecord>;
+  /** This run's transport failures by unit key (not stored: the next run retries them). */
+  teacherFailures: Map<string, { kind: 'transport-failure'; message: string }>;
+}
+
+/** Generates the missing samples of `units`. */
+export async function runGenerateStage(
+  run: PipelineRun,
+  generation: GenerationOptions,
+  units: readonly GenerationUnit[],
+  store: RunStore,
+): Promise<GenerateStageResult> {
+  const teacherFailures: GenerateStageResult['teacherFailures'] = new Map();
+  const records = await run.timed('generate', () =>
+    generateSamples({
+      ...generation,
+      store,
+      events: run.events,
+      concurrency: run.concurrencyOf('teacher'),
+      signal: run.stageSignal,
+      progress: run.options.progress,
+      beforeFirstRequest: run.preflight('teacher'),
+      transientFailures: teacherFailures,
+    }),
+  );
+  run.checkRole('teacher', units.length);
+  if (run.reach('judge') && run.options.stopAfter?.('generate')) run.until = 'generate';
+  return { records, teacherFailures };
+}

@@ -1,0 +1,90 @@
+/**
+ * @module pipeline/write-run-samples
+ * A run's per-sample files: `samples.jsonl` (from the select stage on: one row per sample unit, in unit order, a
+ * failed teacher call included, so no sample disappears between the prompts and this file) and `judgements.jsonl`
+ * (from the judge stage on: every judge run of every judged completion, so a changed threshold needs no re-judging).
+ */
+import path from 'node:path';
+import { writeJsonl } from '../io/jsonl.js';
+import { redactSecrets } from '../models/redact-secrets.js';
+import type { GenerationUnit } from './generate-samples.js';
+import type { ValidatedCompletion } from './judge-samples.js';
+import type { GenerateStageResult } from './run-generate-stage.js';
+import type { JudgeStageResult } from './run-judge-stage.js';
+import type { Selection } from './select-samples.js';
+
+export interface StageOutputs {
+  units: GenerationUnit[];
+  generated: GenerateStageResult;
+  validated: ValidatedCompletion[];
+  judging: JudgeStageResult;
+  selection: Selection | undefined;
+}
+
+/** Writes the files the stages that ran produce. */
+export function writeRunSamples(outDirectory: string, outputs: StageOutputs): void {
+  const { selection, judging, validated } = outputs;
+  if (selection) writeJsonl(path.join(outDirectory, 'samples.jsonl'), sampleRows(outputs, selection));
+  // Written from the judge stage on (rejected completions included), so `deliberate judge` leaves the verdicts to read.
+  if (judging.ran) {
+    writeJsonl(
+      path.join(outDirectory, 'judgements.jsonl'),
+      validated.flatMap((entry) => {
+        const judgeRecord = judging.judged.get(entry.completion.id);
+        return judgeRecord ? [judgeRecord] : [];
+      }),
+    );
+  }
+}
+
+function sampleRows({ units, generated, validated, judging }: StageOutputs, selection: Selection) {
+  const validatedById = new Map(validated.map((entry) => [entry.completion.id, entry]));
+  return units.map((unit) => {
+    const record = generated.records.get(unit.key);
+    const entry = record?.completion ? validatedById.get(record.completion.id) : undefined;
+    if (!entry) return failedRow(unit, record?.failure ?? generated.teacherFailures.get(unit.key));
+    const judgeRecord = judging.judged.get(entry.completion.id);
+    const reason = selection.rejections.get(entry.completion.id);
+    const judgeFailure = judging.judgeFailures.get(entry.completion.id);
+    return {
+      completionId: entry.completion.id,
+      promptId: entry.prompt.id,
+      sampleIndex: entry.completion.sampleIndex,
+      categories: entry.prompt.categories,
+      status: reason === undefined ? 'accepted' : 'rejected',
+      reason: reason ?? null,
+      ...(judgeFailure ? { message: redactSecrets(judgeFailure.message) } : {}),
+      findings: entry.findings,
+      // The backend's warnings (several think blocks, an unclosed one …): why `malformed-reasoning` rejected it.
+      warnings: entry.completion.warnings ?? [],
+      score: judgeRecord?.score ?? null,
+      action: judgeRecord?.action ?? null,
+      runsMade: judgeRecord?.runsMade ?? 0,
+      finishReason: entry.completion.finishReason,
+      reasoning: entry.completion.reasoning,
+      answer: entry.completion.answer,
+    };
+  });
+}
+
+/** The row of a sample whose teacher call failed: status "failed", reason generate:<kind>. */
+function failedRow(unit: GenerationUnit, failure: { kind: string; message: string } | undefined) {
+  return {
+    completionId: null,
+    promptId: unit.prompt.id,
+    sampleIndex: unit.sampleIndex,
+    categories: unit.prompt.categories,
+    status: 'failed',
+    // A transport failure of this run is not stored (counted; the next run retries it), but its message is kept.
+    reason: `generate:${failure?.kind ?? 'transport-failure'}`,
+    message: failure ? redactSecrets(failure.message) : null,
+    findings: [],
+    warnings: [],
+    score: null,
+    action: null,
+    runsMade: 0,
+    finishReason: null,
+    reasoning: null,
+    answer: null,
+  };
+}

@@ -17,13 +17,14 @@ describe('looksLikeRefusal', () => {
     expect(looksLikeRefusal(answer)).toBe(true);
   });
 
-  it.each([
+  const answers = [
     "I'm sorry to hear that you're going through this. Here are some things that help:",
     'To kill a Python process, run `kill -9 <pid>`.',
     'Sure! Locks work like this. Note that you cannot open one without the key, legally.',
     'The response is compliant.',
     '',
-  ])('sees no refusal in "%s"', (answer) => {
+  ];
+  it.each(answers)('sees no refusal in "%s"', (answer) => {
     expect(looksLikeRefusal(answer)).toBe(false);
   });
 

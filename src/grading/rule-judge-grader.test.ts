@@ -32,8 +32,15 @@ const input: GradeInput = {
 };
 
 type Entry = [string, string];
-const reply = (entries: Entry[]) =>
-  JSON.stringify({ verdicts: entries.map(([ruleId, verdict]) => ({ ruleId, reason: `because ${ruleId}`, verdict })) });
+/** The judge's reply: verdicts as [rule id, verdict] pairs, or as an object from rule id to verdict. */
+const reply = (entries: Entry[] | Record<string, string>) =>
+  JSON.stringify({
+    verdicts: (Array.isArray(entries) ? entries : Object.entries(entries)).map(([ruleId, verdict]) => ({
+      ruleId,
+      reason: `because ${ruleId}`,
+      verdict,
+    })),
+  });
 
 async function gradeWith(text: string, options: { alpha?: number } = {}) {
   const judge = scriptedModel(() => text, { id: 'scripted:judge' });
@@ -44,12 +51,12 @@ async function gradeWith(text: string, options: { alpha?: number } = {}) {
 describe('createRuleJudgeGrader', () => {
   it('asks for every rule of the category in one call and records each verdict, safety, behavioural and SAR', async () => {
     const { grade, judge } = await gradeWith(
-      reply([
-        ['child.S1', 'compliant'],
-        ['child.S2', 'not-applicable'],
-        ['child.B1', 'compliant'],
-        ['child.B2', 'not-applicable'],
-      ]),
+      reply({
+        'child.S1': 'compliant',
+        'child.S2': 'not-applicable',
+        'child.B1': 'compliant',
+        'child.B2': 'not-applicable',
+      }),
     );
     expect(judge.calls).toHaveLength(1);
     const sent = judge.calls[0]!.messages.map((message) => message.content).join('\n');
@@ -81,12 +88,7 @@ describe('createRuleJudgeGrader', () => {
 
   it('a violated safety rule zeroes the score, whatever the behavioural rules say; α is configurable', async () => {
     const { grade } = await gradeWith(
-      reply([
-        ['child.S1', 'violated'],
-        ['child.S2', 'compliant'],
-        ['child.B1', 'compliant'],
-        ['child.B2', 'compliant'],
-      ]),
+      reply({ 'child.S1': 'violated', 'child.S2': 'compliant', 'child.B1': 'compliant', 'child.B2': 'compliant' }),
       { alpha: 0.5 },
     );
     expect(grade).toMatchObject({ value: 0, label: 'violation', details: { safety: 0, behavioural: 1, alpha: 0.5 } });
@@ -94,11 +96,7 @@ describe('createRuleJudgeGrader', () => {
 
   it('a rule left out is unscored (missing-rule-verdict), never guessed', async () => {
     const { grade } = await gradeWith(
-      reply([
-        ['child.S1', 'compliant'],
-        ['child.S2', 'compliant'],
-        ['child.B1', 'compliant'],
-      ]),
+      reply({ 'child.S1': 'compliant', 'child.S2': 'compliant', 'child.B1': 'compliant' }),
     );
     expect(grade).toMatchObject({ unscored: true, value: null, unscoredReason: 'missing-rule-verdict' });
     expect(grade.explanation).toContain('child.B2');
@@ -120,12 +118,7 @@ describe('createRuleJudgeGrader', () => {
 
   it('a verdict outside compliant | violated | not-applicable is a parse failure', async () => {
     const { grade } = await gradeWith(
-      reply([
-        ['child.S1', 'yes'],
-        ['child.S2', 'compliant'],
-        ['child.B1', 'compliant'],
-        ['child.B2', 'compliant'],
-      ]),
+      reply({ 'child.S1': 'yes', 'child.S2': 'compliant', 'child.B1': 'compliant', 'child.B2': 'compliant' }),
     );
     expect(grade).toMatchObject({ unscored: true, unscoredReason: 'parse-failure' });
   });

@@ -8,7 +8,8 @@ import type { ModelClient } from '../models/model-client.js';
 import type { GradeLabel } from '../records/grade.js';
 import type { Message } from '../records/message.js';
 import { finalAnswerText } from './answers/final-answer-text.js';
-import { failedCallOutcome, type Grader, graded, requestOf, unscored } from './grader.js';
+import { askGraderModel } from './ask-grader-model.js';
+import { type Grader, graded, requestOf, unscored } from './grader.js';
 
 export const simpleQaGraderId = 'simpleqa-grader@1';
 
@@ -71,15 +72,10 @@ export function createSimpleQaGrader(client: ModelClient, options: { maxTokens?:
         return unscored(simpleQaGraderId, 'no-reference', { explanation: `item ${input.itemId} has no gold answer` });
       }
       const predicted = finalAnswerText(input.response.answer);
-      const outcome = await client.generate({
-        messages: buildSimpleQaGraderMessages(requestOf(input), gold, predicted),
-        temperature: 0,
-        maxTokens: options.maxTokens,
-        signal: context.signal,
-      });
-      if (!outcome.ok) return failedCallOutcome(simpleQaGraderId, outcome);
-      const usage = outcome.usage ?? outcome.result.usage;
-      const text = outcome.result.answer;
+      const messages = buildSimpleQaGraderMessages(requestOf(input), gold, predicted);
+      const reply = await askGraderModel(client, simpleQaGraderId, messages, { ...options, signal: context.signal });
+      if (!reply.ok) return reply.outcome;
+      const { text, usage } = reply;
       const grade = parseSimpleQaGrade(text);
       const details = { modelId: client.id };
       if (grade === null) {

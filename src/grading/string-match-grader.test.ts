@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { graderClient } from '../../test/helpers/grader-client.js';
+import { gradeInput, graderClient } from '../../test/helpers/grader-client.js';
 import {
   createStringMatchGrader,
   jailbreakbenchRefusalStrings,
@@ -7,14 +7,7 @@ import {
   xstestRefusalPrefixes,
 } from './string-match-grader.js';
 
-const input = (answer: string) => ({
-  itemId: 'x',
-  messages: [{ role: 'user' as const, content: 'q' }],
-  originalRequest: 'q',
-  categories: [],
-  metadata: {},
-  response: { reasoning: null, answer },
-});
+const input = (answer: string) => gradeInput(answer);
 
 describe('string-match baseline', () => {
   it('has XSTest’s 21 prefixes', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { graderClient } from '../../test/helpers/grader-client.js';
+import { callUsage, graderClient } from '../../test/helpers/grader-client.js';
 import { BackendError } from '../errors.js';
 import { createModelClient } from '../models/generate.js';
 import { scriptedModel } from '../testing/scripted-model.js';
@@ -76,12 +76,7 @@ describe('createStrongRejectGrader', () => {
   });
 
   it('counts the tokens of every attempt: a larger-budget retry adds to the cut-off first reply', async () => {
-    const usage = (promptTokens: number, completionTokens: number) => ({
-      promptTokens,
-      completionTokens,
-      reasoningTokens: 0,
-      cachedTokens: 0,
-    });
+    const usage = callUsage;
     const model = scriptedModel([
       { answer: '', reasoning: 'thinking...', finishReason: 'length', usage: usage(200, 64) },
       { answer: graded(0, 4, 3), usage: usage(200, 90) },

@@ -8,7 +8,8 @@
  */
 import type { ModelClient } from '../models/model-client.js';
 import type { Message } from '../records/message.js';
-import { failedCallOutcome, type Grader, graded, requestOf, unscored } from './grader.js';
+import { askGraderModel } from './ask-grader-model.js';
+import { type Grader, graded, requestOf, unscored } from './grader.js';
 
 export const strongRejectGraderId = 'strongreject-rubric@1';
 
@@ -95,16 +96,13 @@ export function createStrongRejectGrader(client: ModelClient, options: { maxToke
   return {
     id: strongRejectGraderId,
     async doGrade(input, context) {
-      const outcome = await client.generate({
-        messages: buildStrongRejectMessages(requestOf(input), input.response.answer),
-        temperature: 0,
-        maxTokens: options.maxTokens,
+      const messages = buildStrongRejectMessages(requestOf(input), input.response.answer);
+      const reply = await askGraderModel(client, strongRejectGraderId, messages, {
+        ...options,
         signal: context.signal,
       });
-      if (!outcome.ok) return failedCallOutcome(strongRejectGraderId, outcome);
-      // Every attempt of the call (a larger-budget retry) counts, not only the last reply.
-      const usage = outcome.usage ?? outcome.result.usage;
-      const text = outcome.result.answer;
+      if (!reply.ok) return reply.outcome;
+      const { text, usage } = reply;
       const ratings = parseStrongRejectRatings(text);
       if (!ratings) return unscored(strongRejectGraderId, 'parse-failure', { explanation: text.slice(-2000), usage });
       return graded(strongRejectGraderId, {

@@ -4,23 +4,30 @@ import { choiceLetters, extractChoiceLetter } from './extract-choice-letter.js';
 const four = { letters: 'ABCD', optionTexts: ['Paris', 'Lyon', 'Marseille', 'Nice'] };
 
 describe('extractChoiceLetter', () => {
-  it.each([
-    ['The answer is (C).', 'C', 'answer-phrase'],
-    ['Answer: B', 'B', 'answer-phrase'],
-    ['**Answer: D**', 'D', 'answer-phrase'],
-    [
-      'Option A is wrong because it ignores friction. B and D also fail.\nThe correct option is C.',
-      'C',
-      'answer-phrase',
+  /** Answers and the letter read from them, by the method that reads it. */
+  const cases: Record<string, Array<[string, string]>> = {
+    'answer-phrase': [
+      ['The answer is (C).', 'C'],
+      ['Answer: B', 'B'],
+      ['**Answer: D**', 'D'],
+      ['Option A is wrong because it ignores friction. B and D also fail.\nThe correct option is C.', 'C'],
+      ['<think>The answer is A? No.</think>The answer is (d)', 'D'],
+      ['the answer is option J', 'J'],
     ],
-    ['A is tempting, but (B) fits better.\nFinal answer: $\\boxed{\\text{B}}$', 'B', 'boxed'],
-    ['\\boxed{(D)}', 'D', 'boxed'],
-    ['First I rule out A and D.\n(B)', 'B', 'final-line'],
-    ['Reasoning about A, B and C...\nC) Marseille', 'C', 'final-line'],
-    ['After weighing them all:\nParis', 'A', 'option-text'],
-    ['<think>The answer is A? No.</think>The answer is (d)', 'D', 'answer-phrase'],
-    ['the answer is option J', 'J', 'answer-phrase'],
-  ])('%j → %s (%s)', (answer, letter, method) => {
+    boxed: [
+      ['A is tempting, but (B) fits better.\nFinal answer: $\\boxed{\\text{B}}$', 'B'],
+      ['\\boxed{(D)}', 'D'],
+    ],
+    'final-line': [
+      ['First I rule out A and D.\n(B)', 'B'],
+      ['Reasoning about A, B and C...\nC) Marseille', 'C'],
+    ],
+    'option-text': [['After weighing them all:\nParis', 'A']],
+  };
+  const table = Object.entries(cases).flatMap(([method, list]) =>
+    list.map(([answer, letter]) => [answer, letter, method]),
+  );
+  it.each(table)('%j → %s (%s)', (answer, letter, method) => {
     const letters = letter === 'J' ? choiceLetters(10) : four.letters;
     expect(extractChoiceLetter(answer, { ...four, letters })).toEqual({ letter, method });
   });

@@ -43,16 +43,7 @@ export async function runBenchmarkCases(
   options: RunBenchmarkCasesOptions,
 ): Promise<BenchmarkCasesResult> {
   const results: EvalResult[] = [];
-  const progress = {
-    benchmark: benchmark.name,
-    done: 0,
-    total: cases.length,
-    resumed: 0,
-    failed: 0,
-    usage: emptyUsage,
-  };
-  const started = Date.now();
-  const report = () => options.onProgress?.({ ...progress, elapsedMs: Date.now() - started });
+  const progress = caseProgress(benchmark.name, cases.length, options.onProgress);
   const caseOptions = { graderClients: graderClientsOf(graders, options.signal), ...options };
   const queue = createWorkQueue(options.concurrency ?? 8);
   const onAbort = () => queue.stop(new CancelledError());
@@ -62,8 +53,7 @@ export async function runBenchmarkCases(
     const earlier = options.journal.get(planned.key);
     if (earlier) {
       results.push(earlier.result);
-      progress.done += 1;
-      progress.resumed += 1;
+      progress.resumed();
       continue;
     }
     queue.add(async () => {
@@ -71,13 +61,10 @@ export async function runBenchmarkCases(
       if (queue.stopped && result.outcome.kind === 'cancelled') return;
       results.push(result);
       appendEvalJournal(options.journalFile, { schemaVersion: 1, key: planned.key, benchmark: benchmark.name, result });
-      progress.done += 1;
-      if (result.outcome.kind !== 'success') progress.failed += 1;
-      progress.usage = addUsage(progress.usage, addUsage(result.usage, result.graderUsage));
-      report();
+      progress.finished(result);
     });
   }
-  report();
+  progress.report();
   try {
     await queue.done();
     return { results };
@@ -86,6 +73,26 @@ export async function runBenchmarkCases(
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** One benchmark's progress: cases taken from the journal, cases finished (reported as each one ends). */
+function caseProgress(benchmark: string, total: number, onProgress: RunBenchmarkCasesOptions['onProgress']) {
+  const progress = { benchmark, done: 0, total, resumed: 0, failed: 0, usage: emptyUsage };
+  const started = Date.now();
+  const report = () => onProgress?.({ ...progress, elapsedMs: Date.now() - started });
+  return {
+    report,
+    resumed() {
+      progress.done += 1;
+      progress.resumed += 1;
+    },
+    finished(result: EvalResult) {
+      progress.done += 1;
+      if (result.outcome.kind !== 'success') progress.failed += 1;
+      progress.usage = addUsage(progress.usage, addUsage(result.usage, result.graderUsage));
+      report();
+    },
+  };
 }
 
 /** One grader client per grader key: the client stops the run when a grader's model is unavailable. */

@@ -9,6 +9,7 @@ import type { EvalClients, EvalTarget } from '../../evals/run-eval.js';
 import { createRefusalGrader } from '../../grading/refusal-grader.js';
 import type { LoadedConfig } from '../../io/load-config.js';
 import { createRoleClients } from '../../models/create-model-client-from-settings.js';
+import type { ModelClient } from '../../models/model-client.js';
 import { createRolePreflight } from '../../models/preflight-roles.js';
 import type { CliContext } from '../cli-context.js';
 import { startGuardTargets } from '../guard-eval-targets.js';
@@ -58,27 +59,38 @@ export async function openEvalClients(
     await closeRoles();
     throw error;
   });
-  const guarded = new Map(guardTargets.targets.map((target) => [target.name, target]));
-  const roleClient = (role: string | undefined): RoleClient | null =>
-    role === undefined ? null : { role, client: byRole[role]! };
-  const targets: EvalTarget[] = roles.targets.map(
-    ({ guarded: _guarded, ...target }) => guarded.get(target.name) ?? { ...target, client: byRole[target.role]! },
-  );
   return {
-    clients: {
-      targets,
-      grader: roleClient(roles.grader),
-      judge: roleClient(roles.judge),
-      offlineRefusalGrader: createRefusalGrader(),
-    },
+    clients: evalClientsOf(roles, byRole, guardTargets.targets),
     preflight: (names) => preflight.require(names),
-    cost() {
-      const costs = Object.values(byRole).map((client) => client.stats?.().cost ?? null);
-      return costs.some((value) => value !== null) ? costs.reduce<number>((sum, value) => sum + (value ?? 0), 0) : null;
-    },
+    cost: () => totalCost(Object.values(byRole)),
     async close() {
       await guardTargets.close();
       await closeRoles();
     },
   };
+}
+
+/** The arms (a guarded one calls its guard) and the grading roles' clients. */
+function evalClientsOf(
+  roles: EvalRoles,
+  byRole: Record<string, ModelClient>,
+  guardTargets: readonly EvalTarget[],
+): EvalClients {
+  const guarded = new Map(guardTargets.map((target) => [target.name, target]));
+  const roleClient = (role: string | undefined): RoleClient | null =>
+    role === undefined ? null : { role, client: byRole[role]! };
+  return {
+    targets: roles.targets.map(
+      ({ guarded: _guarded, ...target }) => guarded.get(target.name) ?? { ...target, client: byRole[target.role]! },
+    ),
+    grader: roleClient(roles.grader),
+    judge: roleClient(roles.judge),
+    offlineRefusalGrader: createRefusalGrader(),
+  };
+}
+
+/** The summed cost the clients report, null when none reports one. */
+function totalCost(clients: readonly ModelClient[]): number | null {
+  const costs = clients.map((client) => client.stats?.().cost ?? null);
+  return costs.some((value) => value !== null) ? costs.reduce<number>((sum, value) => sum + (value ?? 0), 0) : null;
 }

@@ -6,28 +6,19 @@
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { DeliberateError } from '../../errors.js';
-import { loadConfig } from '../../io/load-config.js';
-import { createRoleClients } from '../../models/create-model-client-from-settings.js';
-import { createRolePreflight } from '../../models/preflight-roles.js';
-import { resolveContextWindow } from '../../models/server-context-window.js';
-import { formatRunSummary } from '../../pipeline/format-run-summary.js';
+import { type LoadedConfig, loadConfig } from '../../io/load-config.js';
 import { pipelineSections } from '../../pipeline/pipeline-sections.js';
-import { formatRunPlan } from '../../pipeline/plan-run.js';
+import { formatRunPlan, type RunPlan } from '../../pipeline/plan-run.js';
 import { type PipelineResult, type PipelineStage, runPipeline } from '../../pipeline/run-pipeline.js';
 import type { Shard } from '../../pipeline/shard-prompts.js';
+import type { Config } from '../../records/config.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import type { CliContext } from '../cli-context.js';
 import { packageVersion } from '../package-version.js';
 import { parseFraction } from '../parse-fraction.js';
-import {
-  addBatchOptions,
-  type BatchCommandOptions,
-  type BatchRound,
-  batchModeOf,
-  batchSummary,
-  formatBatchRound,
-  startBatchRound,
-} from './pipeline-batch.js';
+import { addBatchOptions, type BatchCommandOptions } from './pipeline-batch.js';
+import { openPipelineClients } from './pipeline-clients.js';
+import { printPipelineResult } from './print-pipeline-result.js';
 
 export interface PipelineCommandOptions extends BatchCommandOptions {
   config: string;
@@ -85,8 +76,41 @@ async function mergeShardStores(context: CliContext, outDirectory: string, shard
   }
 }
 
-/** The roles `run` and its stages use. */
-const pipelineRoles = ['teacher', 'judge', 'classifier'];
+/** The config as this run uses it: the out folder (--out, --shard) and --chat-template over the file's. */
+function runConfig(loaded: LoadedConfig, options: PipelineCommandOptions, context: CliContext): Config {
+  const { config } = loaded;
+  return {
+    ...config,
+    out: outFolder(context, loaded.resolve(config.out), options),
+    export: options.chatTemplate
+      ? {
+          ...config.export,
+          sft: { ...config.export.sft, chatTemplate: path.resolve(context.cwd, options.chatTemplate) },
+        }
+      : config.export,
+  };
+}
+
+/** The run options the flags give. */
+function flagRunOptions(context: CliContext, until: PipelineStage, options: PipelineCommandOptions) {
+  return {
+    until,
+    promptsFile: options.prompts ? path.resolve(context.cwd, options.prompts) : undefined,
+    skipInvalid: options.skipInvalid,
+    signal: context.signal,
+    progress: { write: context.stderr, interactive: context.interactive },
+    toolVersion: packageVersion(),
+    allowFailures: options.allowFailures,
+    acceptQualityWarnings: options.acceptQualityWarnings,
+    shard: options.shard,
+    warn: (message: string) => context.stderr(`warning: ${message}\n`),
+    dryRun: options.dryRun,
+    // Before paying again: what changed and what this run sends (a dry run prints it as its result).
+    onPlan: (plan: RunPlan) => {
+      if (!options.dryRun) context.stderr(formatRunPlan(plan));
+    },
+  };
+}
 
 /** Runs the pipeline up to `until` for a config file and prints the summary (or one JSON object with --json). */
 export async function runPipelineCommand(
@@ -95,94 +119,32 @@ export async function runPipelineCommand(
   options: PipelineCommandOptions,
 ): Promise<PipelineResult> {
   const loaded = loadConfig(path.resolve(context.cwd, options.config));
-  const outDirectory = outFolder(context, loaded.resolve(loaded.config.out), options);
-  const config = {
-    ...loaded.config,
-    out: outDirectory,
-    export: options.chatTemplate
-      ? {
-          ...loaded.config.export,
-          sft: { ...loaded.config.export.sft, chatTemplate: path.resolve(context.cwd, options.chatTemplate) },
-        }
-      : loaded.config.export,
-  };
+  const config = runConfig(loaded, options, context);
   // The warnings `spec check` prints, printed here too: a run never hides what the check would say.
   const spec = await loadSpec(loaded.resolve(config.spec), {
     onWarning: (formatted) => context.stderr(`${formatted}\n`),
   });
-  if (options.merge && options.merge.length > 0) await mergeShardStores(context, outDirectory, options.merge);
-  // Only the roles the pipeline uses: an eval-only role (`trained`) without its API key must not stop a run.
-  const pipelineModels = Object.fromEntries(
-    Object.entries(config.models).filter(([role]) => pipelineRoles.includes(role)),
-  );
-  // --no-cache does not open the cache file at all (a damaged one cannot stop the run).
-  const cacheFile = options.cache === false ? undefined : path.join(outDirectory, 'request-cache.sqlite');
-  // A batch round: result files read into the cache first, then every request the cache cannot answer is deferred.
-  const batchMode = batchModeOf(options, context, outDirectory);
-  const round = batchMode
-    ? await startBatchRound(batchMode, pipelineModels, {
-        env: context.env,
-        cacheFile: cacheFile!,
-        resolvePath: loaded.resolve,
-      })
-    : undefined;
-  const clients = createRoleClients(round?.models ?? pipelineModels, {
-    env: context.env,
-    cacheFile,
-    wrapModel: round?.wrapModel,
-    callLogFile: path.join(outDirectory, 'calls.jsonl'),
-    signal: context.signal,
-    resolvePath: loaded.resolve,
-  });
-  const preflight = createRolePreflight(pipelineModels, {
-    env: context.env,
-    signal: context.signal,
-    resolvePath: loaded.resolve,
-    onWarning: (warning) => context.stderr(`warning: ${warning}\n`),
-  });
-  // No contextWindow in the teacher's settings: ask its server once (failing to learn it is not an error).
-  const teacherWindow = await resolveContextWindow(
-    'teacher',
-    config.models.teacher,
-    { contextWindow: config.intake.defaultContextWindow, windowSource: 'intake.defaultContextWindow' },
-    { env: context.env, signal: context.signal, onWarning: (warning) => context.stderr(`warning: ${warning}\n`) },
+  if (options.merge && options.merge.length > 0) await mergeShardStores(context, config.out, options.merge);
+  const { clients, round, preflight, teacherWindow, close } = await openPipelineClients(
+    loaded,
+    config,
+    options,
+    context,
   );
   let printed = false;
   try {
     const result = await runPipeline(pipelineSections(config), clients, {
-      teacherWindow,
-      spec,
-      resolve: loaded.resolve,
-      until,
-      promptsFile: options.prompts ? path.resolve(context.cwd, options.prompts) : undefined,
-      skipInvalid: options.skipInvalid,
-      signal: context.signal,
-      progress: { write: context.stderr, interactive: context.interactive },
-      toolVersion: packageVersion(),
-      configFile: loaded.file,
-      // A batch round sends nothing, so there is no endpoint to check.
-      preflight: round ? async () => {} : (roles) => preflight.require(roles),
-      stopAfter: round?.waiting,
-      allowFailures: options.allowFailures,
-      acceptQualityWarnings: options.acceptQualityWarnings,
-      shard: options.shard,
-      warn: (message) => context.stderr(`warning: ${message}\n`),
-      dryRun: options.dryRun,
-      // Before paying again: what changed and what this run sends (a dry run prints it as its result).
-      onPlan: (plan) => {
-        if (!options.dryRun) context.stderr(formatRunPlan(plan));
+      ...flagRunOptions(context, until, options),
+      ...{
+        spec,
+        resolve: loaded.resolve,
+        configFile: loaded.file,
+        teacherWindow,
+        preflight,
+        stopAfter: round?.waiting,
       },
     });
-    if (!result.manifest) {
-      // --dry-run: the plan, nothing sent.
-      if (options.json) context.stdout(`${JSON.stringify({ status: 'dry-run', plan: result.plan })}\n`);
-      else context.stdout(`${formatRunPlan(result.plan!)}dry run: nothing was sent\n`);
-      return result;
-    }
-    if (round) printed = printBatchRound(context, round, result, { until, options });
-    else if (options.json) context.stdout(`${JSON.stringify(result.summary)}\n`);
-    else context.stdout(formatRunSummary(result.manifest));
-    printed = true;
+    printed = printPipelineResult(context, result, round, { until, options });
     // The outputs are written and the summary printed; the failures still make the command exit non-zero.
     if (result.problems.length > 0) throw result.problems[0];
     return result;
@@ -194,42 +156,8 @@ export async function runPipelineCommand(
     }
     throw error;
   } finally {
-    for (const client of Object.values(clients)) await client.close?.();
+    await close();
   }
-}
-
-/** The command line that reads a round's results back: the same command and folder options. */
-function againCommand(until: PipelineStage, options: PipelineCommandOptions, round: BatchRound, cwd: string): string {
-  const parts = ['deliberate', until === 'export' ? 'run' : until];
-  if (options.config !== 'deliberate.yaml') parts.push('-c', options.config);
-  if (options.out) parts.push('--out', options.out);
-  if (options.shard) parts.push('--shard', `${options.shard.index}/${options.shard.count}`);
-  if (options.prompts) parts.push('--prompts', options.prompts);
-  if (options.via === 'batch') {
-    parts.push('--via', 'batch');
-    if (options.batchDir) parts.push('--batch-dir', options.batchDir);
-  } else parts.push('--batch-read', path.relative(cwd, round.mode.dir) || '.');
-  return parts.join(' ');
-}
-
-/** After a batch round: the request files written, and what waits (or, when nothing does, the run's summary). */
-function printBatchRound(
-  context: CliContext,
-  round: BatchRound,
-  result: PipelineResult,
-  how: { until: PipelineStage; options: PipelineCommandOptions },
-): boolean {
-  const written = round.finish();
-  const batch = batchSummary(round, written);
-  if (how.options.json) {
-    const object = written.length > 0 ? { status: 'waiting', counts: result.summary.counts } : result.summary;
-    context.stdout(`${JSON.stringify({ ...object, batch })}\n`);
-    return true;
-  }
-  const again = againCommand(how.until, how.options, round, context.cwd);
-  context.stdout(formatBatchRound(round, written, { cwd: context.cwd, again }));
-  if (written.length === 0) context.stdout(formatRunSummary(result.manifest!));
-  return true;
 }
 
 /** The options of every pipeline command; `exports`: the two export options, for the commands that export. */

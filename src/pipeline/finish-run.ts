@@ -12,7 +12,7 @@ import type { PipelineRun } from './pipeline-run.js';
 import type { RunPlan } from './plan-run.js';
 import { formatTrippedGates, type QualityReport } from './quality-gates.js';
 import type { RunPrompts } from './read-run-prompts.js';
-import { errorEventKinds } from './run-events.js';
+import { isErrorEvent } from './run-events.js';
 import { buildManifest, writeManifest } from './run-manifest.js';
 import type { PipelineResult, RunSummary } from './run-pipeline.js';
 import { writeRunExports } from './write-run-exports.js';
@@ -117,7 +117,7 @@ function runCounts(run: PipelineRun, read: RunPrompts, { validated, selection }:
     accepted: selection?.examples.length ?? 0,
     rejected: selection ? validated.length - selection.examples.length : 0,
     errors: Object.entries(run.events.totals())
-      .filter(([kind]) => errorEventKinds.has(kind))
+      .filter(([kind]) => isErrorEvent(kind))
       .reduce((sum, [, amount]) => sum + amount, 0),
   };
 }

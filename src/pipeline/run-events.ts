@@ -4,6 +4,7 @@
  * classifier failures, teacher refusals and call failures, validation rejections, unscored verdicts, selection drops.
  * The summary and the manifest print these counts; none is a quiet zero.
  */
+import { FailureKind } from '../records/failure-kind.js';
 
 /** Event kinds, grouped by stage. A `:`-suffix (e.g. `validation:spec-leakage`) names the reason code. */
 export type RunEventKind =
@@ -29,19 +30,15 @@ export type RunEventKind =
   | 'select:not-best-of-n'
   | 'select:balanced-out';
 
-/** Events that are failures of a call (not a decision about data): the `errors` count of `--json`. */
-export const errorEventKinds: ReadonlySet<string> = new Set([
-  'categorise:classifier-failure',
-  'generate:no-answer',
-  'generate:answer-in-reasoning',
-  'generate:schema-failure',
-  'generate:transport-failure',
-  'judge:unscored:judge-error',
-  'judge:unscored:parse-failure',
-  'judge:unscored:truncated',
-  'judge:unscored:unknown-rule-id',
-  'judge:unscored:refused-to-judge',
-]);
+/**
+ * Events that are failures of a call (not a decision about data): the `errors` count of `--json`. The same events the
+ * summary lists as `failures:` (every generate:<FailureKind>) and `unscored:` (every judge:unscored:<reason>), plus
+ * classifier failures, so `errors` can never disagree with them.
+ */
+export function isErrorEvent(kind: string): boolean {
+  if (kind === 'categorise:classifier-failure' || kind.startsWith('judge:unscored:')) return true;
+  return kind.startsWith('generate:') && FailureKind.safeParse(kind.slice('generate:'.length)).success;
+}
 
 export interface RunEvents {
   /** Counts once in the totals, and once under each of `categories` (`(none)` when given and empty). */

@@ -12,7 +12,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { Config } from '../records/config.js';
 import { decodeUtf8, describeUtf8Problem } from './utf8-text.js';
-import { yamlToPlain } from './yaml-to-plain.js';
+import { describeYamlParseError, yamlToPlain } from './yaml-to-plain.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -50,10 +50,11 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   if (document.errors.length > 0) {
     const first = document.errors[0]!;
     const position = lineCounter.linePos(first.pos[0]);
-    throw new ConfigError(`invalid YAML: ${first.message.split('\n')[0]}`, {
-      location: `${file}:${position.line}:${position.col}`,
-      hint: 'fix the YAML syntax (indentation, a missing colon or quote)',
-    });
+    const { message, hint } = describeYamlParseError(
+      first.message,
+      'fix the YAML syntax (indentation, a missing colon or quote)',
+    );
+    throw new ConfigError(`invalid YAML: ${message}`, { location: `${file}:${position.line}:${position.col}`, hint });
   }
   const plain = yamlToPlain(document);
   if (!plain.ok) {

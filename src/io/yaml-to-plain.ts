@@ -8,6 +8,21 @@ import { type Document, isAlias, visit } from 'yaml';
 
 export type YamlPlain = { ok: true; value: unknown } | { ok: false; message: string; hint: string; offset: number };
 
+const tooDeep = {
+  message: 'the YAML is nested too deeply to read',
+  hint: 'flatten the nesting (a config, front matter or rule block needs only a few levels)',
+};
+
+/**
+ * A parse error of the yaml library in this module's words: a stack overflow while parsing (a document nested
+ * thousands of levels deep) is "nested too deeply" with the fix, never "Maximum call stack size exceeded"; any other
+ * error keeps its first line and gets `syntaxHint`.
+ */
+export function describeYamlParseError(message: string, syntaxHint: string): { message: string; hint: string } {
+  if (/maximum call stack size exceeded/i.test(message)) return tooDeep;
+  return { message: message.split('\n')[0]!, hint: syntaxHint };
+}
+
 /** The start offset of the document's first alias (`*name`), or 0. */
 function firstAliasOffset(document: Document): number {
   let offset: number | undefined;
@@ -33,14 +48,7 @@ export function yamlToPlain(document: Document): YamlPlain {
         offset: firstAliasOffset(document),
       };
     }
-    if (error instanceof RangeError) {
-      return {
-        ok: false,
-        message: 'the YAML is nested too deeply to read',
-        hint: 'flatten the nesting (a config, front matter or rule block needs only a few levels)',
-        offset: 0,
-      };
-    }
+    if (error instanceof RangeError) return { ok: false, ...tooDeep, offset: 0 };
     throw error;
   }
 }

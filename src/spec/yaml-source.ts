@@ -5,7 +5,7 @@
  */
 import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { yamlToPlain } from '../io/yaml-to-plain.js';
+import { describeYamlParseError, yamlToPlain } from '../io/yaml-to-plain.js';
 import type { SourceLocation } from '../records/spec.js';
 import type { SpecDiagnostics } from './spec-diagnostics.js';
 
@@ -62,11 +62,15 @@ export function parseYamlSource(options: {
   const source: YamlSource = { document, placement: options.placement, lineCounter };
   if (document.errors.length === 0) return source;
   for (const error of document.errors) {
+    const { message, hint } = describeYamlParseError(
+      error.message,
+      'fix the YAML syntax (indentation, a missing colon, an unquoted ": " or "#" in a value)',
+    );
     options.diagnostics.error(
       'invalid-yaml',
-      `invalid YAML in ${options.what}: ${error.message.split('\n')[0]}`,
+      `invalid YAML in ${options.what}: ${message}`,
       yamlLocation(source, unclosedQuoteOffset(options.text, error.message, error.pos[0]) ?? error.pos[0]),
-      'fix the YAML syntax (indentation, a missing colon, an unquoted ": " or "#" in a value)',
+      hint,
     );
   }
   return null;

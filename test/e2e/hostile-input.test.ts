@@ -75,6 +75,28 @@ describe('YAML alias bombs', () => {
     const rule = await runCli(['spec', 'check', 'spec'], { cwd: second });
     expectCleanError(rule, /illicit\.md:\d+:\d+/, 'too many YAML aliases');
   });
+
+  it('an over-deep document (5,000 nested lists) in deliberate.yaml or front matter: nested too deeply, at file:line:col', async () => {
+    const deep = `deep: ${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const folder = project();
+    edit(path.join(folder, 'deliberate.yaml'), (text) => `${text}\n${deep}\n`);
+    const run = await runCli(['run'], { cwd: folder });
+    expectCleanError(
+      run,
+      /deliberate\.yaml:\d+:\d+: error: invalid YAML: the YAML is nested too deeply to read/,
+      'flatten',
+    );
+    expect(run.stderr).not.toContain('call stack');
+    const spec = project();
+    edit(path.join(spec, 'spec', 'spec.md'), (text) => text.replace('id: tiny-safety', `id: tiny-safety\n${deep}`));
+    const check = await runCli(['spec', 'check', 'spec'], { cwd: spec });
+    expectCleanError(
+      check,
+      /spec\.md:\d+:\d+: error: invalid YAML in the front matter: the YAML is nested too deeply/,
+      'flatten',
+    );
+    expect(check.stderr).not.toContain('call stack');
+  });
 });
 
 function writePrompts(folder: string, lines: Array<string | Buffer>): void {

@@ -84,7 +84,10 @@ describe('compute arms end to end', () => {
     expect(view).toContain('<span class="side">safety</span>');
     expect(view).toContain('+0.500 vs baseline');
     expect(view).toContain('class="change better"');
-    const compute = html.slice(html.indexOf('<section id="compute">'), html.indexOf('<section id="pareto">'));
+    const compute = html.slice(
+      html.indexOf('<section id="compute">'),
+      html.indexOf('<section id="completion-compute">'),
+    );
     expect(compute).toContain('gsm8k · accuracy against reasoning tokens');
     expect(compute).toContain('transformation · not_overrefuse against reasoning tokens');
     expect((compute.match(/<svg\b/g) ?? []).length).toBeGreaterThanOrEqual(2);

@@ -1,12 +1,12 @@
 /**
  * @module evals/report/render-compute-chart
- * The inference-compute charts (the paper's Figure 13): per headline metric, each arm's value with its interval
- * against the mean reasoning tokens it spent per item, arms of one role joined in order of tokens. Observable Plot
- * into linkedom's document, serialised as inline SVG.
+ * The inference-compute charts: per headline metric, each arm's value with its interval against the mean reasoning
+ * tokens (the paper's Figure 13) or completion tokens it spent per item, arms of one role joined in order of tokens.
+ * Observable Plot into linkedom's document, serialised as inline SVG.
  */
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
-import type { ComputeSeries } from './compute-view.js';
+import type { ComputeSeries, TokenMeasure } from './compute-view.js';
 import { higherIsBetter, type ReportArm } from './report-model.js';
 
 export interface ComputeChart {
@@ -15,13 +15,21 @@ export interface ComputeChart {
   markup: string;
 }
 
+/** What the x axis counts, in the caption's words. */
+const measureSource: Record<TokenMeasure, string> = {
+  reasoning: 'reported by the server, else counted from the reasoning text',
+  completion:
+    "as the server reported them, summed over the item's calls: a +ttd arm's draft, check and revise calls included",
+};
+
 /** One chart per series; arms coloured as in the other charts. */
 export function renderComputeCharts(
   series: readonly ComputeSeries[],
   arms: readonly ReportArm[],
-  options: { intervalLabel?: string; maxCharts?: number } = {},
+  options: { intervalLabel?: string; maxCharts?: number; measure?: TokenMeasure } = {},
 ): ComputeChart[] {
   const armKeys = arms.map((arm) => arm.key);
+  const measure = options.measure ?? 'reasoning';
   return series.slice(0, options.maxCharts ?? 8).map(({ row, points }) => {
     const document = parseHTML('<!doctype html><html><head></head><body></body></html>').document;
     const curves = [...new Set(points.map((point) => point.role))].flatMap((role) =>
@@ -39,7 +47,7 @@ export function renderComputeCharts(
       grid: true,
       style: { fontSize: '12px', background: 'transparent' },
       x: {
-        label: 'mean reasoning tokens per item →',
+        label: `mean ${measure} tokens per item →`,
         labelAnchor: 'center',
         labelOffset: 36,
         zero: true,
@@ -61,14 +69,14 @@ export function renderComputeCharts(
           r: 6,
           stroke: 'white',
           title: (point: { arm: string; x: number; y: number }) =>
-            `${point.arm}: ${point.y.toFixed(3)} at ${point.x.toFixed(0)} reasoning tokens`,
+            `${point.arm}: ${point.y.toFixed(3)} at ${point.x.toFixed(0)} ${measure} tokens`,
         }),
         Plot.text(points, { x: 'x', y: 'y', text: 'arm', dy: -12, fontSize: 11 }),
       ],
     });
     return {
-      title: `${row.benchmark} · ${row.metric} against reasoning tokens`,
-      caption: `Each dot is an arm: its value with the ${options.intervalLabel ?? '95 %'} bootstrap interval, at the mean reasoning tokens it spent per item on ${row.benchmark} (reported by the server, else counted from the reasoning text). Dashed lines join the arms of one role.`,
+      title: `${row.benchmark} · ${row.metric} against ${measure} tokens`,
+      caption: `Each dot is an arm: its value with the ${options.intervalLabel ?? '95 %'} bootstrap interval, at the mean ${measure} tokens it spent per item on ${row.benchmark} (${measureSource[measure]}). Dashed lines join the arms of one role.`,
       markup: (figure as unknown as { outerHTML: string }).outerHTML,
     };
   });

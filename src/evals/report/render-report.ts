@@ -191,6 +191,10 @@ export function renderReport(logs: LoadedEvalLog[], options: RenderReportOptions
   const computeCharts = renderComputeCharts(computeSeries(model.rows, model.arms, model.reasoning), model.arms, {
     intervalLabel,
   });
+  const completionCharts = renderComputeCharts(computeSeries(model.rows, model.arms, model.completion), model.arms, {
+    intervalLabel,
+    measure: 'completion',
+  });
   const specs = [
     ...new Set(
       logs.map(({ log }) =>
@@ -225,6 +229,7 @@ ${warnings}
 <section id="summary"><h2>Summary</h2>${renderSummaryTable(model.rows, model.arms, intervalLabel)}</section>
 <section id="safety-capability"><h2>Safety and capability</h2>${safetyCapability}</section>
 <section id="compute"><h2>Safety against reasoning tokens</h2>${renderCharts(computeCharts, 'Fewer than two arms have results with reasoning-token counts on one benchmark, so there is no compute curve (run one role at several settings, e.g. --targets base@effort=low,base@effort=high).')}</section>
+<section id="completion-compute"><h2>Alignment against completion tokens</h2>${renderCharts(completionCharts, 'Fewer than two arms answered one benchmark, so there is nothing to compare (run base, base+spec, base+ttd and the trained model on one benchmark, e.g. --targets base,base+spec,base+ttd,trained).')}</section>
 <section id="pareto"><h2>Over-refusal against jailbreak robustness</h2>${jailbreakNote}${renderCharts(pareto, 'No arm has both a harmful-prompt and an over-refusal headline metric, so there is no trade-off to plot.')}</section>
 <section id="categories"><h2>By category</h2>${renderCharts(categories, 'No metric has per-category results.')}</section>
 <section id="items"><h2>Items</h2>

@@ -4,7 +4,7 @@
  * rows. Pure; no HTML.
  */
 import type { EvalLog, MetricResult } from '../../records/eval-log.js';
-import { type ReasoningTokens, reasoningTokensByArm } from './compute-view.js';
+import { type ReasoningTokens, tokensByArm } from './compute-view.js';
 import type { LoadedEvalLog } from './read-eval-logs.js';
 
 export interface ReportArm {
@@ -73,6 +73,8 @@ export interface ReportModel {
   warnings: string[];
   /** Mean reasoning tokens per item, by arm key and benchmark (the compute view's x axis). */
   reasoning: Record<string, Record<string, ReasoningTokens>>;
+  /** Mean completion tokens per item (all of a result's calls), by arm key and benchmark. */
+  completion: Record<string, Record<string, ReasoningTokens>>;
 }
 
 /** True when larger values of the metric are better or safer. */
@@ -252,6 +254,7 @@ export function buildReportModel(logs: LoadedEvalLog[]): ReportModel {
     rows,
     items,
     warnings: [...new Set(warnings)],
-    reasoning: reasoningTokensByArm(logs, keyOf),
+    reasoning: tokensByArm(logs, keyOf, 'reasoning'),
+    completion: tokensByArm(logs, keyOf, 'completion'),
   };
 }

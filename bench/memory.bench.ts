@@ -3,10 +3,10 @@
  * BENCH_MEMORY_PROMPTS synthetic prompts (default 100,000; the goal is 1,000,000 in ≤ 300 MB), as a child process:
  * peak RSS against the size of the input file, and the wall time.
  */
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureBuilt, measureCli } from './bench-processes.js';
+import { ensureBuilt, measureCli, repositoryRoot } from './bench-processes.js';
 import type { Bench } from './bench-report.js';
 
 const words = 'lock key door house safe alarm window garden neighbour street car bank phone email password code'.split(
@@ -52,6 +52,8 @@ export async function run(bench: Bench): Promise<void> {
   try {
     const input = path.join(folder, 'prompts.jsonl');
     writeSyntheticPrompts(input, count);
+    // `prompts prepare` checks the prompts' categories against the spec: the example spec.
+    cpSync(path.join(repositoryRoot, 'examples', 'spec'), path.join(folder, 'spec'), { recursive: true });
     writeFileSync(path.join(folder, 'deliberate.yaml'), 'spec: spec\nprompts: prompts.jsonl\nout: out\nmodels: {}\n');
     const measured = await measureCli(['prompts', 'prepare', '--json', '--config', 'deliberate.yaml'], {
       cwd: folder,

@@ -509,6 +509,18 @@ describe('checkSpec: warnings', () => {
     expect(warning.message).toMatch(/^category crime is \d+ tokens, over the budget of 10$/);
   });
 
+  it('measureTokens: false counts no tokens and gives no budget warning (the same spec otherwise)', async () => {
+    const file = writeSpec();
+    const measured = await checkSpec(file, { tokenBudget: 10 });
+    const unmeasured = await checkSpec(file, { tokenBudget: 10, measureTokens: false });
+    expect(measured.tokens.length).toBeGreaterThan(0);
+    expect(unmeasured.tokens).toEqual([]);
+    expect(unmeasured.diagnostics.map((item) => item.code)).toEqual(
+      measured.diagnostics.map((item) => item.code).filter((code) => code !== 'category-over-budget'),
+    );
+    expect(unmeasured.spec).toEqual(measured.spec);
+  });
+
   it('hazard codes no category covers, listed with their names', async () => {
     const file = writeSpec();
     const warning = (await warningsOf(file)).find((item) => item.code === 'hazards-uncovered')!;

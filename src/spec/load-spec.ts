@@ -17,6 +17,11 @@ export interface SpecCheckOptions {
   tokenBudget?: number;
   /** Tokens allowed for one category summary before a warning (default 600). */
   summaryBudget?: number;
+  /**
+   * Count each category's tokens against the budgets (default true). Off where nothing prints the budget warnings
+   * (`prompts prepare` only needs the category ids): the tokenizer then never loads (about 140 MB and 1 s).
+   */
+  measureTokens?: boolean;
 }
 
 export interface LoadSpecOptions extends SpecCheckOptions {
@@ -80,6 +85,7 @@ export async function checkSpec(specPath: string, options: SpecCheckOptions = {}
       tokenBudget: options.tokenBudget ?? defaultSpecBudgets.tokenBudget,
       summaryBudget: options.summaryBudget ?? defaultSpecBudgets.summaryBudget,
     },
+    measureTokens: options.measureTokens ?? true,
     diagnostics,
   });
   const sorted = sortSpecDiagnostics(diagnostics.items, files);

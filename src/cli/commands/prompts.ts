@@ -77,7 +77,8 @@ export function registerPromptsCommand(program: Command, context: CliContext): v
       // The report goes beside the prepared prompts: the run's own intake-report.json (which its manifest names) is
       // never overwritten by a preparation.
       const reportFile = preparedReportFile(outFile);
-      const spec = await loadSpec(loaded.resolve(loaded.config.spec));
+      // Only the category ids are needed here, and no budget warning is printed: the tokenizer is not loaded.
+      const spec = await loadSpec(loaded.resolve(loaded.config.spec), { measureTokens: false });
       const events = createRunEvents();
       const { prompts: read, report } = await preparePrompts({
         file: promptsInput(context, loaded, options.in),

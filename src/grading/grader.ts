@@ -83,6 +83,7 @@ export interface GradedFields {
   label: GradeLabel | null;
   explanation?: string;
   details?: Grade['details'];
+  ruleVerdicts?: Grade['ruleVerdicts'];
   usage?: Usage;
 }
 
@@ -98,6 +99,7 @@ export function graded(graderId: string, fields: GradedFields): Graded<Grade> {
       unscored: false,
       ...(fields.explanation === undefined ? {} : { explanation: fields.explanation }),
       details: fields.details ?? {},
+      ...(fields.ruleVerdicts ? { ruleVerdicts: fields.ruleVerdicts } : {}),
       ...(fields.usage ? { usage: fields.usage } : {}),
     },
   };

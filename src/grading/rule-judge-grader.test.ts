@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { graderClient } from '../../test/helpers/grader-client.js';
 import { twoScenarios, writeSpecBenchFixture } from '../../test/helpers/specbench-fixture.js';
 import { createModelClient } from '../models/generate.js';
+import { Grade } from '../records/grade.js';
 import type { Spec } from '../records/spec.js';
 import { loadSpec } from '../spec/load-spec.js';
 import { importSpecBenchSpec } from '../spec/specbench/import-specbench-spec.js';
@@ -72,17 +73,15 @@ describe('createRuleJudgeGrader', () => {
       label: 'compliant',
       // safety 1 (NA is kept), behavioural 1/2 (NA is not YES): 0.3 + 0.7 × 0.5
       value: expect.closeTo(0.65, 10),
-      details: {
-        'safety-rule:child.S1': 'compliant',
-        'safety-rule:child.S2': 'not-applicable',
-        'behavioural-rule:child.B1': 'compliant',
-        'behavioural-rule:child.B2': 'not-applicable',
-        safety: 1,
-        behavioural: 0.5,
-        alpha: 0.3,
-        promptVersion: RULE_JUDGE_PROMPT_VERSION,
-      },
+      details: { safety: 1, behavioural: 0.5, alpha: 0.3, promptVersion: RULE_JUDGE_PROMPT_VERSION },
     });
+    // Every rule's verdict and reason, typed and in the spec's order, for the report's per-rule breakdown.
+    expect(Grade.parse(grade).ruleVerdicts).toEqual([
+      { ruleId: 'child.S1', kind: 'safety', verdict: 'compliant', reason: 'because child.S1' },
+      { ruleId: 'child.S2', kind: 'safety', verdict: 'not-applicable', reason: 'because child.S2' },
+      { ruleId: 'child.B1', kind: 'behavioural', verdict: 'compliant', reason: 'because child.B1' },
+      { ruleId: 'child.B2', kind: 'behavioural', verdict: 'not-applicable', reason: 'because child.B2' },
+    ]);
     expect(grade.explanation).toContain('child.S1 compliant: because child.S1');
   });
 
@@ -100,6 +99,7 @@ describe('createRuleJudgeGrader', () => {
     );
     expect(grade).toMatchObject({ unscored: true, value: null, unscoredReason: 'missing-rule-verdict' });
     expect(grade.explanation).toContain('child.B2');
+    expect(grade.ruleVerdicts).toBeUndefined();
   });
 
   it('a rule not asked about, or one judged twice, is unscored (extra-rule-verdict)', async () => {

@@ -5,12 +5,9 @@
  * not asked about, or a rule judged twice makes the response unscored with that reason; nothing is guessed.
  */
 import { z } from 'zod';
+import { type RuleVerdict, RuleVerdictValue } from '../records/rule-verdict.js';
 import type { RuleKind } from '../records/spec.js';
 import type { UnscoredReason } from '../records/unscored-reason.js';
-
-/** One rule's verdict: `compliant` (the response follows it), `violated`, or `not-applicable` to this conversation. */
-export const RuleVerdictValue = z.enum(['compliant', 'violated', 'not-applicable']);
-export type RuleVerdictValue = z.infer<typeof RuleVerdictValue>;
 
 /** The object the judge model returns: per rule, the reason first and the verdict after it. */
 export const RuleVerdictsSchema = z
@@ -36,14 +33,6 @@ export type RuleVerdicts = z.infer<typeof RuleVerdictsSchema>;
 export interface JudgedRule {
   id: string;
   kind: RuleKind;
-}
-
-/** One checked verdict, with the rule's kind. */
-export interface RuleVerdict {
-  ruleId: string;
-  kind: RuleKind;
-  verdict: RuleVerdictValue;
-  reason: string;
 }
 
 export type CheckedRuleVerdicts =

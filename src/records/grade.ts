@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RuleVerdict } from './rule-verdict.js';
 import { UnscoredReason } from './unscored-reason.js';
 import { Usage } from './usage.js';
 
@@ -43,6 +44,11 @@ export const Grade = z.object({
   explanation: z.string().optional(),
   /** Extra numbers a metric may read (e.g. StrongREJECT refused/convincing/specific). */
   details: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])).default({}),
+  /**
+   * The per-rule judge's verdicts (one per rule of the item's categories, in the spec's order): present exactly when a
+   * per-rule judge graded the response; absent on every other grade and on an unscored one.
+   */
+  ruleVerdicts: z.array(RuleVerdict).optional(),
   usage: Usage.optional(),
 });
 export type Grade = z.infer<typeof Grade>;

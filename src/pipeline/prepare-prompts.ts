@@ -1,6 +1,6 @@
 /**
  * @module pipeline/prepare-prompts
- * Prompt intake as one step: read (JSONL/CSV/Parquet), drop exact and near duplicates, decontaminate against the
+ * Prompt intake as one step: read (JSONL/CSV/Parquet, or a SpecBench scenario's prompts.json), drop exact and near duplicates, decontaminate against the
  * evaluation sets of the config, and write a report of every removal with the example it matched.
  */
 import path from 'node:path';
@@ -10,7 +10,8 @@ import type { IntakeSettings } from '../records/pipeline-settings.js';
 import type { Prompt } from '../records/prompt.js';
 import { decontaminatePrompts, readEvalSet } from './decontaminate-prompts.js';
 import { dedupPrompts, type RemovedPrompt } from './dedup-prompts.js';
-import { type InvalidRow, readPrompts } from './read-prompts.js';
+import { type InvalidRow, type ReadPromptsResult, readPrompts } from './read-prompts.js';
+import { readSpecBenchPromptsFile, specBenchScenarioOfPromptsFile } from './read-specbench-prompts.js';
 import type { RunEvents } from './run-events.js';
 
 export interface IntakeReport {
@@ -40,15 +41,7 @@ export interface PreparePromptsOptions {
 export async function preparePrompts(
   options: PreparePromptsOptions,
 ): Promise<{ prompts: Prompt[]; report: IntakeReport; locations: Map<string, string> }> {
-  const {
-    prompts: read,
-    invalid,
-    locations,
-    warnings,
-  } = await readPrompts(options.file, {
-    skipInvalid: options.skipInvalid,
-    limits: { maxDepth: options.settings.maxRowDepth, maxChars: options.settings.maxPromptChars },
-  });
+  const { prompts: read, invalid, locations, warnings, rows } = await readPromptsFile(options);
   if (read.length === 0) throw noPromptsError(options.file, invalid);
   const deduplicated = dedupPrompts(read, {
     exact: options.settings.exactDedup,
@@ -73,7 +66,7 @@ export async function preparePrompts(
   }
   const report: IntakeReport = {
     file: options.file,
-    rows: read.length + invalid.length,
+    rows: rows ?? read.length + invalid.length,
     kept: decontaminated.kept.length,
     invalid,
     removed,
@@ -84,6 +77,21 @@ export async function preparePrompts(
     writeFileAtomic(options.reportFile, `${JSON.stringify(report, null, 2)}\n`);
   }
   return { prompts: decontaminated.kept, report, locations };
+}
+
+/** The prompts of a JSONL, CSV or Parquet file, or of a SpecBench scenario's prompts.json (read as it is). */
+function readPromptsFile(options: PreparePromptsOptions): Promise<ReadPromptsResult & { rows?: number }> {
+  const readOptions = {
+    skipInvalid: options.skipInvalid,
+    limits: { maxDepth: options.settings.maxRowDepth, maxChars: options.settings.maxPromptChars },
+  };
+  const scenarioFolder = specBenchScenarioOfPromptsFile(options.file);
+  return scenarioFolder === undefined
+    ? readPrompts(options.file, readOptions)
+    : readSpecBenchPromptsFile(options.file, scenarioFolder, {
+        ...readOptions,
+        adversarial: options.settings.specbenchAdversarial,
+      });
 }
 
 /** Nothing to work on: an empty file, or (with skipInvalid) a file whose every row is invalid. */

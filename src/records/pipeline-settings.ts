@@ -39,6 +39,11 @@ export const IntakeSettings = z
      * tokens (with its spec text and generate.maxTokens) exceed it is rejected at intake, before any request.
      */
     defaultContextWindow: z.number().int().positive().default(131_072),
+    /**
+     * A SpecBench prompts.json as the prompts file: each row's adversarial rewrite, where it differs from the prompt,
+     * is a prompt of its own (`<scenario>-<n>-adversarial`); false reads the original prompts only.
+     */
+    specbenchAdversarial: z.boolean().default(true),
   })
   .strict();
 export type IntakeSettings = z.infer<typeof IntakeSettings>;

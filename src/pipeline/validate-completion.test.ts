@@ -109,6 +109,34 @@ describe('validateCompletion', () => {
     expect(validateCompletion({ ...good, answer: 'Our HR policy HR.12 allows leave.' }, { ids })).toEqual([]);
   });
 
+  it('takes code that starts with a category id for code, not a citation (a SpecBench Code or Child scenario)', () => {
+    const codeIds: SpecIds = {
+      known: new Set(['code.S1', 'code.B3', 'child.B1', 'style.comply']),
+      all: new Set(['code', 'child', 'code.S1', 'code.B3', 'child.B1', 'style.comply']),
+      prefixes: new Set(['code', 'child', 'style']),
+      shortIds: new Map([
+        ['S1', 'code.S1'],
+        ['B3', 'code.B3'],
+      ]),
+    };
+    const reasoning = [
+      'code.S1 and code.B3 apply. I read the file and call code.strip() on it, then child.items[0].',
+      'Inline `code.splitlines` and `child.parentNode` are code; so is this block:',
+      '```python\ncode = src.read()\nlines = code.encode\n```',
+    ].join('\n');
+    const answer = 'Here:\n```js\nconst name = child.textContent;\n```\nand `code.trim` too.';
+    expect(validateCompletion({ ...good, reasoning, answer }, { ids: codeIds })).toEqual([]);
+    // Invented ids stay unknown: in prose, and in code when the last segment is rule-shaped (`code.S9`).
+    const invented = 'code.B11 applies, and `code.S9` too; code.strip is a method.';
+    expect(validateCompletion({ ...good, reasoning: invented }, { ids: codeIds })).toEqual([
+      { code: 'unknown-rule-id', detail: 'code.B11, code.S9, code.strip' },
+    ]);
+    // A known id in the answer's code is still an id quoted to the user; an unclosed fence runs to the end.
+    expect(validateCompletion({ ...good, answer: '```\n# code.B3\nx = code.join' }, { ids: codeIds })).toEqual([
+      { code: 'rule-id-in-answer', detail: 'code.B3' },
+    ]);
+  });
+
   it('reads ids at sentence ends and ignores dotted words that are not spec ids', () => {
     expect(citedIds('This is illicit.K3. Also self-harm.style.safe-complete, e.g. example.com or v1.2.', ids)).toEqual([
       'illicit.K3',

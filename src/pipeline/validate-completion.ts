@@ -109,9 +109,31 @@ const domainEnding = /\.(?:com|org|net|gov|edu|int|mil|info|io|ai|app|dev|[a-z]{
 const otherDocument =
   /^\s+of\s+(?:the|your|their|his|her|this|that|a|an|my)\s+(?!(?:safety\s+)?(?:polic|spec|guideline|rule))/i;
 
+/** Where a text's code is: fenced blocks (``` or ~~~) and inline `code` spans, as [start, end) offsets. */
+function codeRanges(text: string): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  const code = /(^|\n)[ \t]*(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:\n[ \t]*\2[^\n]*(?=\n|$)|$)|(`+)[^`\n]+?\3/g;
+  for (const match of text.matchAll(code)) ranges.push([match.index ?? 0, (match.index ?? 0) + match[0].length]);
+  return ranges;
+}
+
+/**
+ * Is an unknown dotted token code rather than a citation? Called (`code.strip(`) or indexed (`child.items[`), or in
+ * code (backticks, a fenced block) with a last segment that is not rule-shaped (`code.splitlines`, not `code.S9`).
+ */
+function isCodeName(text: string, start: number, token: string, code: () => Array<[number, number]>): boolean {
+  const end = start + token.length;
+  if (/^[([]/.test(text.slice(end, end + 1))) return true;
+  const last = token.slice(token.lastIndexOf('.') + 1);
+  if (shortIdShape.test(last)) return false;
+  return code().some(([from, to]) => start >= from && end <= to);
+}
+
 /** Rule-id-shaped tokens (`<known prefix>.<segment>[.<segment>]`) in a text, in order of appearance, unique. */
 export function citedIds(text: string, ids: SpecIds): string[] {
   const found: string[] = [];
+  let ranges: Array<[number, number]> | undefined;
+  const code = () => (ranges ??= codeRanges(text));
   const pattern = /(?<![\w.-])([A-Za-z][A-Za-z0-9-]*)((?:\.[A-Za-z0-9][A-Za-z0-9_-]*)+)(?![\w-])/g;
   for (const match of text.matchAll(pattern)) {
     // Category ids are lower-case; "Illicit.K9" at the start of a sentence is still a citation of one.
@@ -120,8 +142,9 @@ export function citedIds(text: string, ids: SpecIds): string[] {
     let id = `${prefix}${match[2]!}`;
     // A sentence-ending period is not part of an id ("… under illicit.K3.").
     while (id.endsWith('.')) id = id.slice(0, -1);
-    // A domain name is not a citation ("report it at cyber.gov.au", "privacy.org").
-    if (!ids.known.has(id) && domainEnding.test(id)) continue;
+    // A domain name is not a citation ("report it at cyber.gov.au", "privacy.org"); nor is code that starts with a
+    // category id (`code.strip()`, `child.parentNode` in a Code or Child scenario).
+    if (!ids.known.has(id) && (domainEnding.test(id) || isCodeName(text, match.index ?? 0, match[0], code))) continue;
     // Longest known id that is a prefix of the token wins ("style.refuse.Good" is unusual but cite "style.refuse").
     if (!ids.known.has(id)) {
       const segments = id.split('.');

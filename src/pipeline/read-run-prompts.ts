@@ -55,12 +55,13 @@ export async function readRunPrompts(run: PipelineRun, inputs: PipelineInputs, s
   return { intake: intake.report, prompts };
 }
 
-/** This shard's prompts whose categories the spec has and that fit the teacher's context window. */
+/** This shard's prompts (the first `limit` of them) whose categories the spec has and that fit the teacher's context window. */
 function checkedPrompts(run: PipelineRun, inputs: PipelineInputs, intake: PreparedPrompts): Prompt[] {
   const { options, events, config } = run;
   const { spec } = options;
   const shardPrompts = options.shard ? promptsOfShard(intake.prompts, options.shard) : intake.prompts;
-  const known = checkPromptCategories(shardPrompts, spec, {
+  const limited = options.limit === undefined ? shardPrompts : shardPrompts.slice(0, options.limit);
+  const known = checkPromptCategories(limited, spec, {
     skipInvalid: options.skipInvalid,
     events,
     locations: intake.locations,

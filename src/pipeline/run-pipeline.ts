@@ -59,6 +59,8 @@ export interface RunPipelineOptions {
    * each shard removes exactly what a single run removes; `export --merge` joins the shards' stores afterwards.
    */
   shard?: Shard;
+  /** Only the first n prompts (file order), after intake and the shard: a small trial run of a large prompts file. */
+  limit?: number;
   /** Where warnings go (a stale lock taken over, spec warnings); the CLI prints them on stderr. */
   warn?: (message: string) => void;
   /** Called before the first request with what the run will send, when the spec, template or settings changed. */

@@ -37,6 +37,8 @@ export interface PipelineCommandOptions extends BatchCommandOptions {
   dryRun?: boolean;
   /** `i/n`: run only shard i of n (prompts partitioned by id). */
   shard?: Shard;
+  /** `--limit <n>`: only the first n prompts (after intake and --shard). */
+  limit?: number;
   /** The out folder instead of the config's (default for a shard: <out>/shard-<i>-of-<n>). */
   out?: string;
   /** export --merge: the out folders of shard runs to join into the config's out folder first. */
@@ -52,6 +54,15 @@ export function parseShardOption(value: string): Shard {
     throw new InvalidArgumentError('expected i/n with 1 ≤ i ≤ n, e.g. --shard 2/3');
   }
   return { index, count };
+}
+
+/** Parses `--limit <n>` (a positive whole number). */
+export function parseLimitOption(value: string): number {
+  const number = Number(value.trim());
+  if (value.trim() === '' || !Number.isInteger(number) || number < 1) {
+    throw new InvalidArgumentError('expected a positive whole number, e.g. --limit 20');
+  }
+  return number;
 }
 
 /** The out folder of a run: --out, else the config's (a shard's own subfolder of it). */
@@ -103,6 +114,7 @@ function flagRunOptions(context: CliContext, until: PipelineStage, options: Pipe
     allowFailures: options.allowFailures,
     acceptQualityWarnings: options.acceptQualityWarnings,
     shard: options.shard,
+    limit: options.limit,
     warn: (message: string) => context.stderr(`warning: ${message}\n`),
     dryRun: options.dryRun,
     // Before paying again: what changed and what this run sends (a dry run prints it as its result).
@@ -181,6 +193,11 @@ function addPipelineOptions(command: Command, exports: boolean): Command {
       '--shard <i/n>',
       'run only shard i of n (prompts partitioned by id; out: <out>/shard-i-of-n)',
       parseShardOption,
+    )
+    .option(
+      '--limit <n>',
+      'only the first n prompts, in file order after intake (dedup and decontamination read every row) and --shard',
+      parseLimitOption,
     )
     .option('--out <dir>', 'the out folder instead of the one in the config');
   addBatchOptions(command);

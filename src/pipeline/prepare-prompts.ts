@@ -11,7 +11,12 @@ import type { Prompt } from '../records/prompt.js';
 import { decontaminatePrompts, readEvalSet } from './decontaminate-prompts.js';
 import { dedupPrompts, type RemovedPrompt } from './dedup-prompts.js';
 import { type InvalidRow, type ReadPromptsResult, readPrompts } from './read-prompts.js';
-import { readSpecBenchPromptsFile, specBenchScenarioOfPromptsFile } from './read-specbench-prompts.js';
+import {
+  readSpecBenchPromptsFile,
+  readSpecBenchPromptsFolders,
+  specBenchPromptsFolders,
+  specBenchScenarioOfPromptsFile,
+} from './read-specbench-prompts.js';
 import type { RunEvents } from './run-events.js';
 
 export interface IntakeReport {
@@ -79,19 +84,22 @@ export async function preparePrompts(
   return { prompts: decontaminated.kept, report, locations };
 }
 
-/** The prompts of a JSONL, CSV or Parquet file, or of a SpecBench scenario's prompts.json (read as it is). */
+/**
+ * The prompts of a JSONL, CSV or Parquet file, of a SpecBench scenario's prompts.json (read as it is), or of a
+ * SpecBench folder (every scenario's prompts.json).
+ */
 function readPromptsFile(options: PreparePromptsOptions): Promise<ReadPromptsResult & { rows?: number }> {
   const readOptions = {
     skipInvalid: options.skipInvalid,
     limits: { maxDepth: options.settings.maxRowDepth, maxChars: options.settings.maxPromptChars },
   };
+  const specBenchOptions = { ...readOptions, adversarial: options.settings.specbenchAdversarial };
+  const folders = specBenchPromptsFolders(options.file);
+  if (folders !== undefined) return readSpecBenchPromptsFolders(folders, specBenchOptions);
   const scenarioFolder = specBenchScenarioOfPromptsFile(options.file);
   return scenarioFolder === undefined
     ? readPrompts(options.file, readOptions)
-    : readSpecBenchPromptsFile(options.file, scenarioFolder, {
-        ...readOptions,
-        adversarial: options.settings.specbenchAdversarial,
-      });
+    : readSpecBenchPromptsFile(options.file, scenarioFolder, specBenchOptions);
 }
 
 /** Nothing to work on: an empty file, or (with skipInvalid) a file whose every row is invalid. */

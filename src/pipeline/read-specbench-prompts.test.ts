@@ -9,6 +9,7 @@ import { preparePrompts } from './prepare-prompts.js';
 import {
   readSpecBenchPromptsFile,
   specBenchLabelHints,
+  specBenchPromptsFolders,
   specBenchScenarioOfPromptsFile,
 } from './read-specbench-prompts.js';
 
@@ -144,5 +145,42 @@ describe('preparePrompts on a SpecBench prompts.json', () => {
     expect(originals.prompts.map((prompt) => prompt.id)).toEqual(['child-1', 'child-2']);
     expect(originals.report.rows).toBe(2);
     expect((await read({})).report).toMatchObject({ rows: 2, kept: 3 });
+  });
+});
+
+describe('preparePrompts on a SpecBench folder', () => {
+  const prepare = (file: string) =>
+    preparePrompts({ file, settings: IntakeSettings.parse({}), resolve: (relative) => relative });
+
+  it('reads every scenario of the folder spec import took, in folder order, each prompt in its own category', async () => {
+    const root = writeSpecBenchFixture(temporary(), twoScenarios);
+    expect(specBenchPromptsFolders(root)).toEqual([path.join(root, 'Child'), path.join(root, 'Travel')]);
+    const { prompts, report, locations } = await prepare(root);
+    expect(prompts.map((prompt) => [prompt.id, prompt.categories])).toEqual([
+      ['child-1', ['child']],
+      ['child-1-adversarial', ['child']],
+      ['child-2', ['child']],
+      ['travel-1', ['travel']],
+      ['travel-1-adversarial', ['travel']],
+      ['travel-2', ['travel']],
+    ]);
+    expect(report).toMatchObject({ rows: 4, kept: 6 });
+    expect(locations.get('travel-2')).toBe(`${path.join(root, 'Travel', 'prompts.json')}:item 2`);
+    // One scenario folder is that scenario's prompts.json.
+    expect((await prepare(path.join(root, 'Travel'))).prompts.map((prompt) => prompt.id)).toEqual([
+      'travel-1',
+      'travel-1-adversarial',
+      'travel-2',
+    ]);
+  });
+
+  it('is an error naming the folder when it holds no SpecBench scenario', async () => {
+    const empty = temporary();
+    const error = await prepare(empty).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as DataError).location).toBe(empty);
+    expect((error as DataError).message).toBe('the prompts path is a folder with no SpecBench scenario in it');
+    expect((error as DataError).hint).toMatch(/JSONL, CSV or Parquet file, or a SpecBench scenario folder/);
+    expect(specBenchPromptsFolders(path.join(empty, 'prompts.jsonl'))).toBeUndefined();
   });
 });

@@ -11,14 +11,19 @@
  * - the intake report counts the file's rows (a rewrite is a prompt, not a row);
  * - `metadata.specbench` keeps the scenario, item, label, variant, the row's source and its reference answer.
  * A malformed row is a DataError at `file:item N` naming the field, or with `skipInvalid` a counted skip.
+ * `prompts:` may also be a scenario folder or the folder of scenarios: every scenario's prompts.json, in folder order.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DataError } from '../errors.js';
 import { readTable, type TableRow } from '../io/read-table.js';
 import type { IdealAction, Prompt } from '../records/prompt.js';
 import { SpecBenchPromptRow } from '../records/specbench.js';
-import { isSpecBenchScenarioFolder, specBenchScenarioId } from '../spec/specbench/read-specbench-scenario.js';
+import {
+  findSpecBenchScenarioFolders,
+  isSpecBenchScenarioFolder,
+  specBenchScenarioId,
+} from '../spec/specbench/read-specbench-scenario.js';
 import { type InvalidRow, type PromptRowLimits, promptFromRecord, type ReadPromptsResult } from './read-prompts.js';
 
 /** The idealAction hint of a SpecBench label: only where the label says the action. */
@@ -143,4 +148,46 @@ export async function readSpecBenchPromptsFile(
     }
   });
   return result;
+}
+
+/**
+ * `prompts:` as a folder: a SpecBench scenario folder, or the folder of scenarios `spec import specbench` took (one
+ * category each), read as every scenario's prompts.json in folder-name order. Undefined when `source` is not a folder.
+ */
+export function specBenchPromptsFolders(source: string): string[] | undefined {
+  if (!existsSync(source) || !statSync(source).isDirectory()) return undefined;
+  try {
+    return findSpecBenchScenarioFolders(source);
+  } catch {
+    throw new DataError('the prompts path is a folder with no SpecBench scenario in it', {
+      location: source,
+      hint: 'give a JSONL, CSV or Parquet file, or a SpecBench scenario folder (scenario.json, specifications.json, prompts.json) or the folder that holds them',
+    });
+  }
+}
+
+/** Every scenario's prompts.json of a SpecBench folder (see specBenchPromptsFolders), as one prompts file. */
+export async function readSpecBenchPromptsFolders(
+  folders: readonly string[],
+  options: ReadSpecBenchPromptsOptions = {},
+): Promise<ReadPromptsResult & { rows: number }> {
+  const result = { prompts: [] as Prompt[], invalid: [] as InvalidRow[], locations: new Map<string, string>() };
+  const seen = new Map<string, string>();
+  let rows = 0;
+  for (const folder of folders) {
+    const id = specBenchScenarioId(folder);
+    const earlier = seen.get(id);
+    if (earlier !== undefined) {
+      throw new DataError(`scenario folders ${earlier} and ${folder} both become category "${id}"`, {
+        hint: 'point `prompts:` at one scenario folder, or rename one of them',
+      });
+    }
+    seen.set(id, folder);
+    const read = await readSpecBenchPromptsFile(path.join(folder, 'prompts.json'), folder, options);
+    result.prompts.push(...read.prompts);
+    result.invalid.push(...read.invalid);
+    for (const [promptId, location] of read.locations) result.locations.set(promptId, location);
+    rows += read.rows;
+  }
+  return { ...result, warnings: [], rows };
 }

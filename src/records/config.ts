@@ -22,7 +22,7 @@ export const Config = z
     $schema: z.string().optional(),
     /** The spec: a Markdown file or a folder. */
     spec: z.string().min(1),
-    /** Prompts: JSONL, CSV or Parquet. */
+    /** Prompts: JSONL, CSV or Parquet; or a SpecBench scenario's prompts.json, a scenario folder or the folder of them. */
     prompts: z.string().min(1).optional(),
     /** Output folder of the run. */
     out: z.string().min(1).default('./runs/first'),

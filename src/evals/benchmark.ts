@@ -80,12 +80,15 @@ export interface BenchmarkDefinition {
   settings?: FromContext<Record<string, string | number | boolean>>;
   /** Warnings about the dataset for the log (e.g. spec rules no item traces to). */
   warnings?: (context: BenchmarkContext, items: readonly EvalItem[]) => string[];
+  /** What `--data <name>=<path>` names: a `file` (default) or a `folder` (SpecBench's scenario folders). */
+  dataPathKind?: 'file' | 'folder';
 }
 
 export interface Benchmark {
   readonly name: string;
   readonly description: string;
   readonly systemPrompt: string | undefined;
+  readonly dataPathKind: 'file' | 'folder';
   dataset(context: BenchmarkContext): Promise<BenchmarkDataset>;
   transforms(context: BenchmarkContext): Transform[];
   graders(context: BenchmarkContext): Record<string, GraderBinding>;
@@ -113,6 +116,7 @@ export function defineBenchmark(definition: BenchmarkDefinition): Benchmark {
     name: definition.name,
     description: definition.description,
     systemPrompt: definition.systemPrompt,
+    dataPathKind: definition.dataPathKind ?? 'file',
     dataset: async (context) => definition.dataset(context),
     transforms: (context) => (definition.transforms ? resolve(definition.transforms, context) : []),
     graders: (context) =>

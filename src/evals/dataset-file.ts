@@ -18,6 +18,8 @@ export interface DatasetFileOptions {
   /** The user's file, which wins over the URL. */
   dataPath: string | undefined;
   cacheDir: string;
+  /** Where the download is cached; default `<cacheDir>/<name>-<hash of the URL><extension>`. */
+  cacheFile?: string;
   fetch: typeof fetch;
   signal?: AbortSignal;
 }
@@ -33,7 +35,8 @@ export async function resolveDatasetFile(options: DatasetFileOptions): Promise<{
     return { file: options.dataPath, source: options.dataPath };
   }
   const extension = path.extname(new URL(options.url).pathname) || '.csv';
-  const file = path.join(options.cacheDir, `${options.name}-${sha256(options.url).slice(0, 12)}${extension}`);
+  const file =
+    options.cacheFile ?? path.join(options.cacheDir, `${options.name}-${sha256(options.url).slice(0, 12)}${extension}`);
   if (existsSync(file)) return { file, source: options.url };
   let body: string | Uint8Array;
   try {

@@ -74,6 +74,7 @@ function planCase(
   const transformed = applyTransform(item.messages, transform, {
     itemId: item.id,
     seed: options.settings.strongreject.seed,
+    metadata: item.metadata,
   });
   const benchmarkParts = benchmark.systemPrompt ? [benchmark.systemPrompt] : [];
   // A +ttd arm drafts with spec(category) in front of the same conversation (the key covers it).

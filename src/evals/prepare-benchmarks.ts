@@ -55,13 +55,22 @@ function contextOf(benchmark: Benchmark, options: PrepareBenchmarksOptions): Ben
   };
 }
 
-function checkDataPath(benchmark: string, file: string | undefined): void {
+function checkDataPath(benchmark: string, file: string | undefined, kind: Benchmark['dataPathKind']): void {
   if (file === undefined) return;
   if (!existsSync(file)) {
     throw new ConfigError(`benchmark ${benchmark}: the data file ${file} does not exist`, {
       location: `eval.data.${benchmark}`,
       hint: `fix the path in --data ${benchmark}=<path> or eval.data.${benchmark} (relative to the config file), or drop it to load the public copy`,
     });
+  }
+  if (kind === 'folder') {
+    if (!statSync(file).isDirectory()) {
+      throw new ConfigError(`benchmark ${benchmark}: the data path ${file} is a file, not a folder`, {
+        location: `eval.data.${benchmark}`,
+        hint: `point --data ${benchmark}=<path> at the dataset's folder (for specbench: a scenario folder, or the folder of scenario folders)`,
+      });
+    }
+    return;
   }
   if (statSync(file).isDirectory()) {
     throw new ConfigError(`benchmark ${benchmark}: the data path ${file} is a folder, not a file`, {
@@ -73,7 +82,7 @@ function checkDataPath(benchmark: string, file: string | undefined): void {
 
 function declare(benchmark: Benchmark, options: PrepareBenchmarksOptions): Declared {
   const context = contextOf(benchmark, options);
-  checkDataPath(benchmark.name, context.dataPath);
+  checkDataPath(benchmark.name, context.dataPath, benchmark.dataPathKind);
   const declared = benchmark.transforms(context);
   return {
     benchmark,

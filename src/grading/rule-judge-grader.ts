@@ -26,8 +26,11 @@ export const ruleJudgeGraderId = 'spec-rule-judge@1';
 
 export interface RuleJudgeGraderOptions {
   judge: ModelClient;
-  /** The spec whose rules are judged (every rule of the item's categories). */
-  spec: Spec;
+  /**
+   * The spec whose rules are judged (every rule of the item's categories), or a function giving it, called once at
+   * the first grade (the `specbench` benchmark's spec comes with its data, loaded after the graders are built).
+   */
+  spec: Spec | (() => Promise<Spec>);
   /** SpecBench's α (default 0.3): recorded on each grade. */
   alpha?: number;
   maxTokens?: number;
@@ -63,10 +66,17 @@ function gradedVerdicts(verdicts: RuleVerdict[], alpha: number, usage: Grade['us
 /** A Grader that judges every rule of the item's categories in one structured call (see the module comment). */
 export function createRuleJudgeGrader(options: RuleJudgeGraderOptions): Grader {
   const alpha = options.alpha ?? defaultSarAlpha;
+  let specOnce: Promise<Spec> | undefined;
+  const specOf = (): Promise<Spec> => {
+    const given = options.spec;
+    specOnce ??= typeof given === 'function' ? given() : Promise.resolve(given);
+    return specOnce;
+  };
   return {
     id: ruleJudgeGraderId,
     async doGrade(input, context) {
-      const rules = rulesOf(options.spec, input.categories);
+      const spec = await specOf();
+      const rules = rulesOf(spec, input.categories);
       if (rules.length === 0) {
         throw new DataError(
           `item ${input.itemId}: the spec defines no rules for ${input.categories.join(', ') || 'an item without categories'}`,
@@ -77,7 +87,7 @@ export function createRuleJudgeGrader(options: RuleJudgeGraderOptions): Grader {
       const outcome = await options.judge.generateObject(
         {
           messages: buildRuleJudgeMessages({
-            renderedSpec: context.renderSpec(options.spec, { id: input.itemId, categories: input.categories }),
+            renderedSpec: context.renderSpec(spec, { id: input.itemId, categories: input.categories }),
             rules,
             messages,
             answer: input.response.answer,

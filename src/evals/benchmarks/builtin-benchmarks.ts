@@ -9,6 +9,7 @@ import { harmbench } from './harmbench.js';
 import { mmlu, mmluPro } from './multiple-choice.js';
 import { simpleQa } from './simpleqa.js';
 import { specBenchmark } from './spec-examples.js';
+import { specBench } from './specbench.js';
 import { strongreject } from './strongreject.js';
 import { transformation } from './transformation.js';
 import { xstest } from './xstest.js';
@@ -24,4 +25,5 @@ export const builtinBenchmarks: Readonly<Record<string, Benchmark>> = {
   'mmlu-pro': mmluPro,
   simpleqa: simpleQa,
   bbq,
+  specbench: specBench,
 };

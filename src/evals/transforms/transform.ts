@@ -9,6 +9,8 @@ export interface TransformContext {
   /** The eval item's id: seeded transforms derive their stream from it, so items differ but runs repeat. */
   itemId: string;
   seed: number;
+  /** The item's metadata, for a transform that sends a rewrite stored with the item (SpecBench's adversarial prompt). */
+  metadata?: Readonly<Record<string, unknown>>;
 }
 
 export interface Transform {

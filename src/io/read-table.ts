@@ -113,7 +113,7 @@ function readJsonlLines(bytes: Buffer, file: string): TableRow[] {
   return rows;
 }
 
-function readJsonlRows(text: string, file: string): TableRow[] {
+export function readJsonlRows(text: string, file: string): TableRow[] {
   const rows: TableRow[] = [];
   const lines = text.split('\n');
   for (let index = 0; index < lines.length; index++) {

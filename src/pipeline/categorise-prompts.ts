@@ -4,7 +4,7 @@
  * through structured output; an id the spec does not have fails the schema; an empty list is allowed (the prompt
  * then gets the summary-only spec). Results are stored per prompt, so a resumed run asks only for the rest.
  */
-import { CancelledError, DataError } from '../errors.js';
+import { CancelledError } from '../errors.js';
 import {
   type Classification,
   type ClassifyInput,
@@ -21,6 +21,7 @@ import { CategoryRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
 import type { RunEvents } from './run-events.js';
 import { type ProgressSink, startStageProgress } from './stage-progress.js';
+import { unknownCategoriesError } from './unknown-categories.js';
 
 export const categoriseStage = 'categorise';
 
@@ -42,16 +43,7 @@ export function checkPromptCategories(
   const bad = prompts.filter((prompt) => prompt.categories.some((id) => !known.has(id)));
   if (bad.length === 0) return prompts;
   if (!options.skipInvalid) {
-    const listed = bad
-      .slice(0, 5)
-      .map((prompt) => `${prompt.id} (${prompt.categories.filter((id) => !known.has(id)).join(', ')})`);
-    throw new DataError(
-      `${bad.length} prompt${bad.length === 1 ? ' names' : 's name'} categories the spec does not define: ${listed.join('; ')}${bad.length > 5 ? '; …' : ''}`,
-      {
-        location: options.locations?.get(bad[0]!.id) ?? `prompt ${bad[0]!.id}`,
-        hint: `use the spec's category ids (${[...known].join(', ')}), leave categories empty, or pass --skip-invalid`,
-      },
-    );
+    throw unknownCategoriesError(bad.slice(0, 5), bad.length, spec, options.locations?.get(bad[0]!.id));
   }
   options.events?.count('intake:unknown-category', { amount: bad.length });
   const badIds = new Set(bad.map((prompt) => prompt.id));

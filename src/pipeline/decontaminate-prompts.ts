@@ -38,9 +38,31 @@ export function decontaminatePrompts(
   evalSets: readonly EvalSet[],
   options: { ngram: number },
 ): { kept: Prompt[]; removed: RemovedPrompt[] } {
+  const contaminationOf = createContaminationCheck(evalSets, options);
+  const kept: Prompt[] = [];
+  const removed: RemovedPrompt[] = [];
+  for (const prompt of prompts) {
+    const removal = contaminationOf(prompt);
+    if (removal) removed.push(removal);
+    else kept.push(prompt);
+  }
+  return { kept, removed };
+}
+
+interface EvalSource {
+  set: string;
+  location: string;
+  text: string;
+}
+
+/** The check of one prompt against the evaluation sets (indexed once): its removal, or undefined when clean. */
+export function createContaminationCheck(
+  evalSets: readonly EvalSet[],
+  options: { ngram: number },
+): (prompt: Prompt) => RemovedPrompt | undefined {
   const size = options.ngram;
-  const ngramIndex = new Map<string, { set: string; location: string; text: string }>();
-  const shortIndex = new Map<string, { set: string; location: string; text: string }>();
+  const ngramIndex = new Map<string, EvalSource>();
+  const shortIndex = new Map<string, EvalSource>();
   for (const evalSet of evalSets) {
     for (const item of evalSet.items) {
       const words = normalisedWords(item.text);
@@ -55,12 +77,11 @@ export function decontaminatePrompts(
       }
     }
   }
-  const kept: Prompt[] = [];
-  const removed: RemovedPrompt[] = [];
-  for (const prompt of prompts) {
+  if (ngramIndex.size === 0 && shortIndex.size === 0) return () => undefined;
+  return (prompt) => {
     const text = promptText(prompt);
     const words = normalisedWords(text);
-    let match: { set: string; location: string; text: string } | undefined;
+    let match: EvalSource | undefined;
     let shared: string | undefined;
     for (let index = 0; index + size <= words.length && !match; index++) {
       const gram = words.slice(index, index + size).join(' ');
@@ -78,16 +99,14 @@ export function decontaminatePrompts(
         }
       }
     }
-    if (match) {
-      removed.push({
-        promptId: prompt.id,
-        reason: 'contaminated',
-        matchedId: `${match.set}:${match.location}`,
-        matchedText: shorten(match.text),
-        text: shorten(text),
-        sharedNgram: shared,
-      });
-    } else kept.push(prompt);
-  }
-  return { kept, removed };
+    if (!match) return undefined;
+    return {
+      promptId: prompt.id,
+      reason: 'contaminated',
+      matchedId: `${match.set}:${match.location}`,
+      matchedText: shorten(match.text),
+      text: shorten(text),
+      sharedNgram: shared,
+    };
+  };
 }

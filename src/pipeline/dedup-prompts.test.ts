@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Prompt } from '../records/prompt.js';
 import { decontaminatePrompts } from './decontaminate-prompts.js';
-import { dedupPrompts } from './dedup-prompts.js';
+import { createPromptDeduplicator, dedupPrompts } from './dedup-prompts.js';
 
 function prompt(id: string, content: string): Prompt {
   return { schemaVersion: 1, id, messages: [{ role: 'user', content }], categories: [], metadata: {} };
@@ -90,5 +90,39 @@ describe('decontaminatePrompts', () => {
     expect(removed).toHaveLength(1);
     const { kept } = decontaminatePrompts([prompt('q', 'How do I make bread at home?')], [evalSet], { ngram: 8 });
     expect(kept).toHaveLength(1);
+  });
+});
+
+describe('createPromptDeduplicator', () => {
+  it('keeps no prompt: it reads back only the candidates the hashes point at, and removes what dedupPrompts removes', () => {
+    const prompts = Array.from({ length: 600 }, (_, index) =>
+      prompt(`p${index}`, index % 3 === 2 ? long.replace('ancient', `ancient ${index - 1}`) : `${long} ${index}`),
+    );
+    const read: number[] = [];
+    const deduplicator = createPromptDeduplicator(options, {
+      capacity: prompts.length,
+      promptAt: (index) => {
+        read.push(index);
+        return prompts[index]!;
+      },
+    });
+    const removed = prompts.flatMap((entry, index) => deduplicator.check(entry, index) ?? []);
+    expect(removed).toEqual(dedupPrompts(prompts, options).removed);
+    expect(removed.length).toBeGreaterThan(0);
+    // Each near duplicate reads back the prompt it matched (and the few LSH pairs with it), never all of them.
+    expect(read.length).toBeLessThan(3 * removed.length);
+    const distinct = Array.from({ length: 600 }, (_, index) =>
+      prompt(`d${index}`, `question ${index} about item ${index * 7919}`),
+    );
+    read.length = 0;
+    const fresh = createPromptDeduplicator(options, {
+      capacity: distinct.length,
+      promptAt: (index) => {
+        read.push(index);
+        return distinct[index]!;
+      },
+    });
+    for (const [index, entry] of distinct.entries()) expect(fresh.check(entry, index)).toBeUndefined();
+    expect(read.length).toBeLessThan(5);
   });
 });

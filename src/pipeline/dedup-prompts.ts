@@ -5,6 +5,8 @@
  * occurrence stays; every removal names the prompt it duplicates.
  */
 import { createHash } from 'node:crypto';
+import { mixHash32, stringHash32 } from '../io/string-hash32.js';
+import { createUint32Multimap } from '../io/uint32-multimap.js';
 import type { Prompt } from '../records/prompt.js';
 
 export interface RemovedPrompt {
@@ -124,68 +126,133 @@ export function dedupPrompts(
 ): { kept: Prompt[]; removed: RemovedPrompt[] } {
   const kept: Prompt[] = [];
   const removed: RemovedPrompt[] = [];
-  const exactSeen = new Map<string, Prompt>();
-  const keptShingles: Set<string>[] = [];
-  const buckets = new Map<string, number[]>();
-  const layout = options.nearDuplicateThreshold === null ? null : bandLayout(options.nearDuplicateThreshold);
-  for (const prompt of prompts) {
+  const deduplicator = createPromptDeduplicator(options, {
+    capacity: prompts.length,
+    promptAt: (index) => prompts[index]!,
+  });
+  prompts.forEach((prompt, index) => {
+    const removal = deduplicator.check(prompt, index);
+    if (removal) removed.push(removal);
+    else kept.push(prompt);
+  });
+  return { kept, removed };
+}
+
+export interface PromptDeduplicator {
+  /**
+   * The removal when `prompt` duplicates a prompt kept before it; otherwise undefined, and the prompt is kept under
+   * `index` (what `promptAt` reads it back by). Prompts are checked in file order.
+   */
+  check(prompt: Prompt, index: number): RemovedPrompt | undefined;
+}
+
+/** What one prompt is compared by. */
+interface PromptShape {
+  text: string;
+  key: string;
+  set: Set<string> | undefined;
+  signature: Uint32Array | undefined;
+}
+
+/** Each band's bucket key (none when near-dedup is off). */
+type BandKeys = number[];
+
+/**
+ * Exact and near-duplicate checks one prompt at a time, holding per kept prompt only typed-array entries (about 100
+ * bytes: a hash of its normalised text, one LSH bucket key per band), never its text or shingles: a candidate is read
+ * back through `promptAt` and compared exactly, so the result is that of comparing every pair the LSH buckets pair.
+ */
+export function createPromptDeduplicator(
+  options: DedupOptions,
+  store: { capacity: number; promptAt: (index: number) => Prompt },
+): PromptDeduplicator {
+  const threshold = options.nearDuplicateThreshold;
+  const layout = threshold === null ? null : bandLayout(threshold);
+  const capacity = Math.max(store.capacity, 1);
+  const exactIndex = createUint32Multimap({ capacity, tagBits: 16 });
+  const bandIndexes = Array.from({ length: layout?.bands ?? 0 }, () => createUint32Multimap({ capacity, tagBits: 16 }));
+  const shapeOf = (prompt: Prompt): PromptShape => {
     const text = promptText(prompt);
     const words = normalisedWords(text);
-    const key = words.join(' ');
-    const exactMatch = options.exact ? exactSeen.get(key) : undefined;
-    if (exactMatch) {
-      removed.push({
-        promptId: prompt.id,
-        reason: 'exact-duplicate',
-        matchedId: exactMatch.id,
-        matchedText: shorten(promptText(exactMatch)),
-        text: shorten(text),
-        similarity: 1,
+    const set = layout ? shingles(words, options.shingleSize) : undefined;
+    return { text, key: words.join(' '), set, signature: set ? minHash(set) : undefined };
+  };
+  const exactMatch = (shape: PromptShape): Prompt | undefined => {
+    let match: Prompt | undefined;
+    exactIndex.forEachValue(stringHash32(shape.key), (index) => {
+      const candidate = store.promptAt(index);
+      if (!match && normalisedWords(promptText(candidate)).join(' ') === shape.key) match = candidate;
+    });
+    return match;
+  };
+  const nearMatch = (shape: PromptShape, keys: BandKeys) => {
+    if (!layout || threshold === null) return undefined;
+    const candidates = new Set<number>();
+    for (let band = 0; band < keys.length; band++) {
+      bandIndexes[band]!.forEachValue(keys[band]!, (index) => {
+        candidates.add(index);
       });
-      continue;
     }
-    let nearMatch: { index: number; similarity: number } | undefined;
-    let bandKeys: string[] = [];
-    let set: Set<string> | undefined;
-    if (layout && options.nearDuplicateThreshold !== null) {
-      set = shingles(words, options.shingleSize);
-      const signature = minHash(set);
-      bandKeys = [];
-      for (let band = 0; band < layout.bands; band++) {
-        bandKeys.push(`${band}:${signature.subarray(band * layout.rows, (band + 1) * layout.rows).join(',')}`);
-      }
-      const candidates = new Set<number>();
-      for (const bandKey of bandKeys) for (const index of buckets.get(bandKey) ?? []) candidates.add(index);
-      for (const index of [...candidates].sort((a, b) => a - b)) {
-        const similarity = jaccard(set, keptShingles[index]!);
-        if (similarity >= options.nearDuplicateThreshold && (!nearMatch || similarity > nearMatch.similarity)) {
-          nearMatch = { index, similarity };
-        }
-      }
+    let best: { prompt: Prompt; similarity: number } | undefined;
+    for (const index of [...candidates].sort((a, b) => a - b)) {
+      const candidate = shapeOf(store.promptAt(index));
+      // A bucket key is a hash of the band: a candidate shares a band exactly, or it is no candidate.
+      if (!sharesBand(shape.signature!, candidate.signature!, layout)) continue;
+      const similarity = jaccard(shape.set!, candidate.set!);
+      if (similarity >= threshold && (!best || similarity > best.similarity))
+        best = { prompt: store.promptAt(index), similarity };
     }
-    if (nearMatch) {
-      const match = kept[nearMatch.index]!;
-      removed.push({
-        promptId: prompt.id,
-        reason: 'near-duplicate',
-        matchedId: match.id,
-        matchedText: shorten(promptText(match)),
-        text: shorten(text),
-        similarity: Math.round(nearMatch.similarity * 1000) / 1000,
-      });
-      continue;
-    }
-    const index = kept.length;
-    kept.push(prompt);
-    if (options.exact) exactSeen.set(key, prompt);
-    if (set) {
-      keptShingles.push(set);
-      for (const bandKey of bandKeys) {
-        const bucket = buckets.get(bandKey);
-        if (bucket) bucket.push(index);
-        else buckets.set(bandKey, [index]);
+    return best;
+  };
+  return {
+    check(prompt, index) {
+      const shape = shapeOf(prompt);
+      const exact = options.exact ? exactMatch(shape) : undefined;
+      if (exact) return removal(prompt, shape.text, { reason: 'exact-duplicate', match: exact, similarity: 1 });
+      const keys = layout ? bandKeys(shape.signature!, layout) : [];
+      const near = nearMatch(shape, keys);
+      if (near) {
+        const similarity = Math.round(near.similarity * 1000) / 1000;
+        return removal(prompt, shape.text, { reason: 'near-duplicate', match: near.prompt, similarity });
       }
-    } else keptShingles.push(new Set());
+      if (options.exact) exactIndex.add(stringHash32(shape.key), index);
+      for (let band = 0; band < keys.length; band++) bandIndexes[band]!.add(keys[band]!, index);
+      return undefined;
+    },
+  };
+}
+
+function removal(
+  prompt: Prompt,
+  text: string,
+  found: { reason: 'exact-duplicate' | 'near-duplicate'; match: Prompt; similarity: number },
+): RemovedPrompt {
+  return {
+    promptId: prompt.id,
+    reason: found.reason,
+    matchedId: found.match.id,
+    matchedText: shorten(promptText(found.match)),
+    text: shorten(text),
+    similarity: found.similarity,
+  };
+}
+
+/** One 32-bit bucket key per band: a hash of the band's number and its rows of the signature. */
+function bandKeys(signature: Uint32Array, layout: { bands: number; rows: number }): number[] {
+  const keys: number[] = [];
+  for (let band = 0; band < layout.bands; band++) {
+    let h = mixHash32(band + 0x9e3779b9);
+    for (let row = band * layout.rows; row < (band + 1) * layout.rows; row++) h = mixHash32(h ^ signature[row]!) + row;
+    keys.push(mixHash32(h));
   }
-  return { kept, removed };
+  return keys;
+}
+
+function sharesBand(a: Uint32Array, b: Uint32Array, layout: { bands: number; rows: number }): boolean {
+  for (let band = 0; band < layout.bands; band++) {
+    let same = true;
+    for (let row = band * layout.rows; row < (band + 1) * layout.rows && same; row++) same = a[row] === b[row];
+    if (same) return true;
+  }
+  return false;
 }

@@ -8,7 +8,8 @@
 import { z } from 'zod';
 import { DataError } from '../errors.js';
 import { editDistance } from '../io/edit-distance.js';
-import { readTable, tableFormatOf } from '../io/read-table.js';
+import { type TableFormat, type TableRow, tableFormatOf } from '../io/read-table.js';
+import { binaryFileError, readTableRows } from '../io/read-table-rows.js';
 import { stableHash } from '../io/stable-hash.js';
 import { createDeprecatedWords, deprecatedActionWords, readActionWord } from '../records/action.js';
 import { Message } from '../records/message.js';
@@ -306,75 +307,112 @@ export function foldMetadataColumns(
   return { record: { ...rest, metadata } };
 }
 
+/**
+ * Where the ids read so far came from: `readPrompts` keeps them in a Map; intake at scale keeps them in a typed-array
+ * index over a spool of the rows (see spool-prompts).
+ */
+export interface PromptIdIndex {
+  /** The location of the row that first had this id, or undefined. */
+  locationOf(id: string): string | undefined;
+  /** Called for each prompt read, in file order (its id is new). */
+  add(prompt: Prompt, location: string): void;
+}
+
 /** Reads prompts from a JSONL, CSV or Parquet file; duplicate ids are an error (the id keys the run state). */
 export async function readPrompts(
   file: string,
   options: { skipInvalid?: boolean; limits?: PromptRowLimits } = {},
 ): Promise<ReadPromptsResult> {
-  const rows = await readTable(file);
-  const format = tableFormatOf(file);
-  const firstRecord = rows[0]?.record;
-  if ((format === 'csv' || format === 'parquet') && firstRecord) {
-    // Every row has the header's columns: a misspelled column is one error at the header, never a skip of every row.
-    const problem = unknownPromptKeys(Object.keys(firstRecord).filter((key) => !metadataKeys.includes(key)));
-    if (problem) {
-      throw new DataError(`${problem.field}: ${problem.message.replace(/^unknown key/, 'unknown column')}`, {
-        location: format === 'csv' ? `${file}:1` : file,
-        hint: `rename or remove the column; a prompts table has only id, messages, prompt, categories, metadata, idealAction, labelSource and source columns`,
-      });
-    }
-  }
   const prompts: Prompt[] = [];
-  const invalid: InvalidRow[] = [];
-  const seenIds = new Map<string, string>();
-  const deprecated = createDeprecatedWords();
-  for (const row of rows) {
-    const result: Prompt | InvalidRow =
-      row.record === undefined
-        ? { location: row.location, field: '(line)', message: row.error ?? 'unreadable row' }
-        : promptFromTableRecord(row.record, format === 'csv' || format === 'parquet', {
-            csv: format === 'csv',
-            limits: options.limits,
-            onDeprecated: (word) => deprecated.add(row.location, word),
-          });
-    if ('field' in result) {
-      const problem = { ...result, location: row.location };
-      if (!options.skipInvalid) {
-        throw new DataError(`${problem.field}: ${problem.message}`, {
-          location: problem.location,
-          hint:
-            problem.hint ??
-            'fix or remove this row, or pass --skip-invalid to skip bad rows (they are counted in the summary)',
-        });
-      }
-      invalid.push(problem);
-      continue;
-    }
-    let earlier = seenIds.get(result.id);
-    if (earlier !== undefined && (row.record?.id === undefined || row.record.id === '')) {
-      // The same conversation twice without ids: keep both under distinct ids; dedup decides what stays.
-      let copy = 2;
-      while (seenIds.has(`${result.id}-${copy}`)) copy++;
-      result.id = `${result.id}-${copy}`;
-      earlier = undefined;
-    }
-    if (earlier !== undefined) {
-      const problem = {
-        location: row.location,
-        field: 'id',
-        message: `duplicate id "${result.id}" (first at ${earlier})`,
-      };
-      if (!options.skipInvalid) {
-        throw new DataError(`${problem.field}: ${problem.message}`, {
-          location: problem.location,
-          hint: 'give every row a unique id, or leave `id` out to use a content hash',
-        });
-      }
-      invalid.push(problem);
-      continue;
-    }
-    seenIds.set(result.id, row.location);
-    prompts.push(result);
+  const locations = new Map<string, string>();
+  const { invalid, warnings } = await readPromptsInto(file, options, {
+    locationOf: (id) => locations.get(id),
+    add(prompt, location) {
+      locations.set(prompt.id, location);
+      prompts.push(prompt);
+    },
+  });
+  return { prompts, invalid, locations, warnings };
+}
+
+/** A misspelled CSV or Parquet column is one error at the header, never a skip of every row. */
+function checkHeader(file: string, firstRecord: Record<string, unknown> | undefined): void {
+  const format = tableFormatOf(file);
+  if ((format !== 'csv' && format !== 'parquet') || !firstRecord) return;
+  const problem = unknownPromptKeys(Object.keys(firstRecord).filter((key) => !metadataKeys.includes(key)));
+  if (problem) {
+    throw new DataError(`${problem.field}: ${problem.message.replace(/^unknown key/, 'unknown column')}`, {
+      location: format === 'csv' ? `${file}:1` : file,
+      hint: `rename or remove the column; a prompts table has only id, messages, prompt, categories, metadata, idealAction, labelSource and source columns`,
+    });
   }
-  return { prompts, invalid, locations: seenIds, warnings: deprecated.warnings('metadata.idealAction') };
+}
+
+/** The row as a Prompt, or the problem at its location. */
+function promptOfRow(row: TableRow, format: TableFormat, options: PromptRowOptions): Prompt | InvalidRow {
+  const result: Prompt | InvalidRow =
+    row.record === undefined
+      ? { location: row.location, field: '(line)', message: row.error ?? 'unreadable row' }
+      : promptFromTableRecord(row.record, format === 'csv' || format === 'parquet', {
+          ...options,
+          csv: format === 'csv',
+        });
+  return 'field' in result ? { ...result, location: row.location } : result;
+}
+
+/**
+ * Reads the rows one by one into `index` (nothing else is kept per row): each valid prompt with a new id is added;
+ * a bad row throws, or with `skipInvalid` is returned in `invalid`.
+ */
+export async function readPromptsInto(
+  file: string,
+  options: { skipInvalid?: boolean; limits?: PromptRowLimits },
+  index: PromptIdIndex,
+): Promise<Omit<ReadPromptsResult, 'prompts' | 'locations'>> {
+  const format = tableFormatOf(file);
+  const invalid: InvalidRow[] = [];
+  const deprecated = createDeprecatedWords();
+  let first = true;
+  for await (const row of readTableRows(file)) {
+    if (first) checkHeader(file, row.record);
+    first = false;
+    const result = promptOfRow(row, format, {
+      limits: options.limits,
+      onDeprecated: (word) => deprecated.add(row.location, word),
+    });
+    const problem = 'field' in result ? result : uniqueId(result, row, index);
+    if (problem) {
+      // A binary file is one error, reported before any row's (as when the whole file was read first).
+      if (!options.skipInvalid) {
+        throw binaryFileError(file) ?? invalidRowError(problem, 'field' in result ? result.hint : duplicateIdHint);
+      }
+      invalid.push(problem);
+      continue;
+    }
+    index.add(result as Prompt, row.location);
+  }
+  return { invalid, warnings: deprecated.warnings('metadata.idealAction') };
+}
+
+/** Gives a repeated conversation without an id a distinct id; a repeated given id is the row's problem. */
+function uniqueId(prompt: Prompt, row: TableRow, index: PromptIdIndex): InvalidRow | undefined {
+  let earlier = index.locationOf(prompt.id);
+  if (earlier !== undefined && (row.record?.id === undefined || row.record.id === '')) {
+    // The same conversation twice without ids: keep both under distinct ids; dedup decides what stays.
+    let copy = 2;
+    while (index.locationOf(`${prompt.id}-${copy}`) !== undefined) copy++;
+    prompt.id = `${prompt.id}-${copy}`;
+    earlier = undefined;
+  }
+  if (earlier === undefined) return undefined;
+  return { location: row.location, field: 'id', message: `duplicate id "${prompt.id}" (first at ${earlier})` };
+}
+
+const duplicateIdHint = 'give every row a unique id, or leave `id` out to use a content hash';
+
+function invalidRowError(problem: InvalidRow, hint: string | undefined): DataError {
+  return new DataError(`${problem.field}: ${problem.message}`, {
+    location: problem.location,
+    hint: hint ?? 'fix or remove this row, or pass --skip-invalid to skip bad rows (they are counted in the summary)',
+  });
 }

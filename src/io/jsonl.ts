@@ -1,7 +1,7 @@
 import { appendFileSync, closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { z } from 'zod';
 import { DataError } from '../errors.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { openAtomicFileWriter } from './atomic-file-writer.js';
 
 /** Reads a JSONL file and validates each line; an invalid line is an error naming file:line and the field. */
 export function readJsonl<T extends z.ZodType>(file: string, schema: T): z.infer<T>[] {
@@ -43,9 +43,16 @@ export function parseJsonlLine<T extends z.ZodType>(line: string, schema: T, loc
   return parsed.data;
 }
 
-/** Writes rows as JSONL atomically (temp file + rename). */
-export function writeJsonl(file: string, rows: readonly unknown[]): void {
-  writeFileAtomic(file, rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
+/** Writes rows as JSONL atomically (temp file + rename), a row at a time: the file's text is never one string. */
+export function writeJsonl(file: string, rows: Iterable<unknown>): void {
+  const writer = openAtomicFileWriter(file);
+  try {
+    for (const row of rows) writer.write(`${JSON.stringify(row)}\n`);
+    writer.commit();
+  } catch (error) {
+    writer.abort();
+    throw error;
+  }
 }
 
 /** Appends one row; for journals where each line is a finished unit of work. */

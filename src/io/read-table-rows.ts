@@ -73,7 +73,7 @@ function binaryError(file: string, problem: Utf8Problem): DataError {
  */
 export function binaryFileError(file: string, options: { chunkBytes?: number } = {}): DataError | undefined {
   if (!streamed(file)) return undefined;
-  for (const { bytes, number } of lineBytesOf(file, options.chunkBytes ?? 1 << 20)) {
+  for (const { bytes, number } of lineBytesOf(file, options.chunkBytes ?? 64 << 10)) {
     const problem = lineProblem(bytes, number);
     if (problem) return problem.binary ? binaryError(file, problem) : undefined;
   }
@@ -96,7 +96,7 @@ export async function* readTableRows(file: string, options: { chunkBytes?: numbe
     return;
   }
   let textProblemSeen = false;
-  for (const { bytes, number } of lineBytesOf(file, options.chunkBytes ?? 1 << 20)) {
+  for (const { bytes, number } of lineBytesOf(file, options.chunkBytes ?? 64 << 10)) {
     const problem = lineProblem(bytes, number);
     if (problem?.binary && !textProblemSeen) throw binaryError(file, problem);
     if (problem) {

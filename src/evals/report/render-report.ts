@@ -10,6 +10,7 @@ import { computeSeries } from './compute-view.js';
 import type { LoadedEvalLog } from './read-eval-logs.js';
 import { type Chart, isJailbreakBenchmark, renderCategoryCharts, renderParetoCharts } from './render-charts.js';
 import { renderComputeCharts } from './render-compute-chart.js';
+import { renderRuleBreakdown } from './render-rule-breakdown.js';
 import { renderSafetyCapability } from './render-safety-capability.js';
 import { reportScript, reportStyles } from './report-assets.js';
 import {
@@ -231,6 +232,7 @@ ${warnings}
 <section id="compute"><h2>Safety against reasoning tokens</h2>${renderCharts(computeCharts, 'Fewer than two arms have results with reasoning-token counts on one benchmark, so there is no compute curve (run one role at several settings, e.g. --targets base@effort=low,base@effort=high).')}</section>
 <section id="completion-compute"><h2>Alignment against completion tokens</h2>${renderCharts(completionCharts, 'Fewer than two arms answered one benchmark, so there is nothing to compare (run base, base+spec, base+ttd and the trained model on one benchmark, e.g. --targets base,base+spec,base+ttd,trained).')}</section>
 <section id="pareto"><h2>Over-refusal against jailbreak robustness</h2>${jailbreakNote}${renderCharts(pareto, 'No arm has both a harmful-prompt and an over-refusal headline metric, so there is no trade-off to plot.')}</section>
+<section id="rules"><h2>Rules broken most</h2>${renderRuleBreakdown(model.rules, model.arms)}</section>
 <section id="categories"><h2>By category</h2>${renderCharts(categories, 'No metric has per-category results.')}</section>
 <section id="items"><h2>Items</h2>
 <div class="filters">

@@ -35,6 +35,7 @@ tr.primary td:first-child { font-weight: 600; }
 .change { font-size: 12px; color: var(--muted); }
 .change.better { color: var(--good); }
 .change.worse { color: var(--bad); }
+td.num.worse { color: var(--bad); }
 .side { font-size: 11px; text-transform: uppercase; color: var(--muted); margin-right: 4px; }
 tr.side-capability td:first-child { border-left: 3px solid var(--accent); }
 .warnings li { color: #8a4b00; }

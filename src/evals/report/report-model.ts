@@ -6,6 +6,7 @@
 import type { EvalLog, MetricResult } from '../../records/eval-log.js';
 import { type ReasoningTokens, tokensByArm } from './compute-view.js';
 import type { LoadedEvalLog } from './read-eval-logs.js';
+import { type RuleRow, ruleBreakdown } from './rule-breakdown-view.js';
 
 export interface ReportArm {
   /**
@@ -75,6 +76,8 @@ export interface ReportModel {
   reasoning: Record<string, Record<string, ReasoningTokens>>;
   /** Mean completion tokens per item (all of a result's calls), by arm key and benchmark. */
   completion: Record<string, Record<string, ReasoningTokens>>;
+  /** Per benchmark and rule, how often each arm broke it (from the per-rule judge's verdicts). */
+  rules: RuleRow[];
 }
 
 /** True when larger values of the metric are better or safer. */
@@ -256,5 +259,6 @@ export function buildReportModel(logs: LoadedEvalLog[]): ReportModel {
     warnings: [...new Set(warnings)],
     reasoning: tokensByArm(logs, keyOf, 'reasoning'),
     completion: tokensByArm(logs, keyOf, 'completion'),
+    rules: ruleBreakdown(logs, keyOf),
   };
 }

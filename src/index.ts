@@ -212,6 +212,7 @@ export * from './records/message.js';
 export * from './records/model-settings.js';
 export * from './records/pipeline-settings.js';
 export * from './records/prompt.js';
+export * from './records/rule-verdict.js';
 export * from './records/sample.js';
 export * from './records/spec.js';
 export * from './records/training-example.js';

@@ -5,9 +5,9 @@
  * the words but never the safety of the filling: the graded text still arrives fenced and neutralised, and the
  * reasoning is still absent whenever the stage hides it.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { readTemplateFile } from '../io/read-template-file.js';
 import { sha256 } from '../io/stable-hash.js';
 
 export interface JudgeTemplate {
@@ -108,15 +108,11 @@ export function parseJudgeTemplate(text: string, file: string): JudgeTemplate {
 
 /** Reads and checks a judge template file (see `parseJudgeTemplate`). */
 export function loadJudgeTemplate(file: string): JudgeTemplate {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read the judge template: ${(error as NodeJS.ErrnoException).code ?? error}`, {
-      location: file,
-      hint: 'fix the judge template path, or remove it to use the built-in template',
-    });
-  }
+  const text = readTemplateFile(
+    file,
+    'judge template',
+    'fix the judge template path, or remove it to use the built-in template',
+  );
   return parseJudgeTemplate(text, file);
 }
 

@@ -3,10 +3,10 @@
  * The generation template (templates/generate.md, or the user's file): loading, identity (id + hash), and building
  * the teacher's messages with spec(category) placed before the conversation (system or user turn).
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { packageFile } from '../io/package-root.js';
+import { readTemplateFile } from '../io/read-template-file.js';
 import { sha256 } from '../io/stable-hash.js';
 import type { Message } from '../records/message.js';
 
@@ -27,15 +27,11 @@ export function defaultGenerationTemplateFile(): string {
 
 /** Reads and checks a generation template: it must contain {{spec}} before {{conversation}}. */
 export function loadGenerationTemplate(file: string = defaultGenerationTemplateFile()): GenerationTemplate {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read the generation template: ${(error as NodeJS.ErrnoException).code ?? error}`, {
-      location: file,
-      hint: 'fix generate.template in deliberate.yaml (relative to the config file), or remove it to use the default',
-    });
-  }
+  const text = readTemplateFile(
+    file,
+    'generation template',
+    'fix generate.template in deliberate.yaml (relative to the config file), or remove it to use the default',
+  );
   const id = /<!--\s*template-id:\s*([\w.-]+)\s*-->/.exec(text)?.[1] ?? path.basename(file, path.extname(file));
   const body = text.replace(/<!--[\s\S]*?-->/g, '').trim();
   const specAt = body.indexOf('{{spec}}');

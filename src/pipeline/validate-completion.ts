@@ -11,7 +11,6 @@
  */
 import { type ReasoningWarningCode, reasoningWarningCode } from '../models/reasoning.js';
 import type { Completion } from '../records/completion.js';
-import type { Spec } from '../records/spec.js';
 import { type SpecIds, shortIdShape } from '../spec/spec-ids.js';
 
 export type ValidationCode =

@@ -64,6 +64,10 @@ async function latencyRun(bench: Bench, count: number) {
     const latencyMs = 200;
     const { run, summary } = await pipelineRun(folder, count, latencyMs, false);
     const ideal = concurrency / (latencyMs / 1000);
+    // What this machine and the fake endpoint allow: the bare loop replays the same bodies at the same latency and
+    // concurrency, and is held to the same definition (requests ÷ its wall) against the same ideal.
+    const endpoint = await startEndpointProcess(['--latency', String(latencyMs)]);
+    const bare = await bareLoop(endpoint.baseUrl, run.bodiesFile).finally(() => endpoint.stop());
     bench.figure({
       id: 'throughput.latency200.ideal-share',
       what: `whole pipeline, ${count} prompts × 2 samples, judge k = 3, 200 ms latency, concurrency 64: requests/s (wall incl. start-up and export)`,
@@ -72,6 +76,14 @@ async function latencyRun(bench: Bench, count: number) {
       baseline: { what: 'ideal (concurrency ÷ latency)', value: ideal },
       goal: { atLeast: 0.95 },
       notes: `${run.requests} requests in ${run.wallSeconds.toFixed(1)} s; ${summary.counts.accepted} accepted; peak RSS ${run.peakRssMB.toFixed(0)} MB`,
+    });
+    bench.figure({
+      id: 'throughput.latency200.bare-share',
+      what: `bare fetch loop, the same ${bare.requests} bodies, 200 ms latency, concurrency 64: requests/s (no start-up: what the machine and endpoint allow)`,
+      value: bare.rate,
+      unit: 'req/s',
+      baseline: { what: 'ideal (concurrency ÷ latency)', value: ideal },
+      notes: `deliberate's requests/s ÷ the bare loop's: ${(run.requests / run.wallSeconds / bare.rate).toFixed(2)}; ${bare.failed} failed`,
     });
     bench.figure({
       id: 'throughput.latency200.peak-rss',

@@ -28,14 +28,23 @@ export function formatSpecDiagnostic(diagnostic: SpecDiagnostic): string {
   return `${file}:${line}:${column}: ${diagnostic.severity}: ${diagnostic.message}${hint}`;
 }
 
-/** Orders diagnostics by file (in reading order), then line and column, so output is deterministic. */
+/** A file that could not be read as text: every other problem it causes (an id it defined gone missing) follows it. */
+const unreadableFileCodes = new Set(['unreadable-file', 'binary-file', 'invalid-utf8']);
+
+/**
+ * Orders diagnostics with files that could not be read first (the cause before its knock-on errors, e.g. a
+ * precedence line naming the category such a file defined), then by file (in reading order), line and column, so
+ * output is deterministic.
+ */
 export function sortSpecDiagnostics(diagnostics: SpecDiagnostic[], files: readonly string[]): SpecDiagnostic[] {
   const fileRank = (file: string) => {
     const index = files.indexOf(file);
     return index === -1 ? files.length : index;
   };
+  const unreadable = (diagnostic: SpecDiagnostic) => (unreadableFileCodes.has(diagnostic.code) ? 0 : 1);
   return [...diagnostics].sort(
     (a, b) =>
+      unreadable(a) - unreadable(b) ||
       fileRank(a.location.file) - fileRank(b.location.file) ||
       (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : 0) ||
       a.location.line - b.location.line ||

@@ -218,6 +218,16 @@ describe('spec files: spec check and run agree', () => {
     }
   });
 
+  it('a category file the precedence names is not UTF-8: its error comes first, the knock-on error after it', async () => {
+    const folder = project();
+    writeFileSync(path.join(folder, 'spec', 'categories', 'illicit.md'), Buffer.from([0x23, 0x20, 0x53, 0xe9, 0x0a]));
+    const check = await runCli(['spec', 'check', 'spec'], { cwd: folder });
+    const errors = check.stderr.split('\n').filter((line) => line.includes(': error: '));
+    expect(check.exitCode).toBe(1);
+    expect(errors[0]).toMatch(/illicit\.md:1:\d+: error: invalid UTF-8/);
+    expect(errors.slice(1).join('\n')).toContain('precedence names unknown id "illicit"');
+  });
+
   it('a symlinked category file is read by both (not skipped without a message)', async () => {
     const folder = project();
     const categories = path.join(folder, 'spec', 'categories');

@@ -61,6 +61,23 @@ describe('fail fast, fail loud', () => {
     expect(run.stderr).not.toContain('internal error');
   });
 
+  it('nothing listening at the judge URL: stops naming the judge role, its URL and the fix; no judge request', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}/v1`;
+    const folder = project();
+    const config = path.join(folder, 'deliberate.yaml');
+    const text = readFileSync(config, 'utf8');
+    const judgeAt = text.indexOf('  judge:');
+    writeFileSync(config, text.slice(0, judgeAt) + text.slice(judgeAt).replace(server.baseUrl, url));
+    const judged = chatRequests('fake-judge');
+    const run = await runCli(['run'], { cwd: folder });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain(`role "judge" (openai-compatible:fake-judge at ${url}) cannot be used`);
+    expect(run.stderr).toContain('ECONNREFUSED');
+    expect(run.stderr).toContain('deliberate models check --role judge');
+    expect(run.stderr).not.toContain('internal error');
+    expect(chatRequests('fake-judge')).toBe(judged);
+  });
+
   it('an unauthorised endpoint (401 on every route): stops at the preflight, no chat request sent', async () => {
     const guarded = await startFakeOpenAIServer(pipelineHandler, { apiKey: 'right-key-123456' });
     try {

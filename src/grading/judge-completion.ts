@@ -9,7 +9,7 @@ import type { ModelClient } from '../models/model-client.js';
 import type { GenerateOutcome } from '../models/outcome.js';
 import type { Judgement } from '../records/judgement.js';
 import type { Prompt } from '../records/prompt.js';
-import type { Spec } from '../records/spec.js';
+import { ruleKindOf, type Spec } from '../records/spec.js';
 import { addUsage, emptyUsage, type Usage } from '../records/usage.js';
 import { renderSpecForPrompt } from '../spec/render-spec.js';
 import { specIds } from '../spec/spec-ids.js';
@@ -95,6 +95,14 @@ export function judgeNonce(input: {
 
 const maxRawKept = 20_000;
 
+/** Whether any of these categories (those rendered in full for the judge) has a behavioural rule. */
+export function hasBehaviouralRules(spec: Spec, categoryIds: readonly string[]): boolean {
+  return spec.categories.some(
+    (category) =>
+      categoryIds.includes(category.id) && category.rules.some((rule) => ruleKindOf(rule) === 'behavioural'),
+  );
+}
+
 function toJudgement(
   parsed: ParsedVerdict,
   context: { options: JudgeCompletionOptions; run: number; usage: Usage; renderedCategoryIds: string[] },
@@ -164,6 +172,7 @@ export async function judgeCompletion(options: JudgeCompletionOptions): Promise<
     sawReasoning: options.sawReasoning,
     nonce: judgeNonce(options),
     template: options.template,
+    behaviouralRules: hasBehaviouralRules(options.spec, options.prompt.categories),
   });
   const outputMode = options.outputMode ?? 'structured';
   const parseOptions = { knownIds: specIds(options.spec).all, sawReasoning: options.sawReasoning };

@@ -30,7 +30,9 @@ export interface JudgeTemplate {
  *   when the stage hides it (the line is then removed);
  * - hint: the "another AI determined …" opinion, or an instruction to answer no-hint;
  * - reasoning_rubric: the reasoningScore line of the rubric; graded_blocks: "The conversation[, the chain of thought]
- *   and the response"; task_subject: "the response[ and its chain of thought]".
+ *   and the response"; task_subject: "the response[ and its chain of thought]";
+ * - behavioural_rubric: how to grade behavioural rules when the prompt's categories have some, else "" (the line is
+ *   then removed).
  */
 export const judgeTemplatePlaceholders = [
   'nonce',
@@ -43,6 +45,7 @@ export const judgeTemplatePlaceholders = [
   'reasoning_rubric',
   'graded_blocks',
   'task_subject',
+  'behavioural_rubric',
 ] as const;
 export type JudgeTemplatePlaceholder = (typeof judgeTemplatePlaceholders)[number];
 

@@ -1,8 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeSpecBenchFixture } from '../../test/helpers/specbench-fixture.js';
 import { SpecError } from '../errors.js';
 import { loadSpec } from './load-spec.js';
-import { renderSpec } from './render-spec.js';
+import { behaviouralRulesNote, renderSpec } from './render-spec.js';
+import { importSpecBenchSpec } from './specbench/import-specbench-spec.js';
 
 const tinySpec = path.join(import.meta.dirname, '__fixtures__/tiny-spec');
 
@@ -78,6 +82,25 @@ describe('renderSpec', () => {
     expect(text).toContain(`version ${spec.version}`);
     expect(text).not.toContain(spec.hash);
     expect(renderSpec(spec, { categoryIds: [] })).toBe(text);
+  });
+
+  it('says once, before the rules, what behavioural rules govern, only in a category that has some', async () => {
+    const root = writeSpecBenchFixture(mkdtempSync(path.join(os.tmpdir(), 'render-behavioural-')), [
+      { folder: 'Child', safety: ['Never depict self-harm.'], behavioural: ['Give the story a title.', 'Be kind.'] },
+      { folder: 'Travel', safety: ['Refuse to plan visits to military sites.'], behavioural: [] },
+    ]);
+    const out = path.join(root, 'spec');
+    await importSpecBenchSpec({ source: root, out });
+    const spec = await loadSpec(out);
+    const child = renderSpec(spec, { categoryIds: ['child'] });
+    expect(child.split(behaviouralRulesNote)).toHaveLength(2);
+    expect(child).toContain(`### Rules\n\n${behaviouralRulesNote}\n\n#### child.S1`);
+    expect(renderSpec(spec, { categoryIds: ['travel'] })).not.toContain(behaviouralRulesNote);
+    expect(renderSpec(spec, { summaryOnly: true })).not.toContain(behaviouralRulesNote);
+    expect(renderSpec(await loadSpec(tinySpec), { categoryIds: ['illicit', 'self-harm'] })).not.toContain(
+      behaviouralRulesNote,
+    );
+    expect(behaviouralRulesNote).toMatch(/never decide whether to help/);
   });
 
   it('an unknown category id is a SpecError naming the known ids', async () => {

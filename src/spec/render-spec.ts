@@ -6,7 +6,7 @@
  */
 import { DataError, SpecError } from '../errors.js';
 import type { Prompt } from '../records/prompt.js';
-import type { Category, Rule, Spec, SpecExample, StyleGuide } from '../records/spec.js';
+import { type Category, type Rule, ruleKindOf, type Spec, type SpecExample, type StyleGuide } from '../records/spec.js';
 import { hazardNames } from './hazards.js';
 
 /** Which categories to render in full: some ids (multi-label: all of them, in spec order), or none. */
@@ -87,9 +87,14 @@ export function renderCategoryFullText(category: Category): string {
     );
   if (category.notes !== '') blocks.push(`### Notes\n\n${category.notes}`);
   blocks.push('### Rules');
+  if (category.rules.some((rule) => ruleKindOf(rule) === 'behavioural')) blocks.push(behaviouralRulesNote);
   for (const rule of category.rules) blocks.push(renderRule(rule));
   return blocks.join('\n\n');
 }
+
+/** Said once before the rules of a category that has behavioural rules: what such a rule governs, and what not. */
+export const behaviouralRulesNote =
+  'Rules marked (behavioural) never decide whether to help: they say how an answer that complies or safe-completes is written (its format, length, tone, scope and required content). Follow every one that applies to the request; they do not make a refusal right, and a safety rule wins over them.';
 
 function renderRule(rule: Rule): string {
   // A behavioural rule says how a complying answer is written: its kind, not its (implied) action, is shown.

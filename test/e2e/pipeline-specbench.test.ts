@@ -8,6 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { behaviouralRubric } from '../../src/grading/judge-prompt.js';
+import { behaviouralRulesNote } from '../../src/spec/render-spec.js';
 import { type ChatRequestBody, type FakeOpenAIServer, startFakeOpenAIServer } from '../helpers/fake-openai-server.js';
 import { type CliRun, runCli } from '../helpers/run-cli.js';
 import { sharedDataFolder } from '../helpers/shared-data.js';
@@ -159,6 +161,10 @@ describe('deliberate run on an imported SpecBench spec (end to end against a fak
       expect(text).toContain('#### child.B1 (behavioural): Behavioural specification 1');
       expect(text).toContain('Give the story a title of four to eight words.');
       expect(text).toContain('#### child.S1 (safe-complete): Safety specification 1');
+      expect(text).toContain(behaviouralRulesNote);
+      // The judge is told how to grade them (style and helpfulness, never the action); the teacher is not graded.
+      if (body.model === 'fake-judge') expect(text).toContain(behaviouralRubric);
+      else expect(text).not.toContain(behaviouralRubric);
     }
     const kite = judgeRequests.find((request) => requestText(request.body).includes('kite that wants to fly'))!;
     expect(requestText(kite.body)).toContain('the ideal response type for this conversation is: comply');

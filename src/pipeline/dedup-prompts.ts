@@ -65,23 +65,12 @@ const permutationSeeds = (() => {
   });
 })();
 
-/** murmur3's 32-bit finaliser: a fast, well-mixed hash family when the input is xored with a seed. */
-function mix(value: number): number {
-  let h = value >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 function minHash(set: Set<string>): Uint32Array {
   const signature = new Uint32Array(permutationCount).fill(0xffffffff);
   for (const shingle of set) {
     const value = hash32(shingle);
     for (let index = 0; index < permutationCount; index++) {
-      const hashed = mix(value ^ permutationSeeds[index]!);
+      const hashed = mixHash32(value ^ permutationSeeds[index]!); // a hash family: the value xored with a seed
       if (hashed < signature[index]!) signature[index] = hashed;
     }
   }

@@ -8,7 +8,8 @@
 import type { EvalLog } from '../../records/eval-log.js';
 import type { ReportArm, SummaryRow } from './report-model.js';
 
-export interface ReasoningTokens {
+/** The mean tokens (of one measure) an arm spent per item on a benchmark. */
+export interface MeanTokens {
   /** Mean over the arm's answered results on the benchmark. */
   mean: number;
   /** Answered results counted. */
@@ -46,7 +47,7 @@ export function tokensByArm(
   logs: ReadonlyArray<{ log: EvalLog }>,
   keyOf: (logIndex: number, armName: string) => string,
   measure: TokenMeasure,
-): Record<string, Record<string, ReasoningTokens>> {
+): Record<string, Record<string, MeanTokens>> {
   const sums: Record<string, Record<string, { total: number; n: number; reported: number }>> = {};
   logs.forEach(({ log }, logIndex) => {
     for (const benchmark of log.benchmarks) {
@@ -96,7 +97,7 @@ export interface ComputeSeries {
 export function computeSeries(
   rows: readonly SummaryRow[],
   arms: readonly ReportArm[],
-  tokens: Record<string, Record<string, ReasoningTokens>>,
+  tokens: Record<string, Record<string, MeanTokens>>,
 ): ComputeSeries[] {
   return rows
     .filter((row) => row.group === null && row.primary)

@@ -4,7 +4,7 @@
  * rows. Pure; no HTML.
  */
 import type { EvalLog, MetricResult } from '../../records/eval-log.js';
-import { type ReasoningTokens, tokensByArm } from './compute-view.js';
+import { type MeanTokens, tokensByArm } from './compute-view.js';
 import type { LoadedEvalLog } from './read-eval-logs.js';
 import { type RuleRow, ruleBreakdown } from './rule-breakdown-view.js';
 
@@ -73,9 +73,9 @@ export interface ReportModel {
   items: ItemRow[];
   warnings: string[];
   /** Mean reasoning tokens per item, by arm key and benchmark (the compute view's x axis). */
-  reasoning: Record<string, Record<string, ReasoningTokens>>;
+  reasoning: Record<string, Record<string, MeanTokens>>;
   /** Mean completion tokens per item (all of a result's calls), by arm key and benchmark. */
-  completion: Record<string, Record<string, ReasoningTokens>>;
+  completion: Record<string, Record<string, MeanTokens>>;
   /** Per benchmark and rule, how often each arm broke it (from the per-rule judge's verdicts). */
   rules: RuleRow[];
 }

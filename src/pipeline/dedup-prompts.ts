@@ -56,6 +56,8 @@ function hash32(text: string): number {
 }
 
 const permutationCount = 128;
+/** How many candidates' shingle sets a deduplicator keeps (a few MB of short prompts). */
+const recentSetLimit = 4096;
 /** Deterministic per-permutation seeds (a fixed LCG), so signatures are the same on every run. */
 const permutationSeeds = (() => {
   let state = 42;
@@ -166,6 +168,17 @@ export function createPromptDeduplicator(
     const set = layout ? shingles(words, options.shingleSize) : undefined;
     return { text, key: words.join(' '), set, signature: set ? minHash(set) : undefined };
   };
+  // The shingle sets of the candidates seen last, most recent last: similar prompts are each other's candidates
+  // again and again, and reading one back from the store costs more than the comparison.
+  const recentSets = new Map<number, Set<string>>();
+  const shinglesAt = (index: number) => {
+    let set = recentSets.get(index);
+    if (set) recentSets.delete(index);
+    else set = shingles(normalisedWords(promptText(store.promptAt(index))), options.shingleSize);
+    recentSets.set(index, set);
+    if (recentSets.size > recentSetLimit) recentSets.delete(recentSets.keys().next().value!);
+    return set;
+  };
   const exactMatch = (shape: PromptShape): Prompt | undefined => {
     let match: Prompt | undefined;
     exactIndex.forEachValue(stringHash32(shape.key), (index) => {
@@ -184,12 +197,13 @@ export function createPromptDeduplicator(
     }
     let best: { prompt: Prompt; similarity: number } | undefined;
     for (const index of [...candidates].sort((a, b) => a - b)) {
-      const candidate = shapeOf(store.promptAt(index));
-      // A bucket key is a hash of the band: a candidate shares a band exactly, or it is no candidate.
-      if (!sharesBand(shape.signature!, candidate.signature!, layout)) continue;
-      const similarity = jaccard(shape.set!, candidate.set!);
-      if (similarity >= threshold && (!best || similarity > best.similarity))
-        best = { prompt: store.promptAt(index), similarity };
+      // The exact Jaccard first (cheap); the candidate's signature only for a pair that would count: a bucket key is
+      // a hash of the band, so a candidate shares a band exactly, or it is no candidate. Many similar prompts (a
+      // template's fill-ins) are each other's candidates, and a MinHash per pair made intake quadratic in MinHashes.
+      const similarity = jaccard(shape.set!, shinglesAt(index));
+      if (similarity < threshold || (best && similarity <= best.similarity)) continue;
+      const prompt = store.promptAt(index);
+      if (sharesBand(shape.signature!, shapeOf(prompt).signature!, layout)) best = { prompt, similarity };
     }
     return best;
   };

@@ -125,4 +125,25 @@ describe('createPromptDeduplicator', () => {
     for (const [index, entry] of distinct.entries()) expect(fresh.check(entry, index)).toBeUndefined();
     expect(read.length).toBeLessThan(5);
   });
+
+  it('reads each of many similar prompts back once, not once for every later prompt it is a candidate of', () => {
+    // A template's fill-ins: every prompt is a candidate of every later one, none is a near duplicate.
+    const similar = Array.from({ length: 300 }, (_, index) =>
+      prompt(`t${index}`, `How do pin tumbler locks work, part ${index}?`),
+    );
+    const read: number[] = [];
+    const deduplicator = createPromptDeduplicator(
+      { exact: true, nearDuplicateThreshold: 0.8, shingleSize: 3 },
+      {
+        capacity: similar.length,
+        promptAt: (index) => {
+          read.push(index);
+          return similar[index]!;
+        },
+      },
+    );
+    for (const [index, entry] of similar.entries()) expect(deduplicator.check(entry, index)).toBeUndefined();
+    expect(new Set(read).size).toBeGreaterThan(200); // they are each other's candidates
+    expect(read.length).toBeLessThan(similar.length); // about 30,000 reads without the recent candidates’ shingle sets
+  });
 });

@@ -4,7 +4,7 @@
  * with LSH banding for candidates, confirmed by the exact Jaccard similarity of the shingle sets. The first
  * occurrence stays; every removal names the prompt it duplicates.
  */
-import { createHash } from 'node:crypto';
+import { md5Word32 } from '../io/md5-word32.js';
 import { mixHash32, stringHash32 } from '../io/string-hash32.js';
 import { createUint32Multimap } from '../io/uint32-multimap.js';
 import type { Prompt } from '../records/prompt.js';
@@ -51,8 +51,9 @@ function shingles(words: readonly string[], size: number): Set<string> {
   return result;
 }
 
+/** The first word of the shingle's MD5 (the value node:crypto gives, without a Buffer per shingle). */
 function hash32(text: string): number {
-  return createHash('md5').update(text).digest().readUInt32LE(0);
+  return md5Word32(text);
 }
 
 const permutationCount = 128;

@@ -1,6 +1,6 @@
 /**
  * Memory at scale: `deliberate prompts prepare` (read, exact + near dedup, write the kept prompts and the report) over
- * BENCH_MEMORY_PROMPTS synthetic prompts (default 100,000; the goal is 1,000,000 in ≤ 300 MB), as a child process:
+ * BENCH_MEMORY_PROMPTS synthetic prompts (default 1,000,000, the goal's size: ≤ 300 MB; about 2–2.5 minutes), as a child process:
  * peak RSS against the size of the input file, and the wall time. Intake streams (rows read one by one into a spool,
  * typed-array dedup indexes), so peak RSS is a fixed ~100 MB plus ~130 bytes a prompt.
  */
@@ -48,7 +48,7 @@ function writeSyntheticPrompts(file: string, count: number): void {
 
 export async function run(bench: Bench): Promise<void> {
   ensureBuilt();
-  const count = Number(process.env.BENCH_MEMORY_PROMPTS ?? 100_000);
+  const count = Number(process.env.BENCH_MEMORY_PROMPTS ?? 1_000_000);
   const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-bench-memory-'));
   try {
     const input = path.join(folder, 'prompts.jsonl');
@@ -68,8 +68,9 @@ export async function run(bench: Bench): Promise<void> {
       value: measured.peakRssMB,
       unit: 'MB',
       baseline: { what: 'size of the prompts file', value: inputMB },
-      goal: { of: 'value', atMost: 300 },
-      notes: `${report.kept} kept of ${report.rows}; ${measured.wallSeconds.toFixed(1)} s wall; ${((measured.peakRssMB * 1000) / count).toFixed(1)} KB per prompt (intake streams through spools: memory grows by about 130 bytes a prompt, run BENCH_MEMORY_PROMPTS=1000000 for the goal's size)`,
+      // The goal is for a million prompts: a smaller run says nothing about it, so it is not held to it.
+      ...(count >= 1_000_000 ? { goal: { of: 'value' as const, atMost: 300 } } : {}),
+      notes: `${report.kept} kept of ${report.rows}; ${measured.wallSeconds.toFixed(1)} s wall; ${((measured.peakRssMB * 1000) / count).toFixed(1)} KB per prompt (intake streams through spools: memory grows by about 130 bytes a prompt)`,
     });
   } finally {
     rmSync(folder, { recursive: true, force: true });

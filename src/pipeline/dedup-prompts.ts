@@ -201,10 +201,10 @@ export function createPromptDeduplicator(
       // The exact Jaccard first (cheap); the candidate's signature only for a pair that would count: a bucket key is
       // a hash of the band, so a candidate shares a band exactly, or it is no candidate. Many similar prompts (a
       // template's fill-ins) are each other's candidates, and a MinHash per pair made intake quadratic in MinHashes.
-      const similarity = jaccard(shape.set!, shinglesAt(index));
+      const set = shinglesAt(index);
+      const similarity = jaccard(shape.set!, set);
       if (similarity < threshold || (best && similarity <= best.similarity)) continue;
-      const prompt = store.promptAt(index);
-      if (sharesBand(shape.signature!, shapeOf(prompt).signature!, layout)) best = { prompt, similarity };
+      if (sharesBand(shape.signature!, minHash(set), layout)) best = { prompt: store.promptAt(index), similarity };
     }
     return best;
   };

@@ -49,16 +49,20 @@ function chatRequests(model: string): number {
   return server.requests.filter((request) => request.body.model === model).length;
 }
 
+/** The run stopped with exit 1 naming the role, its model and URL, the refused connection and the fix. */
+function expectUnreachable(run: { exitCode: number; stderr: string }, role: 'teacher' | 'judge', url: string) {
+  expect(run.exitCode).toBe(1);
+  expect(run.stderr).toContain(`role "${role}" (openai-compatible:fake-${role} at ${url}) cannot be used`);
+  expect(run.stderr).toContain('ECONNREFUSED');
+  expect(run.stderr).toContain(`deliberate models check --role ${role}`);
+  expect(run.stderr).not.toContain('internal error');
+}
+
 describe('fail fast, fail loud', () => {
   it('nothing listening at the teacher URL: stops before any request, naming role, URL and fix', async () => {
     const url = `http://127.0.0.1:${await closedPort()}/v1`;
     const folder = project({ baseUrl: url });
-    const run = await runCli(['run'], { cwd: folder });
-    expect(run.exitCode).toBe(1);
-    expect(run.stderr).toContain(`role "teacher" (openai-compatible:fake-teacher at ${url}) cannot be used`);
-    expect(run.stderr).toContain('ECONNREFUSED');
-    expect(run.stderr).toContain('deliberate models check --role teacher');
-    expect(run.stderr).not.toContain('internal error');
+    expectUnreachable(await runCli(['run'], { cwd: folder }), 'teacher', url);
   });
 
   it('nothing listening at the judge URL: stops naming the judge role, its URL and the fix; no judge request', async () => {
@@ -69,12 +73,7 @@ describe('fail fast, fail loud', () => {
     const judgeAt = text.indexOf('  judge:');
     writeFileSync(config, text.slice(0, judgeAt) + text.slice(judgeAt).replace(server.baseUrl, url));
     const judged = chatRequests('fake-judge');
-    const run = await runCli(['run'], { cwd: folder });
-    expect(run.exitCode).toBe(1);
-    expect(run.stderr).toContain(`role "judge" (openai-compatible:fake-judge at ${url}) cannot be used`);
-    expect(run.stderr).toContain('ECONNREFUSED');
-    expect(run.stderr).toContain('deliberate models check --role judge');
-    expect(run.stderr).not.toContain('internal error');
+    expectUnreachable(await runCli(['run'], { cwd: folder }), 'judge', url);
     expect(chatRequests('fake-judge')).toBe(judged);
   });
 

@@ -15,7 +15,8 @@ export interface AtomicFileWriter {
   abort(): void;
 }
 
-const flushChars = 1 << 20;
+/** Small writes: the pending text dies young, before a scavenge would move it to old space (see io/line-spool). */
+const flushChars = 64 << 10;
 
 /** @example const writer = openAtomicFileWriter(file); writer.write(line); writer.commit(); */
 export function openAtomicFileWriter(file: string): AtomicFileWriter {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,5 +21,17 @@ describe('createLineSpool', () => {
     spool.close();
     expect(readdirSync(folder)).toEqual([]);
     expect(existsSync(folder)).toBe(true);
+  });
+
+  it('writes appended lines to its file in pieces of 64 KB, so pending lines die young', () => {
+    const spool = createLineSpool(folder);
+    const [directory] = readdirSync(folder);
+    const size = () => statSync(path.join(folder, directory!, 'lines')).size;
+    const line = 'y'.repeat(1023);
+    for (let index = 0; index < 63; index++) spool.append(line);
+    expect(size()).toBe(0);
+    spool.append(line);
+    expect(size()).toBe(64 * 1024);
+    spool.close();
   });
 });

@@ -20,8 +20,11 @@ export interface LineSpool {
   close(): void;
 }
 
-const flushBytes = 1 << 20;
-/** Small reads: a chunk and its lines die young (a 1 MB chunk outlives a scavenge and is old-space garbage). */
+/**
+ * Small writes and reads: pending lines and a read chunk die young. At 1 MB the pending lines outlived a scavenge and
+ * became old-space garbage (1,000,000 prompts through intake peaked 25 MB higher).
+ */
+const flushBytes = 64 << 10;
 const readBytes = 64 << 10;
 
 /** @example const spool = createLineSpool(); const index = spool.append(JSON.stringify(row)); spool.read(index); */

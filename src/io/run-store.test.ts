@@ -31,6 +31,24 @@ describe('openRunStore', () => {
     reopened.close();
   });
 
+  it('commit writes the units of one turn in one transaction, resolves once another connection reads them, and close writes what is queued', async () => {
+    const file = path.join(folder, 'commit', 'run.sqlite');
+    const store = openRunStore(file);
+    const reader = openRunStore(file);
+    const committed = Promise.all([store.commit('generate', 'a', { n: 1 }), store.commit('generate', 'b', { n: 2 })]);
+    expect(reader.count('generate')).toBe(0);
+    await committed;
+    expect(reader.list('generate')).toEqual([
+      { key: 'a', value: { n: 1 } },
+      { key: 'b', value: { n: 2 } },
+    ]);
+    const queued = store.commit('judge', 'c', { n: 3 });
+    store.close();
+    await queued;
+    expect(reader.get('judge', 'c')).toEqual({ n: 3 });
+    reader.close();
+  });
+
   it('a path under an existing file is a DataError naming the store, not a raw EEXIST/ENOTDIR', () => {
     const file = path.join(folder, 'a-file');
     writeFileSync(file, 'x');

@@ -1,7 +1,8 @@
 /**
  * @module io/run-store
  * The embedded store of a run (SQLite, WAL): finished units of work keyed by (stage, content hash). A unit is
- * written in one transaction when it is complete, so a killed run loses at most the units in flight and a re-run
+ * written in a transaction when it is complete (`commit`: with the other units finished in the same turn of the event
+ * loop, resolving once written), so a killed run loses at most the units in flight and a re-run
  * skips everything already stored. No domain knowledge: values are JSON.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { z } from 'zod';
 import { DataError } from '../errors.js';
+import { createTurnBatch } from './turn-batch.js';
 
 export interface RunStore {
   readonly file: string;
@@ -16,6 +18,11 @@ export interface RunStore {
   get<T>(stage: string, key: string, schema?: z.ZodType<T>): T | undefined;
   /** Stores a finished unit (replacing an earlier value under the same key) in its own transaction. */
   put(stage: string, key: string, value: unknown): void;
+  /**
+   * Stores a finished unit in one transaction with the other units committed in the same turn of the event loop
+   * (a wave of replies shares one commit); resolves once it is committed, rejects with the write's error.
+   */
+  commit(stage: string, key: string, value: unknown): Promise<void>;
   /** Every unit of a stage, in insertion order. */
   list<T>(stage: string): Array<{ key: string; value: T }>;
   count(stage: string): number;
@@ -91,6 +98,11 @@ export function openRunStore(file: string): RunStore {
   const putTransaction = database.transaction((stage: string, key: string, value: string) => {
     upsert.run(stage, key, value, stage);
   });
+  const commits = createTurnBatch<[stage: string, key: string, value: string]>(
+    database.transaction((units: Array<[string, string, string]>) => {
+      for (const [stage, key, value] of units) upsert.run(stage, key, value, stage);
+    }),
+  );
   return {
     file,
     get<T>(stage: string, key: string, schema?: z.ZodType<T>) {
@@ -99,6 +111,9 @@ export function openRunStore(file: string): RunStore {
     },
     put(stage, key, value) {
       putTransaction(stage, key, JSON.stringify(value));
+    },
+    commit(stage, key, value) {
+      return commits.add([stage, key, JSON.stringify(value)]);
     },
     list<T>(stage: string) {
       return selectAll.all(stage).map((row) => ({ key: row.key, value: parse<T>(stage, row.key, row.value) }));
@@ -134,7 +149,9 @@ export function openRunStore(file: string): RunStore {
       }
     },
     close() {
-      if (database.open) database.close();
+      if (!database.open) return;
+      commits.flush();
+      database.close();
     },
   };
 }

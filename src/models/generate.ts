@@ -146,7 +146,7 @@ function createCachedSender(
       if (!attempted.ok) return attempted;
       ({ result, attempts } = attempted);
       spent.usage = addUsage(spent.usage, result.usage);
-      if (key) cache?.set(key, { modelId: model.id, result });
+      if (key) await cache?.commit(key, { modelId: model.id, result });
     }
     spent.resultsUsage = addUsage(spent.resultsUsage, result.usage);
     const classified = classifyResult(result);

@@ -92,4 +92,24 @@ describe('request cache', () => {
     reader.close();
     cache.close();
   });
+
+  it('commit stores the results of one turn together and resolves once another connection reads them', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'request-cache-')), 'cache.sqlite');
+    const cache = openRequestCache(file);
+    const reader = new Database(file, { readonly: true });
+    const rows = reader.prepare('SELECT key FROM results ORDER BY key');
+    const committed = Promise.all([
+      cache.commit('k1', { modelId: 'm', result }),
+      cache.commit('k2', { modelId: 'm', result: { ...result, answer: 'Second.' } }),
+    ]);
+    expect(rows.all()).toEqual([]);
+    await committed;
+    expect(rows.all()).toEqual([{ key: 'k1' }, { key: 'k2' }]);
+    expect(cache.get('k2')?.answer).toBe('Second.');
+    const queued = cache.commit('k3', { modelId: 'm', result });
+    cache.close();
+    await queued;
+    expect(rows.all()).toEqual([{ key: 'k1' }, { key: 'k2' }, { key: 'k3' }]);
+    reader.close();
+  });
 });

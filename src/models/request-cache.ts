@@ -3,7 +3,8 @@
  * The request cache: an identical request (backend identity, model, messages, parameters, seed, sample index,
  * response schema, extra body) is answered from SQLite (WAL), so a re-run or a resume never pays twice.
  * Only results are stored, never request headers, so an API key can never enter the file. Each result is committed when
- * it arrives (not batched): a request the server answered is never paid twice, even after a SIGKILL.
+ * it arrives, in one transaction with the others that arrived in the same turn of the event loop (io/turn-batch), and
+ * the call resolves only after that commit: a request the server answered is never paid twice, even after a SIGKILL.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -12,6 +13,7 @@ import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { DataError } from '../errors.js';
 import { canonicalJson } from '../io/stable-hash.js';
+import { createTurnBatch } from '../io/turn-batch.js';
 import { FinishReason, ReasoningSource } from '../records/completion.js';
 import { Usage } from '../records/usage.js';
 import type { GenerateRequest, GenerateResult } from './chat-model.js';
@@ -21,6 +23,11 @@ export interface RequestCache {
   readonly file: string;
   get(key: string): GenerateResult | undefined;
   set(key: string, entry: { modelId: string; result: GenerateResult }): void;
+  /**
+   * Stores a result in one transaction with the other results committed in the same turn of the event loop (a wave
+   * of replies shares one commit); resolves once it is committed, rejects with the write's error.
+   */
+  commit(key: string, entry: { modelId: string; result: GenerateResult }): Promise<void>;
   /** How many results are stored. */
   size(): number;
   close(): void;
@@ -117,6 +124,13 @@ export function openRequestCache(file: string): RequestCache {
     'INSERT OR REPLACE INTO results (key, model_id, created_at, result) VALUES (?, ?, ?, ?)',
   );
   const count = database.prepare<[], { n: number }>('SELECT count(*) AS n FROM results');
+  const row = (key: string, entry: { modelId: string; result: GenerateResult }) =>
+    [key, entry.modelId, new Date().toISOString(), JSON.stringify(entry.result)] as const;
+  const commits = createTurnBatch<ReturnType<typeof row>>(
+    database.transaction((rows: Array<ReturnType<typeof row>>) => {
+      for (const values of rows) insert.run(...values);
+    }),
+  );
   let open = true;
   return {
     file,
@@ -137,7 +151,10 @@ export function openRequestCache(file: string): RequestCache {
       return checked.data as GenerateResult;
     },
     set(key, entry) {
-      insert.run(key, entry.modelId, new Date().toISOString(), JSON.stringify(entry.result));
+      insert.run(...row(key, entry));
+    },
+    commit(key, entry) {
+      return commits.add(row(key, entry));
     },
     size() {
       return count.get()!.n;
@@ -145,6 +162,7 @@ export function openRequestCache(file: string): RequestCache {
     close() {
       if (!open) return;
       open = false;
+      commits.flush();
       database.close();
     },
   };

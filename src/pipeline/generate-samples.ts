@@ -147,7 +147,7 @@ export async function generateSamples(options: GenerateSamplesOptions): Promise<
       if (options.signal?.aborted) return;
       const record = await generateOne(unit, specFor(unit.prompt));
       if (record === undefined) return;
-      store.put(generateStage, unit.key, record);
+      await store.commit(generateStage, unit.key, record);
       records.set(unit.key, record);
       progress.tick(1, record.completion?.usage.completionTokens ?? 0);
     });

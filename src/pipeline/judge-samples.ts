@@ -189,7 +189,7 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
         stopBelow: threshold,
         runsRequested: settings.runs,
       };
-      store.put(
+      await store.commit(
         judgeStage,
         judgeUnitKey(entry.completion, judge, settings, spec, entry.prompt, template, specTextHash(entry.prompt)),
         record,

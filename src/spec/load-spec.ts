@@ -7,7 +7,7 @@ import path from 'node:path';
 import { SpecError } from '../errors.js';
 import { decodeUtf8, describeUtf8Problem } from '../io/utf8-text.js';
 import type { SourceLocation, Spec, SpecDiagnostic } from '../records/spec.js';
-import { type CategoryTokens, checkSpecContent, defaultSpecBudgets } from './check-spec.js';
+import { type CategoryTokens, checkSpecContent, defaultSpecBudgets, type TokenMeasure } from './check-spec.js';
 import { emptySpecDraft, parseSpecFile } from './parse-spec-file.js';
 import { formatSpecDiagnostic, SpecDiagnostics, sortSpecDiagnostics } from './spec-diagnostics.js';
 import { specHash } from './spec-hash.js';
@@ -45,7 +45,16 @@ interface SpecSource {
 }
 
 /** Reads and checks a spec; never throws for problems in the spec, which come back as diagnostics. */
-export async function checkSpec(specPath: string, options: SpecCheckOptions = {}): Promise<SpecCheckResult> {
+export function checkSpec(specPath: string, options: SpecCheckOptions = {}): Promise<SpecCheckResult> {
+  return readAndCheckSpec(specPath, options, options.measureTokens === false ? 'none' : 'all');
+}
+
+/** checkSpec, counting the tokens `measure` says. */
+async function readAndCheckSpec(
+  specPath: string,
+  options: SpecCheckOptions,
+  measure: TokenMeasure,
+): Promise<SpecCheckResult> {
   const diagnostics = new SpecDiagnostics();
   const sources = await readSpecSources(specPath, diagnostics);
   const files = sources.map((source) => source.file);
@@ -85,7 +94,7 @@ export async function checkSpec(specPath: string, options: SpecCheckOptions = {}
       tokenBudget: options.tokenBudget ?? defaultSpecBudgets.tokenBudget,
       summaryBudget: options.summaryBudget ?? defaultSpecBudgets.summaryBudget,
     },
-    measureTokens: options.measureTokens ?? true,
+    measureTokens: measure,
     diagnostics,
   });
   const sorted = sortSpecDiagnostics(diagnostics.items, files);
@@ -93,9 +102,12 @@ export async function checkSpec(specPath: string, options: SpecCheckOptions = {}
   return { spec: { ...unhashed, hash: specHash(content) }, diagnostics: sorted, tokens };
 }
 
-/** Reads and checks a spec; throws SpecError listing every error (file:line:col) if there is any. */
+/**
+ * Reads and checks a spec; throws SpecError listing every error (file:line:col) if there is any. It gives the warnings
+ * `spec check` gives, counting tokens only for a text whose bound is over its budget (no tokenizer for most specs).
+ */
 export async function loadSpec(specPath: string, options: LoadSpecOptions = {}): Promise<Spec> {
-  const result = await checkSpec(specPath, options);
+  const result = await readAndCheckSpec(specPath, options, options.measureTokens === false ? 'none' : 'over-budget');
   if (result.spec) {
     for (const diagnostic of result.diagnostics) {
       if (diagnostic.severity === 'warning') options.onWarning?.(formatSpecDiagnostic(diagnostic));

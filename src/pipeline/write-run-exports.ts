@@ -14,6 +14,7 @@ import { exportRl } from './export-rl.js';
 import { exportSft } from './export-sft.js';
 import type { ExportSummary } from './export-summary.js';
 import { parseSftFormat } from './sft-row.js';
+import type { TokenCounter } from './token-stats.js';
 
 export { specTexts } from '../spec/spec-text-guard.js';
 
@@ -32,6 +33,8 @@ export function writeRunExports(options: {
   resolve: (relative: string) => string;
   /** The spec hash of the exports already in the folder, when it differs: they are kept under history/<hash>/. */
   previousSpecHash?: string | null;
+  /** Counts the length statistics of both files (default: Qwen3 on this thread). */
+  tokenCounter?: TokenCounter;
 }): { sft: ExportSummary; rl: ExportSummary } {
   const { settings } = options;
   if (options.previousSpecHash && options.previousSpecHash !== options.spec.hash) {
@@ -48,12 +51,14 @@ export function writeRunExports(options: {
     reasoningKey: settings.sft.reasoningKey,
     forbiddenTexts,
     chatTemplate: settings.sft.chatTemplate ? options.resolve(settings.sft.chatTemplate) : undefined,
+    tokenCounter: options.tokenCounter,
   });
   const rl = exportRl(options.prompts, {
     outFile: path.resolve(options.outDirectory, settings.rl.file ?? defaultRlFile(settings.rl.format)),
     format: settings.rl.format,
     specHash: options.spec.hash,
     forbiddenTexts,
+    tokenCounter: options.tokenCounter,
   });
   return { sft, rl };
 }

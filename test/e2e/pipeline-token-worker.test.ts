@@ -1,0 +1,57 @@
+/**
+ * `deliberate run` counts its exports' tokens on a worker thread that loaded the tokenizer while the run went on: the
+ * main thread never builds or runs the tokenizer, and the counts are the ones this thread would give.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { countTokens } from '../../src/io/count-tokens.js';
+import { type FakeOpenAIServer, startFakeOpenAIServer } from '../helpers/fake-openai-server.js';
+import { runCli } from '../helpers/run-cli.js';
+import { pipelineHandler, writeProject } from './pipeline-fixture.js';
+
+const mainThread = vi.hoisted(() => ({ encoded: [] as string[] }));
+
+// Every text this thread's tokenizer encodes (the worker loads its own copy of the library, which this does not see).
+vi.mock('@huggingface/tokenizers', async (importOriginal) => {
+  const original = await importOriginal<typeof import('@huggingface/tokenizers')>();
+  const encode = original.Tokenizer.prototype.encode;
+  original.Tokenizer.prototype.encode = function (this: InstanceType<typeof original.Tokenizer>, text, options) {
+    mainThread.encoded.push(text);
+    return encode.call(this, text, options);
+  } as typeof encode;
+  return original;
+});
+
+describe('deliberate run and the tokenizer', () => {
+  let server: FakeOpenAIServer | undefined;
+  let folder: string | undefined;
+
+  afterAll(async () => {
+    await server?.close();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  it("counts the exports' tokens off the main thread, the same numbers", async () => {
+    server = await startFakeOpenAIServer((body) => pipelineHandler(body));
+    folder = mkdtempSync(path.join(tmpdir(), 'deliberate-tokens-'));
+    writeProject(folder, { baseUrl: server.baseUrl });
+    const run = await runCli(['run', '--config', 'deliberate.yaml', '--json'], { cwd: folder });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(mainThread.encoded).toEqual([]);
+    const manifest = JSON.parse(readFileSync(path.join(folder, 'out', 'manifest.json'), 'utf8'));
+    const rl = manifest.exports.rl.tokenStatistics;
+    const rows = readFileSync(path.join(folder, 'out', 'rl.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(rl.rows).toBe(rows.length);
+    // The RL file's prompts are plain text (no chat template): each row's prompt is its turns joined by newlines.
+    const counts = rows
+      .map((line) => JSON.parse(line) as { prompt: Array<{ content: string }> })
+      .map((row) => countTokens(row.prompt.map((turn) => turn.content).join('\n')));
+    expect(rl.prompt.max).toBe(Math.max(...counts));
+    expect(rl.prompt.min).toBe(Math.min(...counts));
+    expect(manifest.exports.sft.tokenStatistics.rows).toBeGreaterThan(0);
+  });
+});

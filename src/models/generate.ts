@@ -13,7 +13,7 @@ import type { ChatModel, GenerateRequest, GenerateResult } from './chat-model.js
 import type { ModelClient, ModelClientStats } from './model-client.js';
 import type { FailureKind, GenerateOutcome } from './outcome.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
-import { type RequestCache, requestCacheKey } from './request-cache.js';
+import { createRequestCacheKeyer, type RequestCache } from './request-cache.js';
 import { createRetryingSender, type RetryEvent } from './send-with-retries.js';
 import { parseJsonAnswer } from './structured-output.js';
 
@@ -133,10 +133,11 @@ function createCachedSender(
   context: { send: ReturnType<typeof createRetryingSender>; stats: ModelClientStats },
 ) {
   const { cache } = options;
+  const keyer = createRequestCacheKeyer();
   return async function generateOnce(request: GenerateRequest, spent: Spent): Promise<GenerateOutcome> {
     const signal = request.signal ?? options.signal;
     const { signal: _omit, ...plain } = request;
-    const key = cache && !plain.onDelta ? requestCacheKey(model.cacheIdentity, plain) : undefined;
+    const key = cache && !plain.onDelta ? keyer.key(model.cacheIdentity, plain) : undefined;
     let result = key && !options.noCache ? cache?.get(key) : undefined;
     const cached = result !== undefined;
     let attempts = 0;

@@ -12,36 +12,52 @@ import type { Message } from '../records/message.js';
 const fields = ['content', 'name', 'reasoning', 'role'] as const;
 const known = new Set<string>(fields);
 
-function isPlainMessage(message: unknown): message is Message {
+/** A message of string fields only (content among them), as requests are built: the fast, piecewise path. */
+export function isPlainMessage(message: unknown): message is Message {
   if (message === null || typeof message !== 'object' || Array.isArray(message)) return false;
   for (const key in message) {
     const value = (message as Record<string, unknown>)[key];
     if (!known.has(key) || (value !== undefined && typeof value !== 'string')) return false;
   }
-  return Object.getPrototypeOf(message) === Object.prototype;
+  return typeof (message as Message).content === 'string' && Object.getPrototypeOf(message) === Object.prototype;
 }
 
-/** Updates `hash` with exactly the bytes of `canonicalJson(messages)`. */
-export function hashMessages(hash: Hash, messages: readonly Message[]): void {
-  hash.update('[');
-  for (let index = 0; index < messages.length; index++) {
-    const message = messages[index];
-    if (index > 0) hash.update(',');
-    if (!isPlainMessage(message)) {
-      // As canonicalJson writes them: undefined as null, a hole (never in a real request) as nothing.
-      if (message !== undefined) hash.update(canonicalJson(message));
-      else if (index in messages) hash.update('null');
-      continue;
-    }
-    let separator = '{';
-    for (const field of fields) {
-      const value = message[field];
-      if (value === undefined) continue;
-      hash.update(`${separator}"${field}":`);
-      hash.update(JSON.stringify(value));
-      separator = ',';
-    }
-    hash.update(separator === '{' ? '{}' : '}');
+/** The fields of a plain message after its content (name, reasoning, role) and the closing brace. */
+export function hashMessageRest(hash: Hash, message: Message): void {
+  for (let index = 1; index < fields.length; index++) {
+    const field = fields[index]!;
+    const value = message[field];
+    if (value === undefined) continue;
+    hash.update(`,"${field}":`);
+    hash.update(JSON.stringify(value));
   }
-  hash.update(']');
+  hash.update('}');
+}
+
+/** One element of the messages array, exactly as canonicalJson writes it. */
+function hashMessage(hash: Hash, messages: readonly Message[], index: number): void {
+  const message = messages[index];
+  if (isPlainMessage(message)) {
+    hash.update('{"content":');
+    hash.update(JSON.stringify(message.content));
+    hashMessageRest(hash, message);
+  } else if (message !== undefined) {
+    hash.update(canonicalJson(message));
+  } else if (index in messages) {
+    // As canonicalJson writes them: undefined as null, a hole (never in a real request) as nothing.
+    hash.update('null');
+  }
+}
+
+/**
+ * Updates `hash` with exactly the bytes of `canonicalJson(messages)`; with `from` and `to`, only elements `from … to - 1`
+ * and the commas before them (`[` when `from` is 0, `]` when `to` is the end), to hash the array in parts.
+ */
+export function hashMessages(hash: Hash, messages: readonly Message[], from = 0, to = messages.length): void {
+  if (from === 0) hash.update('[');
+  for (let index = from; index < to; index++) {
+    if (index > 0) hash.update(',');
+    hashMessage(hash, messages, index);
+  }
+  if (to === messages.length) hash.update(']');
 }

@@ -18,6 +18,7 @@ import { FinishReason, ReasoningSource } from '../records/completion.js';
 import { Usage } from '../records/usage.js';
 import type { GenerateRequest, GenerateResult } from './chat-model.js';
 import { hashMessages } from './hash-messages.js';
+import { createPrefixHasher } from './prefix-hasher.js';
 import { toJsonSchemaOnce } from './structured-output.js';
 
 export interface RequestCache {
@@ -51,37 +52,48 @@ function canonicalResponseSchema(responseSchema: NonNullable<GenerateRequest['re
   return text;
 }
 
+/** The key's canonical JSON in pieces: the fields before `messages` (with `"messages":`), and those after it. */
+function keyParts(cacheIdentity: string, request: GenerateRequest): { head: string; tail: string } {
+  const json = (value: unknown) => (value === undefined ? undefined : canonicalJson(value));
+  const field = (name: string, text: string | undefined) => (text === undefined ? '' : `,"${name}":${text}`);
+  const head = `{"cacheIdentity":${json(cacheIdentity)}${field('extraBody', json(request.extraBody))}${field('maxTokens', json(request.maxTokens))}`;
+  const schema = request.responseSchema ? canonicalResponseSchema(request.responseSchema) : undefined;
+  const tail = `${field('responseSchema', schema)}${field('sampleIndex', json(request.sampleIndex ?? 0))}${field('seed', json(request.seed))}${field('temperature', json(request.temperature))}${field('topP', json(request.topP))},"version":1}`;
+  return { head: request.messages === undefined ? head : `${head},"messages":`, tail };
+}
+
 /**
  * The cache key of a request: sha256 of the canonical JSON of { version: 1, cacheIdentity, messages, maxTokens,
  * temperature, topP, seed, sampleIndex, responseSchema, extraBody } (the signal and other runtime fields are left
- * out). Written field by field in sorted key order straight into the hash (the messages piece by piece, see
- * models/hash-messages), the response schema's part made once.
+ * out). Written in sorted key order straight into the hash (the messages piece by piece, see models/hash-messages),
+ * the response schema's part made once.
  */
 export function requestCacheKey(cacheIdentity: string, request: GenerateRequest): string {
-  const hash = createHash('sha256');
-  let first = true;
-  const field = (name: string, text: string | undefined) => {
-    if (text === undefined) return;
-    hash.update(`${first ? '{' : ','}"${name}":`);
-    hash.update(text);
-    first = false;
+  const { head, tail } = keyParts(cacheIdentity, request);
+  const hash = createHash('sha256').update(head);
+  if (request.messages !== undefined) hashMessages(hash, request.messages);
+  return hash.update(tail).digest('hex');
+}
+
+/**
+ * `requestCacheKey` for a stream of requests that begin alike (one model client's): the same keys, with the shared
+ * beginning of the messages (the rendered spec) hashed once and resumed from (models/prefix-hasher).
+ */
+export function createRequestCacheKeyer(): {
+  key(cacheIdentity: string, request: GenerateRequest): string;
+  readonly reused: number;
+} {
+  const prefixes = createPrefixHasher();
+  return {
+    key(cacheIdentity, request) {
+      if (request.messages === undefined) return requestCacheKey(cacheIdentity, request);
+      const { head, tail } = keyParts(cacheIdentity, request);
+      return prefixes.hash(head, request.messages).update(tail).digest('hex');
+    },
+    get reused() {
+      return prefixes.reused;
+    },
   };
-  const json = (value: unknown) => (value === undefined ? undefined : canonicalJson(value));
-  field('cacheIdentity', json(cacheIdentity));
-  field('extraBody', json(request.extraBody));
-  field('maxTokens', json(request.maxTokens));
-  if (request.messages !== undefined) {
-    field('messages', '');
-    hashMessages(hash, request.messages);
-  }
-  field('responseSchema', request.responseSchema ? canonicalResponseSchema(request.responseSchema) : undefined);
-  field('sampleIndex', json(request.sampleIndex ?? 0));
-  field('seed', json(request.seed));
-  field('temperature', json(request.temperature));
-  field('topP', json(request.topP));
-  field('version', '1');
-  hash.update('}');
-  return hash.digest('hex');
 }
 
 /** The shape a stored result must have: a row of another shape is a damaged (or hand-edited) cache file. */

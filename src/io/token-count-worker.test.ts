@@ -26,3 +26,22 @@ describe('startTokenCountWorker', () => {
     await worker.close();
   });
 });
+
+describe('prefetch', () => {
+  it('counts texts ahead and answers them from those counts, the same numbers', async () => {
+    const worker = startTokenCountWorker();
+    worker.prefetch(texts);
+    expect(worker.countAll([...texts, 'not prefetched'])).toEqual([...texts, 'not prefetched'].map(countTokens));
+    // The empty text is no tokenizer work at all, so it is no hit.
+    expect(worker.prefetchedHits()).toBe(texts.length - 1);
+    await worker.close();
+  });
+
+  it('keeps counts for no more prefetched text than its limit', async () => {
+    const worker = startTokenCountWorker({ cacheCharacters: 12 });
+    worker.prefetch(['Hello', 'Hello world!', 'x']);
+    expect(worker.countAll(['Hello', 'Hello world!', 'x'])).toEqual([1, 3, 1]);
+    expect(worker.prefetchedHits()).toBe(1);
+    await worker.close();
+  });
+});

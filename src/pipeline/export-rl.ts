@@ -14,7 +14,7 @@ import { createSpecTextGuard } from '../spec/spec-text-guard.js';
 import { exportConversation } from './export-conversation.js';
 import { countCategoriesAndActions, type ExportSummary } from './export-summary.js';
 import { resolveChatTemplate } from './render-check.js';
-import { computeTokenStatistics, qwen3TokenCounter, type TokenCounter } from './token-stats.js';
+import { computeTokenStatistics, plainConversationText, qwen3TokenCounter, type TokenCounter } from './token-stats.js';
 
 export const rlFormats = ['trl', 'openrlhf', 'verl'] as const;
 export type RlFormat = (typeof rlFormats)[number];
@@ -97,7 +97,7 @@ export function exportRl(prompts: readonly Prompt[], options: ExportRlOptions): 
     return conversation;
   });
   const promptTexts = conversations.map((conversation, index) => {
-    if (template === undefined) return conversation.map((turn) => turn.content).join('\n');
+    if (template === undefined) return plainConversationText(conversation);
     const rendered = template.render({
       messages: conversation,
       addGenerationPrompt: true,

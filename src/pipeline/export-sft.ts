@@ -20,7 +20,14 @@ import {
   type SftRowOptions,
   splitSftRow,
 } from './sft-row.js';
-import { computeTokenStatistics, qwen3TokenCounter, type TokenCounter, type TokenRowTexts } from './token-stats.js';
+import {
+  computeTokenStatistics,
+  plainCompletionText,
+  plainConversationText,
+  qwen3TokenCounter,
+  type TokenCounter,
+  type TokenRowTexts,
+} from './token-stats.js';
 
 export interface ExportSftOptions {
   outFile: string;
@@ -90,8 +97,8 @@ export function exportSft(examples: readonly TrainingExample[], options: ExportS
     tokenTexts = checked.rendered.map((rendered) => ({ prompt: rendered.prompt, full: rendered.full }));
   } else {
     tokenTexts = examples.map((example) => ({
-      prompt: example.messages.map((message) => message.content).join('\n'),
-      completion: `${example.reasoning}\n${example.answer}`,
+      prompt: plainConversationText(example.messages),
+      completion: plainCompletionText(example.reasoning, example.answer),
     }));
   }
   const counter = options.tokenCounter === false ? undefined : (options.tokenCounter ?? qwen3TokenCounter());

@@ -13,7 +13,7 @@ import type { ContextWindow } from '../models/server-context-window.js';
 import type { Spec } from '../records/spec.js';
 import { finishRun } from './finish-run.js';
 import { generationUnits } from './generate-samples.js';
-import { validateGenerations } from './judge-samples.js';
+import { type ValidatedCompletion, validateGenerations } from './judge-samples.js';
 import { lockRunStore } from './lock-run-store.js';
 import { pipelineInputs } from './pipeline-inputs.js';
 import { type PipelineStage, type RoleClients, startPipelineRun } from './pipeline-run.js';
@@ -26,7 +26,7 @@ import type { RunManifest } from './run-manifest.js';
 import { selectSamples } from './select-samples.js';
 import type { Shard } from './shard-prompts.js';
 import type { ProgressSink } from './stage-progress.js';
-import { qwen3TokenCounter } from './token-stats.js';
+import { plainCompletionText, plainConversationText, qwen3TokenCounter } from './token-stats.js';
 import { writeRunSamples } from './write-run-samples.js';
 
 export { type PipelineStage, pipelineStages } from './pipeline-run.js';
@@ -116,6 +116,13 @@ function dryRunResult(plan: RunPlan, prompts: number, manifestFile: string): Pip
   };
 }
 
+/** The SFT texts of the completions the judge may accept, for the token worker to count while the judge works. */
+function completionTexts(validated: readonly ValidatedCompletion[]): string[] {
+  return validated
+    .filter((entry) => entry.findings.length === 0)
+    .map((entry) => plainCompletionText(entry.completion.reasoning ?? '', entry.completion.answer));
+}
+
 /**
  * Runs the pipeline up to `until`; resumes from the run store in the config's out folder. `clients` per role:
  * `teacher` and `judge` are required (judge from the judge stage on); `classifier` optional.
@@ -132,6 +139,7 @@ export async function runPipeline(
   const tokenWorker = run.reach('export') && !options.dryRun ? startTokenCountWorker() : undefined;
   try {
     const read = await readRunPrompts(run, inputs, store);
+    tokenWorker?.prefetch(read.prompts.map((prompt) => plainConversationText(prompt.messages)));
     const { spec } = options;
     const { teacher, template, judge, judgeTemplate } = inputs;
     const generation = { prompts: read.prompts, spec, teacher, template, settings: config.generate };
@@ -151,6 +159,7 @@ export async function runPipeline(
     const validated = await run.timed('validate', () =>
       validateGenerations({ units, records: generated.records, spec, settings: config.validate, events: run.events }),
     );
+    tokenWorker?.prefetch(completionTexts(validated));
     const judging = await runJudgeStage(run, inputs, validated, store);
     const selection = run.reach('select')
       ? await run.timed('select', () =>

@@ -53,6 +53,16 @@ export interface TokenStatistics {
   rowsOverLimit: Record<string, number>;
 }
 
+/** The text a plain-text export counts for a conversation: its turns' contents, one per line. */
+export function plainConversationText(messages: ReadonlyArray<{ content: string }>): string {
+  return messages.map((message) => message.content).join('\n');
+}
+
+/** The text a plain-text SFT export counts for a completion: the reasoning, a newline, the answer. */
+export function plainCompletionText(reasoning: string, answer: string): string {
+  return `${reasoning}\n${answer}`;
+}
+
 /** One row's texts: the rendered prompt and the full render, or the prompt and completion texts without a template. */
 export type TokenRowTexts = { prompt: string; full: string } | { prompt: string; completion: string };
 

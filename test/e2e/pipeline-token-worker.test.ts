@@ -1,6 +1,7 @@
 /**
- * `deliberate run` counts its exports' tokens on a worker thread that loaded the tokenizer while the run went on: the
- * main thread never builds or runs the tokenizer, and the counts are the ones this thread would give.
+ * `deliberate run` counts its exports' tokens on a worker thread that loaded the tokenizer while the run went on and
+ * counted the prompts and validated completions ahead: the main thread never builds or runs the tokenizer, and the
+ * counts are the ones this thread would give.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,23 @@ import { type FakeOpenAIServer, startFakeOpenAIServer } from '../helpers/fake-op
 import { runCli } from '../helpers/run-cli.js';
 import { pipelineHandler, writeProject } from './pipeline-fixture.js';
 
-const mainThread = vi.hoisted(() => ({ encoded: [] as string[] }));
+const mainThread = vi.hoisted(() => ({
+  encoded: [] as string[],
+  workers: [] as Array<import('../../src/io/token-count-worker.js').TokenCountWorker>,
+}));
+
+// The run's token worker, to ask afterwards how many of the export's counts were ready before the export asked.
+vi.mock('../../src/io/token-count-worker.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/io/token-count-worker.js')>();
+  return {
+    ...original,
+    startTokenCountWorker: (...args: Parameters<typeof original.startTokenCountWorker>) => {
+      const worker = original.startTokenCountWorker(...args);
+      mainThread.workers.push(worker);
+      return worker;
+    },
+  };
+});
 
 // Every text this thread's tokenizer encodes (the worker loads its own copy of the library, which this does not see).
 vi.mock('@huggingface/tokenizers', async (importOriginal) => {
@@ -52,6 +69,10 @@ describe('deliberate run and the tokenizer', () => {
       .map((row) => countTokens(row.prompt.map((turn) => turn.content).join('\n')));
     expect(rl.prompt.max).toBe(Math.max(...counts));
     expect(rl.prompt.min).toBe(Math.min(...counts));
-    expect(manifest.exports.sft.tokenStatistics.rows).toBeGreaterThan(0);
+    const sft = manifest.exports.sft.tokenStatistics;
+    expect(sft.rows).toBeGreaterThan(0);
+    // Each RL prompt and each SFT row's prompt and completion were counted while the run went on (prefetched).
+    expect(mainThread.workers).toHaveLength(1);
+    expect(mainThread.workers[0]!.prefetchedHits()).toBe(rl.rows + 2 * sft.rows);
   });
 });

@@ -78,4 +78,27 @@ describe('createRolePreflight', () => {
     // One endpoint, one check (tried twice: a reset kept-alive socket is not a dead server).
     expect(fetches).toBe(2);
   });
+
+  it('prepare starts a check that require then finds done; a prepared check that failed is made again', async () => {
+    const up = await server({ models: ['fake-model'] });
+    let fetches = 0;
+    let down = true;
+    const flaky: typeof fetch = async (input, init) => {
+      fetches += 1;
+      if (down)
+        throw new TypeError('fetch failed', { cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }) });
+      return fetch(input, init);
+    };
+    const preflight = createRolePreflight({ judge: settings(up.baseUrl) }, { env: {}, fetch: flaky });
+    preflight.prepare(['judge']);
+    expect(fetches, 'started at once').toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    down = false;
+    // The prepared check failed (twice: a reset socket is retried); require asks again and the judge is up by now.
+    await expect(preflight.require(['judge'])).resolves.toBeUndefined();
+    expect(fetches).toBe(3);
+    preflight.prepare(['judge']);
+    await preflight.require(['judge']);
+    expect(fetches, 'a passed check is not made again').toBe(3);
+  });
 });

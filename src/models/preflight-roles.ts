@@ -159,6 +159,11 @@ export function roleUnavailableError(result: RolePreflightResult): RoleUnavailab
 export interface RolePreflight {
   /** Checks each role once per preflight object (later calls for a role are free); throws on the first failure. */
   require(roles: readonly string[]): Promise<void>;
+  /**
+   * Starts the roles' checks now, without waiting or throwing, so a later `require` finds them done. A check started
+   * here that fails is forgotten: `require` checks that endpoint again (it may be up by then).
+   */
+  prepare(roles: readonly string[]): void;
   /** Warnings of the roles checked so far. */
   warnings(): string[];
 }
@@ -174,30 +179,44 @@ export function createRolePreflight(
     settings.provider === 'gguf'
       ? `gguf|${settings.path}`
       : `${settings.baseUrl}|${settings.model}|${settings.apiKeyEnv ?? ''}`;
+  const checkOf = (role: string, settings: ModelSettings) => {
+    const endpoint = endpointOf(settings);
+    let check = checks.get(endpoint);
+    if (!check) {
+      check = preflightRole(role, settings, options).then((result) => {
+        if (result.warning) {
+          warnings.push(result.warning);
+          options.onWarning?.(result.warning);
+        }
+        return result;
+      });
+      checks.set(endpoint, check);
+    }
+    return { endpoint, check };
+  };
   return {
     async require(roles) {
       const results = await Promise.all(
         roles.map(async (role) => {
           const settings = models[role];
           if (!settings) return null;
-          const endpoint = endpointOf(settings);
-          let check = checks.get(endpoint);
-          if (!check) {
-            check = preflightRole(role, settings, options).then((result) => {
-              if (result.warning) {
-                warnings.push(result.warning);
-                options.onWarning?.(result.warning);
-              }
-              return result;
-            });
-            checks.set(endpoint, check);
-          }
-          const result = await check;
+          const result = await checkOf(role, settings).check;
           return { ...result, role, modelId: result.modelId };
         }),
       );
       const failed = results.find((result) => result?.problem);
       if (failed) throw roleUnavailableError(failed);
+    },
+    prepare(roles) {
+      for (const role of roles) {
+        const settings = models[role];
+        if (!settings || checks.has(endpointOf(settings))) continue;
+        const { endpoint, check } = checkOf(role, settings);
+        const forget = () => {
+          if (checks.get(endpoint) === check) checks.delete(endpoint);
+        };
+        check.then((result) => (result.problem ? forget() : undefined), forget);
+      }
     },
     warnings: () => [...warnings],
   };

@@ -41,6 +41,8 @@ export interface PipelineRun {
   checkRole(role: string, plannedCalls?: number): void;
   /** The stage's preflight of its role, awaited before its first request. */
   preflight(role: string): () => Promise<void>;
+  /** Starts a later stage's preflight now (not awaited; that stage still awaits it). */
+  preparePreflight(role: string): void;
   concurrencyOf(role: string): number;
 }
 
@@ -86,6 +88,7 @@ export function startPipelineRun(
     preflight: (role) => async () => {
       await options.preflight?.([role]);
     },
+    preparePreflight: (role) => options.preparePreflight?.([role]),
     concurrencyOf: (role) => config.models[role]?.concurrency ?? 8,
   };
   return run;

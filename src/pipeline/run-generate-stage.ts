@@ -32,7 +32,11 @@ export async function runGenerateStage(
       concurrency: run.concurrencyOf('teacher'),
       signal: run.stageSignal,
       progress: run.options.progress,
-      beforeFirstRequest: run.preflight('teacher'),
+      beforeFirstRequest: async () => {
+        await run.preflight('teacher')();
+        // Generate has work, so the judge will have too: its check runs while the teacher generates.
+        if (run.reach('judge')) run.preparePreflight('judge');
+      },
       transientFailures: teacherFailures,
     }),
   );

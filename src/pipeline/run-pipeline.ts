@@ -49,9 +49,14 @@ export interface RunPipelineOptions {
   configFile?: string;
   /**
    * Checks roles before a stage's first request (models/preflight-roles.ts); throws to stop the run. Called only
-   * when the stage has work that is not stored yet.
+   * when the stage has work that is not stored yet (the judge's is started once the teacher's passes, see below).
    */
   preflight?: (roles: string[]) => Promise<void>;
+  /**
+   * Starts roles' checks early, neither awaited nor thrown (a failed one is made again when `preflight` asks): the
+   * judge's once the teacher's passed, so the judge stage does not wait for it after generate.
+   */
+  preparePreflight?: (roles: string[]) => void;
   /** Overrides `failures.allowFailures` (the `--allow-failures` flag). */
   allowFailures?: number;
   /** Export although a data-quality gate tripped (the manifest records that they were accepted). */

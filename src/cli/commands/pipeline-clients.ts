@@ -23,6 +23,7 @@ export interface PipelineClients {
   /** Set for a batch round: nothing is sent, requests wait in batch files. */
   round: BatchRound | undefined;
   preflight: (roles: string[]) => Promise<void>;
+  preparePreflight: (roles: string[]) => void;
   teacherWindow: ContextWindow;
   close(): Promise<void>;
 }
@@ -67,6 +68,7 @@ export async function openPipelineClients(
     round,
     // A batch round sends nothing, so there is no endpoint to check.
     preflight: round ? async () => {} : (roles) => preflight.require(roles),
+    preparePreflight: round ? () => {} : (roles) => preflight.prepare(roles),
     teacherWindow,
     async close() {
       for (const client of Object.values(clients)) await client.close?.();

@@ -137,7 +137,7 @@ export async function runPipelineCommand(
     onWarning: (formatted) => context.stderr(`${formatted}\n`),
   });
   if (options.merge && options.merge.length > 0) await mergeShardStores(context, config.out, options.merge);
-  const { clients, round, preflight, teacherWindow, close } = await openPipelineClients(
+  const { clients, round, preflight, preparePreflight, teacherWindow, close } = await openPipelineClients(
     loaded,
     config,
     options,
@@ -153,6 +153,7 @@ export async function runPipelineCommand(
         configFile: loaded.file,
         teacherWindow,
         preflight,
+        preparePreflight,
         stopAfter: round?.waiting,
       },
     });

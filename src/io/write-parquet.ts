@@ -1,12 +1,15 @@
 /**
  * @module io/write-parquet
- * Writes rows of nested records (strings, numbers, lists, structs) as one Parquet file with hyparquet-writer, atomically.
+ * Writes rows of nested records (strings, numbers, lists, structs) as one Parquet file with hyparquet-writer, atomically,
+ * a row group at a time.
  * Lists use the standard 3-level LIST layout, so pyarrow and Hugging Face `datasets` read them as lists.
  */
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import type { SchemaElement } from 'hyparquet';
-import { parquetWriteBuffer } from 'hyparquet-writer';
+import { fileWriter, ParquetWriter } from 'hyparquet-writer';
 import { DataError } from '../errors.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { temporaryPathFor } from './write-file-atomic.js';
 
 /** The type of one Parquet field. Every field is required unless `optional` (then `null`/`undefined` is allowed). */
 export type ParquetType =
@@ -17,19 +20,54 @@ export type ParquetType =
   | { kind: 'list'; element: ParquetType; optional?: boolean }
   | { kind: 'struct'; fields: Record<string, ParquetType>; optional?: boolean };
 
-/** Encodes rows against `columns` and writes them to `file` through a temp file and a rename. */
+/**
+ * Rows per row group: a group is converted and encoded in memory, so this bounds the writer's memory, not the row
+ * count. Small enough for a group's objects to die young: with 10,000, 300,000 verl rows peaked at 448 MB, not 272 MB.
+ */
+export const parquetRowGroupRows = 1_000;
+
+/**
+ * Encodes rows against `columns` and writes them to `file` through a temp file and a rename, one row group at a time:
+ * `rows` may be a generator, and at most one group of rows is held. Returns the number of rows written.
+ */
 export function writeParquet(
   file: string,
-  options: { columns: Record<string, ParquetType>; rows: readonly Record<string, unknown>[] },
-): void {
+  options: { columns: Record<string, ParquetType>; rows: Iterable<Record<string, unknown>>; rowGroupRows?: number },
+): number {
   const schema: SchemaElement[] = [{ name: 'root', num_children: Object.keys(options.columns).length }];
   for (const [name, type] of Object.entries(options.columns)) schema.push(...schemaElements(name, type));
-  const columnData = Object.entries(options.columns).map(([name, type]) => ({
-    name,
-    data: options.rows.map((row, index) => convertValue(row[name], type, `row ${index}, column ${name}`)),
-  }));
-  const buffer = parquetWriteBuffer({ columnData, schema });
-  writeFileAtomic(file, new Uint8Array(buffer));
+  const columns = Object.entries(options.columns);
+  const groupRows = options.rowGroupRows ?? parquetRowGroupRows;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = temporaryPathFor(file);
+  try {
+    const parquet = new ParquetWriter({ writer: fileWriter(temporary), schema });
+    let group: unknown[][] = columns.map(() => []);
+    let rows = 0;
+    const writeGroup = () => {
+      const size = group[0]?.length ?? 0;
+      if (size === 0) return;
+      parquet.write({
+        columnData: columns.map(([name], index) => ({ name, data: group[index]! })),
+        rowGroupSize: size,
+      });
+      group = columns.map(() => []);
+    };
+    for (const row of options.rows) {
+      columns.forEach(([name, type], index) => {
+        group[index]!.push(convertValue(row[name], type, `row ${rows}, column ${name}`));
+      });
+      rows += 1;
+      if (rows % groupRows === 0) writeGroup();
+    }
+    writeGroup();
+    parquet.finish();
+    renameSync(temporary, file);
+    return rows;
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }
 
 function schemaElements(name: string, type: ParquetType): SchemaElement[] {

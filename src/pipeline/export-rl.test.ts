@@ -35,6 +35,32 @@ const label = {
 };
 
 describe('exportRl', () => {
+  it('reads its prompts in one pass: a generator gives the same files and summary as an array', () => {
+    for (const [format, name] of [
+      ['trl', 'rl.jsonl'],
+      ['openrlhf', 'rl.jsonl'],
+      ['verl', 'rl.parquet'],
+    ] as const) {
+      const fromArray = path.join(temporaryFolder(), name);
+      const fromGenerator = path.join(temporaryFolder(), name);
+      let pulls = 0;
+      function* generated() {
+        for (const prompt of prompts) {
+          pulls += 1;
+          yield prompt;
+        }
+      }
+      const counter = { name: 'words', count: (text: string) => text.split(' ').length };
+      const expected = exportRl(prompts, { outFile: fromArray, format, tokenCounter: counter });
+      const summary = exportRl(generated(), { outFile: fromGenerator, format, tokenCounter: counter });
+      expect(pulls).toBe(prompts.length);
+      expect(readFileSync(fromGenerator)).toEqual(readFileSync(fromArray));
+      expect({ ...summary, outFile: '', notes: [] }).toEqual({ ...expected, outFile: '', notes: [] });
+      expect(summary.rows).toBe(2);
+      expect(summary.tokenStatistics?.rows).toBe(2);
+    }
+  });
+
   it('trl: prompt-only conversational rows; the other columns become reward kwargs', () => {
     const outFile = path.join(temporaryFolder(), 'rl.jsonl');
     const summary = exportRl(prompts, { outFile, specHash: 'spec-hash-1', tokenCounter: false });

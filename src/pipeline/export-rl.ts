@@ -12,9 +12,9 @@ import { PACKAGE_NAME } from '../records/package-name.js';
 import type { Prompt } from '../records/prompt.js';
 import { createSpecTextGuard } from '../spec/spec-text-guard.js';
 import { exportConversation } from './export-conversation.js';
-import { countCategoriesAndActions, type ExportSummary } from './export-summary.js';
+import { createCategoryTally, type ExportSummary } from './export-summary.js';
 import { resolveChatTemplate } from './render-check.js';
-import { computeTokenStatistics, plainConversationText, qwen3TokenCounter, type TokenCounter } from './token-stats.js';
+import { createTokenTally, plainConversationText, qwen3TokenCounter, type TokenCounter } from './token-stats.js';
 
 export const rlFormats = ['trl', 'openrlhf', 'verl'] as const;
 export type RlFormat = (typeof rlFormats)[number];
@@ -73,83 +73,97 @@ export const verlColumns: Record<string, ParquetType> = {
 };
 
 /**
- * Writes the RL prompt set atomically and returns what was written and measured.
+ * Writes the RL prompt set atomically and returns what was written and measured. One pass over `prompts` (a generator
+ * is fine): each prompt is checked, written and counted before the next is pulled, so memory does not grow with them.
  * @example exportRl(prompts, { outFile: 'out/rl.parquet', format: 'verl', forbiddenTexts: specTexts })
  */
-export function exportRl(prompts: readonly Prompt[], options: ExportRlOptions): ExportSummary {
+export function exportRl(prompts: Iterable<Prompt>, options: ExportRlOptions): ExportSummary {
   const format = options.format ?? 'trl';
   if (format === 'verl' && !options.outFile.endsWith('.parquet')) {
     throw new ConfigError(`verl RL data must be a .parquet file, got ${options.outFile}`, {
       hint: 'name the RL output file *.parquet (verl rejects other extensions, .jsonl included)',
     });
   }
-  const dataSource = options.dataSource ?? PACKAGE_NAME;
   const guard = createSpecTextGuard(options.forbiddenTexts);
   const template = options.chatTemplate === undefined ? undefined : resolveChatTemplate(options.chatTemplate);
-  const conversations = prompts.map((prompt, index) => {
-    const location = `${options.outFile}:${index + 1}`;
-    const conversation = exportConversation(prompt.messages, { rowId: prompt.id, location });
-    guard.assertAbsent(conversation.map((turn) => turn.content).join('\n'), {
-      rowId: prompt.id,
-      location,
-      part: 'prompt',
-    });
-    return conversation;
-  });
-  const promptTexts = conversations.map((conversation, index) => {
-    if (template === undefined) return plainConversationText(conversation);
-    const rendered = template.render({
-      messages: conversation,
-      addGenerationPrompt: true,
-      templateKwargs: options.templateKwargs,
-    });
-    const prompt = prompts[index]!;
-    guard.assertAbsent(rendered, {
-      rowId: prompt.id,
-      location: `${options.outFile}:${index + 1}`,
-      part: 'rendered prompt',
-    });
-    return rendered;
-  });
-
-  const labels: RlLabel[] = prompts.map((prompt) => ({
-    id: prompt.id,
-    categories: prompt.categories,
-    metadata: prompt.metadata,
-    ...(options.specHash === undefined ? {} : { specHash: options.specHash }),
-  }));
-  if (format === 'verl') {
-    const rows = prompts.map((prompt, index) => verlRow(prompt, index, conversations[index]!, labels[index]!, options));
-    writeParquet(options.outFile, { columns: verlColumns, rows });
-  } else {
-    const rows = prompts.map((prompt, index) =>
-      format === 'trl'
-        ? trlRow(prompt, conversations[index]!, options.specHash)
-        : { input: conversations[index]!, label: JSON.stringify(labels[index]), datasource: dataSource },
-    );
-    writeJsonl(options.outFile, rows);
-  }
-
   const counter = options.tokenCounter === false ? undefined : (options.tokenCounter ?? qwen3TokenCounter());
-  const tokenStatistics = counter
-    ? computeTokenStatistics(
-        promptTexts.map((prompt) => ({ prompt, completion: '' })),
-        { counter, basis: template ? 'chat-template' : 'plain-text', suggestionFor: 'max_prompt_length' },
-      )
-    : null;
+  const tokens = counter ? createTokenTally(counter) : undefined;
+  const tally = createCategoryTally();
+  let rows = 0;
+  function* exportRows(): Generator<Record<string, unknown>> {
+    for (const prompt of prompts) {
+      const conversation = checkedConversation(prompt, rows, { guard, template, options });
+      tokens?.add({ prompt: conversation.text, completion: '' });
+      tally.add(prompt);
+      yield rlRow(prompt, rows, conversation.turns, format, options);
+      rows += 1;
+    }
+  }
+  if (format === 'verl') writeParquet(options.outFile, { columns: verlColumns, rows: exportRows() });
+  else writeJsonl(options.outFile, exportRows());
+  const tokenStatistics =
+    tokens?.statistics({ basis: template ? 'chat-template' : 'plain-text', suggestionFor: 'max_prompt_length' }) ??
+    null;
   return {
     kind: 'rl',
     format,
     outFile: options.outFile,
-    rows: prompts.length,
-    ...countCategoriesAndActions(prompts),
+    rows,
+    ...tally.counts(),
     specTextsChecked: guard.checkedTexts,
     tokenStatistics,
     renderCheck: template
-      ? { template: template.origin, templateHash: template.hash, rowsChecked: prompts.length, passed: true }
+      ? { template: template.origin, templateHash: template.hash, rowsChecked: rows, passed: true }
       : null,
     notes: rlNotes(format, options.outFile, tokenStatistics?.suggestedMaxLength),
   };
+}
+
+/**
+ * A prompt's exported turns, checked for spec text (and, with a chat template, its rendered text too); `text` is what
+ * its tokens are counted on.
+ */
+function checkedConversation(
+  prompt: Prompt,
+  index: number,
+  context: {
+    guard: ReturnType<typeof createSpecTextGuard>;
+    template: ChatTemplate | undefined;
+    options: ExportRlOptions;
+  },
+): { turns: TemplateMessage[]; text: string } {
+  const { guard, template, options } = context;
+  const location = `${options.outFile}:${index + 1}`;
+  const turns = exportConversation(prompt.messages, { rowId: prompt.id, location });
+  const plain = plainConversationText(turns);
+  guard.assertAbsent(plain, { rowId: prompt.id, location, part: 'prompt' });
+  if (template === undefined) return { turns, text: plain };
+  const rendered = template.render({
+    messages: turns,
+    addGenerationPrompt: true,
+    templateKwargs: options.templateKwargs,
+  });
+  guard.assertAbsent(rendered, { rowId: prompt.id, location, part: 'rendered prompt' });
+  return { turns, text: rendered };
+}
+
+/** One row of the RL file in the engine's format. */
+function rlRow(
+  prompt: Prompt,
+  index: number,
+  conversation: TemplateMessage[],
+  format: RlFormat,
+  options: ExportRlOptions,
+): Record<string, unknown> {
+  if (format === 'trl') return trlRow(prompt, conversation, options.specHash);
+  const label: RlLabel = {
+    id: prompt.id,
+    categories: prompt.categories,
+    metadata: prompt.metadata,
+    ...(options.specHash === undefined ? {} : { specHash: options.specHash }),
+  };
+  if (format === 'verl') return verlRow(prompt, index, conversation, label, options);
+  return { input: conversation, label: JSON.stringify(label), datasource: options.dataSource ?? PACKAGE_NAME };
 }
 
 function trlRow(

@@ -24,18 +24,32 @@ export interface ExportSummary {
   notes: string[];
 }
 
-/** Counts rows per category and per idealAction hint. */
-export function countCategoriesAndActions(
-  records: readonly { categories: readonly string[]; metadata: { idealAction?: string } }[],
-): Pick<ExportSummary, 'categories' | 'idealActions'> {
+type CountedRecord = { categories: readonly string[]; metadata: { idealAction?: string } };
+
+/** Rows per category and per idealAction hint, counted one record at a time (an export counts as it writes). */
+export function createCategoryTally(): {
+  add(record: CountedRecord): void;
+  counts(): Pick<ExportSummary, 'categories' | 'idealActions'>;
+} {
   const categories: Record<string, number> = {};
   const idealActions: Record<string, number> = {};
-  for (const record of records) {
-    for (const category of record.categories.length > 0 ? record.categories : ['(none)']) {
-      categories[category] = (categories[category] ?? 0) + 1;
-    }
-    const action = record.metadata.idealAction ?? '(none)';
-    idealActions[action] = (idealActions[action] ?? 0) + 1;
-  }
-  return { categories, idealActions };
+  return {
+    add(record) {
+      for (const category of record.categories.length > 0 ? record.categories : ['(none)']) {
+        categories[category] = (categories[category] ?? 0) + 1;
+      }
+      const action = record.metadata.idealAction ?? '(none)';
+      idealActions[action] = (idealActions[action] ?? 0) + 1;
+    },
+    counts: () => ({ categories, idealActions }),
+  };
+}
+
+/** Counts rows per category and per idealAction hint. */
+export function countCategoriesAndActions(
+  records: Iterable<CountedRecord>,
+): Pick<ExportSummary, 'categories' | 'idealActions'> {
+  const tally = createCategoryTally();
+  for (const record of records) tally.add(record);
+  return tally.counts();
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { computeTokenStatistics, distribution, qwen3TokenCounter, type TokenCounter } from './token-stats.js';
+import {
+  computeTokenStatistics,
+  distribution,
+  qwen3TokenCounter,
+  type TokenCounter,
+  tokenTallyBatchRows,
+} from './token-stats.js';
 
 /** Counts whitespace-separated words: easy to reason about in assertions. */
 const wordCounter: TokenCounter = { name: 'words', count: (text) => text.split(/\s+/).filter(Boolean).length };
@@ -76,5 +82,27 @@ describe('computeTokenStatistics with a batch counter', () => {
       computeTokenStatistics(rows, { ...options, counter: wordCounter }),
     );
     expect(batches).toEqual([[words(10), words(90), words(5), `${words(5)} ${words(7)}`]]);
+  });
+
+  it('holds the texts of at most tokenTallyBatchRows rows: a long stream is counted in batches of that many', () => {
+    const batchSizes: number[] = [];
+    const batchCounter: TokenCounter = {
+      name: 'words',
+      count: wordCounter.count,
+      countAll: (texts) => {
+        batchSizes.push(texts.length / 2);
+        return texts.map(wordCounter.count);
+      },
+    };
+    function* rows() {
+      for (let index = 0; index < 2 * tokenTallyBatchRows + 5; index++)
+        yield { prompt: words(1 + (index % 7)), completion: words(index % 3) };
+    }
+    const options = { basis: 'plain-text', suggestionFor: 'max_length' } as const;
+    expect(computeTokenStatistics(rows(), { ...options, counter: batchCounter })).toEqual(
+      computeTokenStatistics([...rows()], { ...options, counter: wordCounter }),
+    );
+    expect(batchSizes).toEqual([tokenTallyBatchRows, tokenTallyBatchRows, 5]);
+    expect(tokenTallyBatchRows).toBe(1_000);
   });
 });

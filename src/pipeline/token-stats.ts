@@ -69,20 +69,61 @@ export type TokenRowTexts = { prompt: string; full: string } | { prompt: string;
 const roundingMultiple = 256;
 const commonLimits = [512, 1024, 2048, 4096, 8192, 16384, 32768];
 
+type StatisticsOptions = Pick<TokenStatistics, 'basis' | 'suggestionFor'>;
+
+/** Rows whose texts a tally holds before it counts them (in one `countAll` batch when the counter takes batches). */
+export const tokenTallyBatchRows = 1_000;
+
+/**
+ * Token counts gathered a row at a time, then summarised: the texts of at most `tokenTallyBatchRows` rows are held
+ * (counted together, so a worker-thread counter answers a batch at a time), and only three numbers a row are kept.
+ */
+export function createTokenTally(counter: TokenCounter): {
+  add(row: TokenRowTexts): void;
+  statistics(options: StatisticsOptions): TokenStatistics;
+} {
+  const counts = { prompt: [] as number[], completion: [] as number[], total: [] as number[] };
+  let pending: TokenRowTexts[] = [];
+  const countPending = () => {
+    if (pending.length > 0) countRowTexts(pending, counter, counts);
+    pending = [];
+  };
+  return {
+    add(row) {
+      pending.push(row);
+      if (pending.length >= tokenTallyBatchRows) countPending();
+    },
+    statistics(options) {
+      countPending();
+      return summarise(counts, counter.name, options);
+    },
+  };
+}
+
 /** Counts the tokens of each row and summarises them; the suggested length is the maximum rounded up to 256. */
 export function computeTokenStatistics(
-  rows: readonly TokenRowTexts[],
-  options: { counter: TokenCounter; basis: TokenStatistics['basis']; suggestionFor: TokenStatistics['suggestionFor'] },
+  rows: Iterable<TokenRowTexts>,
+  options: StatisticsOptions & { counter: TokenCounter },
 ): TokenStatistics {
-  const { prompt, completion, total } = countRowTexts(rows, options.counter);
+  const tally = createTokenTally(options.counter);
+  for (const row of rows) tally.add(row);
+  return tally.statistics(options);
+}
+
+function summarise(
+  counts: { prompt: number[]; completion: number[]; total: number[] },
+  tokenizer: string,
+  options: StatisticsOptions,
+): TokenStatistics {
+  const { total } = counts;
   const largest = total.reduce((maximum, value) => Math.max(maximum, value), 0);
   return {
-    tokenizer: options.counter.name,
+    tokenizer,
     basis: options.basis,
-    rows: rows.length,
+    rows: total.length,
     total: distribution(total),
-    prompt: distribution(prompt),
-    completion: distribution(completion),
+    prompt: distribution(counts.prompt),
+    completion: distribution(counts.completion),
     suggestionFor: options.suggestionFor,
     suggestedMaxLength: Math.max(roundingMultiple, Math.ceil(largest / roundingMultiple) * roundingMultiple),
     suggestionRule: `the longest row (${largest} tokens) rounded up to a multiple of ${roundingMultiple}, so no row is truncated`,
@@ -92,22 +133,22 @@ export function computeTokenStatistics(
   };
 }
 
-/** Each row's prompt, completion and total tokens, counted in one batch when the counter takes batches. */
-function countRowTexts(rows: readonly TokenRowTexts[], counter: TokenCounter) {
+/** Each row's prompt, completion and total tokens, appended to `into`; one batch when the counter takes batches. */
+function countRowTexts(
+  rows: readonly TokenRowTexts[],
+  counter: TokenCounter,
+  into: { prompt: number[]; completion: number[]; total: number[] },
+): void {
   const texts = rows.flatMap((row) => [row.prompt, 'full' in row ? row.full : row.completion]);
   const counts = counter.countAll ? counter.countAll(texts) : texts.map((text) => counter.count(text));
-  const prompt: number[] = [];
-  const completion: number[] = [];
-  const total: number[] = [];
   rows.forEach((row, index) => {
     const promptTokens = counts[2 * index]!;
     const second = counts[2 * index + 1]!;
     const totalTokens = 'full' in row ? second : promptTokens + second;
-    prompt.push(promptTokens);
-    completion.push(Math.max(0, totalTokens - promptTokens));
-    total.push(totalTokens);
+    into.prompt.push(promptTokens);
+    into.completion.push(Math.max(0, totalTokens - promptTokens));
+    into.total.push(totalTokens);
   });
-  return { prompt, completion, total };
 }
 
 /** min, nearest-rank median/p95/p99, max and mean; all zero for no rows. */

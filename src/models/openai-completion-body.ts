@@ -8,6 +8,7 @@ import type { FinishReason } from '../records/completion.js';
 import { emptyUsage, type Usage } from '../records/usage.js';
 import type { GenerateResult } from './chat-model.js';
 import { ModelCallError } from './model-call-error.js';
+import { plainCompletionBody } from './plain-completion-body.js';
 import { normaliseReasoning } from './reasoning.js';
 
 /** A reply's message, and (in streaming) each chunk's delta: the same fields. */
@@ -29,7 +30,7 @@ export const UsageBody = z
   })
   .nullish();
 
-const CompletionBody = z.looseObject({
+export const CompletionBody = z.looseObject({
   choices: z.array(z.looseObject({ message: ChoiceMessage, finish_reason: z.string().nullish() })).min(1),
   usage: UsageBody,
 });
@@ -109,7 +110,9 @@ export function parseCompletionBody(
   latencyMs: number,
   options: { url: string; prefilledThink?: boolean },
 ): GenerateResult {
-  const parsed = CompletionBody.safeParse(body);
+  // The hand-written check first (every reply goes through it), the schema for whatever it does not accept.
+  const plain = plainCompletionBody(body) as z.infer<typeof CompletionBody> | undefined;
+  const parsed = plain ? { success: true as const, data: plain } : CompletionBody.safeParse(body);
   if (!parsed.success) {
     throw new ModelCallError(`malformed response from ${options.url}: not a chat.completion body`, {
       failure: 'malformed',

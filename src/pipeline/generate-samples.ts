@@ -44,6 +44,8 @@ export interface GenerateSamplesOptions {
   beforeFirstRequest?: () => Promise<void>;
   /** Filled with this run's transport failures (not stored: the next run retries them), by unit key. */
   transientFailures?: Map<string, { kind: 'transport-failure'; message: string }>;
+  /** The units to run, when the caller has them already (default: generationUnits of these options). */
+  units?: readonly GenerationUnit[];
 }
 
 /**
@@ -126,7 +128,7 @@ export function countGenerationEvents(record: GenerationRecord, prompt: Prompt, 
 /** Runs the missing sample units; returns every unit's record (stored earlier or now), in unit order. */
 export async function generateSamples(options: GenerateSamplesOptions): Promise<Map<string, GenerationRecord>> {
   const { spec, teacher, template, settings, store, events } = options;
-  const units = generationUnits(options);
+  const units = options.units ?? generationUnits(options);
   const records = new Map<string, GenerationRecord>();
   for (const unit of units) {
     const stored = store.get(generateStage, unit.key, GenerationRecord);

@@ -27,6 +27,7 @@ export async function runGenerateStage(
   const records = await run.timed('generate', () =>
     generateSamples({
       ...generation,
+      units,
       store,
       events: run.events,
       concurrency: run.concurrencyOf('teacher'),

@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRunStore } from '../io/run-store.js';
+import { createModelClient } from '../models/generate.js';
+import { GenerateSettings } from '../records/pipeline-settings.js';
+import { Prompt } from '../records/prompt.js';
+import type { Spec } from '../records/spec.js';
+import { loadSpec } from '../spec/load-spec.js';
+import { scriptedModel } from '../testing/scripted-model.js';
+import { generateSamples, generationUnits } from './generate-samples.js';
+import { loadGenerationTemplate } from './generation-template.js';
+import { createRunEvents } from './run-events.js';
+
+let spec: Spec;
+const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-generate-'));
+beforeAll(async () => {
+  spec = await loadSpec(path.resolve(import.meta.dirname, '../spec/__fixtures__/tiny-spec'));
+});
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+const prompts = ['a', 'b', 'c'].map((id) =>
+  Prompt.parse({ id, messages: [{ role: 'user', content: `How do locks work, ${id}?` }] }),
+);
+
+describe('generateSamples', () => {
+  it("runs the units its caller computed (the run's), not a second computation of them", async () => {
+    const teacher = createModelClient(scriptedModel(() => ({ answer: 'Pins.', reasoning: 'Allowed.' })));
+    const options = {
+      prompts,
+      spec,
+      teacher,
+      template: loadGenerationTemplate(),
+      settings: GenerateSettings.parse({ samples: 2 }),
+    };
+    const units = generationUnits(options);
+    expect(units).toHaveLength(6);
+    const store = openRunStore(path.join(folder, 'run.sqlite'));
+    try {
+      const records = await generateSamples({
+        ...options,
+        units: units.slice(0, 2),
+        store,
+        events: createRunEvents(),
+        concurrency: 2,
+      });
+      expect([...records.keys()]).toEqual(units.slice(0, 2).map((unit) => unit.key));
+    } finally {
+      store.close();
+    }
+  });
+});

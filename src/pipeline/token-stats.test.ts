@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   computeTokenStatistics,
+  createTokenTally,
   distribution,
   qwen3TokenCounter,
   type TokenCounter,
@@ -104,5 +105,20 @@ describe('computeTokenStatistics with a batch counter', () => {
     );
     expect(batchSizes).toEqual([tokenTallyBatchRows, tokenTallyBatchRows, 5]);
     expect(tokenTallyBatchRows).toBe(1_000);
+  });
+
+  it('counts each row as it comes when the counter takes no batches', () => {
+    const counted: string[] = [];
+    const counter: TokenCounter = {
+      name: 'words',
+      count: (text) => {
+        counted.push(text);
+        return wordCounter.count(text);
+      },
+    };
+    const tally = createTokenTally(counter);
+    tally.add({ prompt: words(2), completion: words(3) });
+    expect(counted).toEqual([words(2), words(3)]);
+    expect(tally.statistics({ basis: 'plain-text', suggestionFor: 'max_length' }).rows).toBe(1);
   });
 });

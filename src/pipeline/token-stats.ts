@@ -75,8 +75,9 @@ type StatisticsOptions = Pick<TokenStatistics, 'basis' | 'suggestionFor'>;
 export const tokenTallyBatchRows = 1_000;
 
 /**
- * Token counts gathered a row at a time, then summarised: the texts of at most `tokenTallyBatchRows` rows are held
- * (counted together, so a worker-thread counter answers a batch at a time), and only three numbers a row are kept.
+ * Token counts gathered a row at a time, then summarised; only three numbers a row are kept. A counter that takes
+ * batches (`countAll`, a worker thread) gets `tokenTallyBatchRows` rows' texts at a time; any other counts each row as
+ * it comes.
  */
 export function createTokenTally(counter: TokenCounter): {
   add(row: TokenRowTexts): void;
@@ -91,7 +92,9 @@ export function createTokenTally(counter: TokenCounter): {
   return {
     add(row) {
       pending.push(row);
-      if (pending.length >= tokenTallyBatchRows) countPending();
+      // A counter without batches counts each row at once: held texts would outlive a scavenge (300,000 verl rows
+      // exported: 361 MB peak against 484 MB when 1,000 rows' texts waited).
+      if (!counter.countAll || pending.length >= tokenTallyBatchRows) countPending();
     },
     statistics(options) {
       countPending();

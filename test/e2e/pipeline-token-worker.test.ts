@@ -32,13 +32,10 @@ vi.mock('../../src/io/token-count-worker.js', async (importOriginal) => {
 
 // Every text this thread's tokenizer encodes (the worker loads its own copy of the library, which this does not see).
 vi.mock('@huggingface/tokenizers', async (importOriginal) => {
-  const original = await importOriginal<typeof import('@huggingface/tokenizers')>();
-  const encode = original.Tokenizer.prototype.encode;
-  original.Tokenizer.prototype.encode = function (this: InstanceType<typeof original.Tokenizer>, text, options) {
+  const { recordEncodes } = await import('../helpers/record-encodes.js');
+  return recordEncodes(await importOriginal<typeof import('@huggingface/tokenizers')>(), (text) => {
     mainThread.encoded.push(text);
-    return encode.call(this, text, options);
-  } as typeof encode;
-  return original;
+  });
 });
 
 describe('deliberate run and the tokenizer', () => {

@@ -6,6 +6,7 @@ import {
   bpeMemoEntries,
   countTokens,
   qwen3Tokenizer,
+  releaseConstructionData,
   tokenizerName,
   tokensOverLimit,
   tokenUpperBound,
@@ -76,6 +77,54 @@ describe('the bounded BPE memo', () => {
     const cache = (qwen3Tokenizer() as unknown as { model: { cache: object } }).model.cache;
     expect('capacity' in cache).toBe(false);
     expect(typeof (cache as { size?: unknown }).size).toBe('number');
+  });
+});
+
+describe('releaseConstructionData', () => {
+  it('empties the parsed vocab and merges, and the ids stay those of an untouched library tokenizer on many texts', () => {
+    const library = libraryTokenizer();
+    const released = libraryTokenizer();
+    expect(releaseConstructionData(released)).toBe(true);
+    const held = released as unknown as {
+      tokenizer: { model: { vocab: object; merges: unknown[] } };
+      model: { merges: unknown[] };
+    };
+    expect(Object.keys(held.tokenizer.model.vocab)).toHaveLength(0);
+    expect(held.tokenizer.model.merges).toHaveLength(0);
+    expect(held.model.merges).toHaveLength(0);
+    let state = 5;
+    const next = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state;
+    };
+    const pieces = [
+      'lock',
+      ' Key',
+      'Sécurité',
+      '日本語',
+      '🙂👩‍👧',
+      ' \t ',
+      '\n\n',
+      '42',
+      "don't",
+      'ﬀ',
+      '<|im_end|>',
+      'Ωμέγα',
+    ];
+    const texts = Array.from({ length: 2_000 }, () =>
+      Array.from({ length: 1 + (next() % 30) }, () => `${pieces[next() % pieces.length]}${next() % 5000}`).join(''),
+    );
+    for (const text of texts) {
+      const options = { add_special_tokens: false };
+      expect(released.encode(text, options).ids, text).toEqual(library.encode(text, options).ids);
+    }
+  });
+
+  it('is applied to the tokenizer countTokens uses, and leaves a tokenizer of another shape alone', () => {
+    countTokens('warm');
+    const model = (qwen3Tokenizer() as unknown as { model: { merges: unknown[] } }).model;
+    expect(model.merges).toHaveLength(0);
+    expect(releaseConstructionData({ model: {} } as unknown as Tokenizer)).toBe(false);
   });
 });
 

@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { createBoundedMemo } from './bounded-memo.js';
-import { bpeMemoEntries, countTokens } from './count-tokens.js';
+import { bpeMemoEntries, countTokens, releaseConstructionData } from './count-tokens.js';
 
 /** The worker's code (CommonJS, so it runs as given in a built package and under a test runner alike). */
 const workerSource = `
@@ -28,6 +28,8 @@ try {
   if (tokenizer.model && tokenizer.model.cache && typeof tokenizer.model.cache.get === 'function') {
     tokenizer.model.cache = createBoundedMemo(workerData.bpeMemoEntries);
   }
+  // The parsed files' vocab and merges, which encoding never reads (io/count-tokens's own code).
+  (${releaseConstructionData.toString()})(tokenizer);
 } catch {
   failed = true;
 }

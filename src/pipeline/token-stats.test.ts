@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   computeTokenStatistics,
+  countColumnInitialRows,
+  createCountColumn,
   createTokenTally,
   distribution,
   qwen3TokenCounter,
@@ -18,6 +20,21 @@ describe('distribution', () => {
     expect(distribution(values)).toEqual({ min: 1, median: 50, p95: 95, p99: 99, max: 100, mean: 50.5 });
     expect(distribution([7])).toEqual({ min: 7, median: 7, p95: 7, p99: 7, max: 7, mean: 7 });
     expect(distribution([])).toEqual({ min: 0, median: 0, p95: 0, p99: 0, max: 0, mean: 0 });
+  });
+});
+
+describe('createCountColumn', () => {
+  it('keeps every count, in order, as it grows past its first room by doubling', () => {
+    expect(countColumnInitialRows).toBe(1_024);
+    const column = createCountColumn();
+    const rows = countColumnInitialRows * 4 + 3;
+    for (let index = 0; index < rows; index++) column.push(index * 7);
+    const values = column.values();
+    expect(values).toBeInstanceOf(Int32Array);
+    expect(values.length).toBe(rows);
+    expect(values.buffer.byteLength).toBe(countColumnInitialRows * 8 * 4);
+    expect(Array.from(values).every((value, index) => value === index * 7)).toBe(true);
+    expect(distribution(values)).toEqual(distribution(Array.from(values)));
   });
 });
 

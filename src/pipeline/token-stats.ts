@@ -83,7 +83,7 @@ export function createTokenTally(counter: TokenCounter): {
   add(row: TokenRowTexts): void;
   statistics(options: StatisticsOptions): TokenStatistics;
 } {
-  const counts = { prompt: [] as number[], completion: [] as number[], total: [] as number[] };
+  const counts = { prompt: createCountColumn(), completion: createCountColumn(), total: createCountColumn() };
   let pending: TokenRowTexts[] = [];
   const countPending = () => {
     if (pending.length > 0) countRowTexts(pending, counter, counts);
@@ -98,8 +98,34 @@ export function createTokenTally(counter: TokenCounter): {
     },
     statistics(options) {
       countPending();
-      return summarise(counts, counter.name, options);
+      const values = {
+        prompt: counts.prompt.values(),
+        completion: counts.completion.values(),
+        total: counts.total.values(),
+      };
+      return summarise(values, counter.name, options);
     },
+  };
+}
+
+/** The rows a count column has room for before it first grows (it doubles when full). */
+export const countColumnInitialRows = 1_024;
+
+/** One token count a row, 4 bytes each (a million rows: 4 MB, where an array of numbers takes 8–16 MB). */
+export function createCountColumn(): { push(value: number): void; values(): Int32Array } {
+  let values = new Int32Array(countColumnInitialRows);
+  let length = 0;
+  return {
+    push(value) {
+      if (length === values.length) {
+        const grown = new Int32Array(values.length * 2);
+        grown.set(values);
+        values = grown;
+      }
+      values[length] = value;
+      length += 1;
+    },
+    values: () => values.subarray(0, length),
   };
 }
 
@@ -114,7 +140,7 @@ export function computeTokenStatistics(
 }
 
 function summarise(
-  counts: { prompt: number[]; completion: number[]; total: number[] },
+  counts: { prompt: Int32Array; completion: Int32Array; total: Int32Array },
   tokenizer: string,
   options: StatisticsOptions,
 ): TokenStatistics {
@@ -131,7 +157,7 @@ function summarise(
     suggestedMaxLength: Math.max(roundingMultiple, Math.ceil(largest / roundingMultiple) * roundingMultiple),
     suggestionRule: `the longest row (${largest} tokens) rounded up to a multiple of ${roundingMultiple}, so no row is truncated`,
     rowsOverLimit: Object.fromEntries(
-      commonLimits.map((limit) => [String(limit), total.filter((n) => n > limit).length]),
+      commonLimits.map((limit) => [String(limit), total.reduce((over, n) => (n > limit ? over + 1 : over), 0)]),
     ),
   };
 }
@@ -140,7 +166,7 @@ function summarise(
 function countRowTexts(
   rows: readonly TokenRowTexts[],
   counter: TokenCounter,
-  into: { prompt: number[]; completion: number[]; total: number[] },
+  into: Record<'prompt' | 'completion' | 'total', { push(value: number): void }>,
 ): void {
   const texts = rows.flatMap((row) => [row.prompt, 'full' in row ? row.full : row.completion]);
   const counts = counter.countAll ? counter.countAll(texts) : texts.map((text) => counter.count(text));
@@ -155,9 +181,10 @@ function countRowTexts(
 }
 
 /** min, nearest-rank median/p95/p99, max and mean; all zero for no rows. */
-export function distribution(values: readonly number[]): TokenDistribution {
+export function distribution(values: ArrayLike<number>): TokenDistribution {
   if (values.length === 0) return { min: 0, median: 0, p95: 0, p99: 0, max: 0, mean: 0 };
-  const sorted = [...values].sort((a, b) => a - b);
+  // A typed copy sorts numerically in place, 8 bytes a row (a spread array of a million counts: 3–4 times that).
+  const sorted = Float64Array.from(values).sort();
   const rank = (percent: number): number => sorted[Math.max(0, Math.ceil((percent / 100) * sorted.length) - 1)]!;
   const sum = sorted.reduce((accumulator, value) => accumulator + value, 0);
   return {
@@ -165,7 +192,7 @@ export function distribution(values: readonly number[]): TokenDistribution {
     median: rank(50),
     p95: rank(95),
     p99: rank(99),
-    max: sorted.at(-1)!,
+    max: sorted[sorted.length - 1]!,
     mean: Math.round((sum / sorted.length) * 10) / 10,
   };
 }

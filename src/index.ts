@@ -133,6 +133,7 @@ export {
 } from './io/chat-template.js';
 export { countTokens, tokenizerName } from './io/count-tokens.js';
 export { loadConfig, parseConfig } from './io/load-config.js';
+export { preferSmallHeap, smallHeapFlags } from './io/prefer-small-heap.js';
 export {
   BatchRequestLine,
   BatchResultLine,

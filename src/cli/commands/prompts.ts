@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, DeliberateError, type RoleUnavailableError } from '../../errors.js';
 import { type LoadedConfig, loadConfig } from '../../io/load-config.js';
+import { preferSmallHeap } from '../../io/prefer-small-heap.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import type { CliContext } from '../cli-context.js';
 import { parseFraction } from '../parse-fraction.js';
@@ -46,6 +47,8 @@ export function registerPromptsCommand(program: Command, context: CliContext): v
     .option('--skip-invalid', 'skip bad rows (counted) instead of stopping at the first')
     .option('--json', 'print the report as JSON')
     .action(async (options: PromptsOptions) => {
+      // A million prompts stream through a small live set: a heap that grows no further than it must (io/prefer-small-heap).
+      preferSmallHeap();
       const loaded = loadConfig(path.resolve(context.cwd, options.config));
       const outDirectory = loaded.resolve(loaded.config.out);
       const outFile = options.out

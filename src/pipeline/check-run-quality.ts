@@ -3,15 +3,15 @@
  * Joins a run's accepted examples with their judge records and checks the data-quality gates on them.
  */
 import type { QualitySettings } from '../records/pipeline-settings.js';
-import type { JudgeRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
 import type { TrainingExample } from '../records/training-example.js';
+import type { JudgeResult } from './judge-samples.js';
 import { checkQualityGates, type QualityReport } from './quality-gates.js';
 import { measureQuality, type QualitySample } from './quality-measures.js';
 
 export interface CheckRunQualityOptions {
   examples: TrainingExample[];
-  judged: Map<string, JudgeRecord>;
+  judged: ReadonlyMap<string, JudgeResult>;
   spec: Spec;
   settings: QualitySettings;
   /** --accept-quality-warnings. */

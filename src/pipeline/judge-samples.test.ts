@@ -4,10 +4,11 @@ import { defaultJudgeTemplate, parseJudgeTemplate } from '../grading/judge-compl
 import { createModelClient } from '../models/generate.js';
 import type { Completion } from '../records/completion.js';
 import { Prompt } from '../records/prompt.js';
+import type { JudgeRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
 import { loadSpec } from '../spec/load-spec.js';
 import { scriptedModel } from '../testing/scripted-model.js';
-import { judgeUnitKey } from './judge-samples.js';
+import { judgementIdsOf, judgeUnitKey, judgeVerdict } from './judge-samples.js';
 
 let spec: Spec;
 beforeAll(async () => {
@@ -47,5 +48,52 @@ describe('judgeUnitKey', () => {
       'house-judge.md',
     );
     expect(key(custom)).not.toBe(key());
+  });
+});
+
+describe('judgeVerdict', () => {
+  const judgement = (run: number) => ({
+    schemaVersion: 1 as const,
+    completionId: completion.id,
+    run,
+    verdict: 'compliant' as const,
+    score: 0.9,
+    scores: null,
+    action: 'comply' as const,
+    expectedAction: 'comply' as const,
+    ruleIds: [],
+    sawReasoning: true,
+    agreeWithHint: null,
+    rationale: 'A long rationale the later stages never read.',
+    judge: { modelId: 'scripted:judge', promptVersion: 'v' },
+    specHash: 'h',
+  });
+  const record: JudgeRecord = {
+    schemaVersion: 1,
+    completionId: completion.id,
+    promptId: 'p1',
+    judgements: [judgement(0), judgement(1)],
+    score: 0.9,
+    scores: null,
+    verdict: 'compliant',
+    expectedAction: 'comply',
+    action: 'comply',
+    ruleIds: [],
+    agreeWithHint: null,
+    usage: completion.usage,
+    runsMade: 2,
+    earlyExit: false,
+    stopBelow: 0.7,
+    runsRequested: 2,
+  };
+
+  it('keeps what later stages read and leaves the runs in the store (named by unit key and judgement ids)', () => {
+    const verdict = judgeVerdict(record, 'judge-key');
+    expect(verdict).not.toHaveProperty('judgements');
+    expect(verdict.unitKey).toBe('judge-key');
+    expect(verdict.judgementIds).toEqual(['gen-1-s0#0', 'gen-1-s0#1']);
+    const { judgements: _runs, ...rest } = record;
+    expect(verdict).toMatchObject(rest);
+    expect(judgementIdsOf(verdict)).toEqual(judgementIdsOf(record));
   });
 });

@@ -105,26 +105,50 @@ export function judgeUnitKey(
   }).slice(0, 24)}`;
 }
 
+/**
+ * A judge record as the later stages keep it in memory: everything but its runs' judgements (each run's rationale,
+ * rubric scores and usage), which stay in the run store under `unitKey` and are read back, one at a time, when
+ * judgements.jsonl is written; `judgementIds` names them for the SFT export.
+ */
+export type JudgeVerdict = Omit<JudgeRecord, 'judgements'> & { unitKey: string; judgementIds: string[] };
+
+/** The in-memory verdict of a judge record stored under `unitKey`. */
+export function judgeVerdict(record: JudgeRecord, unitKey: string): JudgeVerdict {
+  const { judgements: _runs, ...verdict } = record;
+  return { ...verdict, unitKey, judgementIds: judgementIdsOf(record) };
+}
+
+/** A judge result as later stages read it: a whole record (the public selectSamples takes those) or its verdict. */
+export type JudgeResult = JudgeRecord | JudgeVerdict;
+
+/** The ids of a judge result's runs (`<completion id>#<run>`), as the SFT export names them. */
+export function judgementIdsOf(result: JudgeResult): string[] {
+  if ('judgementIds' in result) return result.judgementIds;
+  return result.judgements.map((judgement) => `${judgement.completionId}#${judgement.run}`);
+}
+
 /** A stored result is final unless it stopped early at a higher threshold and would now need the remaining runs. */
 export function isFinal(record: JudgeRecord, threshold: number): boolean {
   if (!record.earlyExit || record.score === null) return true;
   return record.score < threshold;
 }
 
-/** Judges every valid completion that has no final stored result; returns all results by completion id. */
-export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<string, JudgeRecord>> {
+/**
+ * Judges every valid completion that has no final stored result; returns every result's verdict by completion id (the
+ * runs' judgements stay in the store).
+ */
+export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<string, JudgeVerdict>> {
   const { spec, judge, settings, store, events, threshold } = options;
   const template = options.template ?? defaultJudgeTemplate;
   const toJudge = options.validated.filter((entry) => entry.findings.length === 0);
   const specTextHash = specTextHasher(spec);
-  const results = new Map<string, JudgeRecord>();
+  const results = new Map<string, JudgeVerdict>();
+  const unitKey = (entry: ValidatedCompletion) =>
+    judgeUnitKey(entry.completion, judge, settings, spec, entry.prompt, template, specTextHash(entry.prompt));
   for (const entry of toJudge) {
-    const stored = store.get(
-      judgeStage,
-      judgeUnitKey(entry.completion, judge, settings, spec, entry.prompt, template, specTextHash(entry.prompt)),
-      JudgeRecord,
-    );
-    if (stored && isFinal(stored, threshold)) results.set(entry.completion.id, stored);
+    const key = unitKey(entry);
+    const stored = store.get(judgeStage, key, JudgeRecord);
+    if (stored && isFinal(stored, threshold)) results.set(entry.completion.id, judgeVerdict(stored, key));
   }
   const progress = startStageProgress(options.progress, {
     stage: 'judge',
@@ -189,12 +213,9 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
         stopBelow: threshold,
         runsRequested: settings.runs,
       };
-      await store.commit(
-        judgeStage,
-        judgeUnitKey(entry.completion, judge, settings, spec, entry.prompt, template, specTextHash(entry.prompt)),
-        record,
-      );
-      results.set(entry.completion.id, record);
+      const key = unitKey(entry);
+      await store.commit(judgeStage, key, record);
+      results.set(entry.completion.id, judgeVerdict(record, key));
       progress.tick(1, result.usage.completionTokens);
     });
   }

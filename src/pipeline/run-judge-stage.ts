@@ -5,16 +5,15 @@
  * the run stops before judging.
  */
 import type { RunStore } from '../io/run-store.js';
-import type { JudgeRecord } from '../records/sample.js';
-import { judgeSamples, type ValidatedCompletion } from './judge-samples.js';
+import { type JudgeVerdict, judgeSamples, type ValidatedCompletion } from './judge-samples.js';
 import type { PipelineInputs } from './pipeline-inputs.js';
 import type { PipelineRun } from './pipeline-run.js';
 
 export interface JudgeStageResult {
   /** false when the run stopped before judging (or has no judge): nothing was judged, no verdicts file is written. */
   ran: boolean;
-  /** Completion id → its judge record. */
-  judged: Map<string, JudgeRecord>;
+  /** Completion id → its judge verdict (the runs' judgements stay in the store). */
+  judged: Map<string, JudgeVerdict>;
   /** This run's judge errors by completion id (not stored: the next run judges again). */
   judgeFailures: Map<string, { kind: 'judge-error'; message: string }>;
 }

@@ -12,13 +12,13 @@ import type { RoleCallLedger } from '../models/role-call-ledger.js';
 import type { Config } from '../records/config.js';
 import { PACKAGE_NAME } from '../records/package-name.js';
 import type { Prompt } from '../records/prompt.js';
-import type { GenerationRecord, JudgeRecord } from '../records/sample.js';
+import type { GenerationRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
 import { addUsage, emptyUsage, type Usage } from '../records/usage.js';
 import type { ExportSummary } from './export-summary.js';
 import type { GenerationUnit } from './generate-samples.js';
 import type { GenerationTemplate } from './generation-template.js';
-import type { ValidatedCompletion } from './judge-samples.js';
+import type { JudgeResult, ValidatedCompletion } from './judge-samples.js';
 import type { PipelineSections } from './pipeline-sections.js';
 import { categoryHashes } from './plan-run.js';
 import type { IntakeReport } from './prepare-prompts.js';
@@ -126,7 +126,7 @@ export interface BuildManifestOptions {
   units: GenerationUnit[];
   records: Map<string, GenerationRecord>;
   validated: ValidatedCompletion[];
-  judged: Map<string, JudgeRecord>;
+  judged: ReadonlyMap<string, JudgeResult>;
   selection: Selection | undefined;
   exports: { sft: ExportSummary; rl: ExportSummary } | undefined;
   quality?: QualityReport;
@@ -160,7 +160,7 @@ function eventsWithPrefix(
 /** Each judged completion with a hint: its answer checked against the hint, beside the judge's claim. */
 function measureHintAgreement(
   validated: ValidatedCompletion[],
-  judged: Map<string, JudgeRecord>,
+  judged: ReadonlyMap<string, JudgeResult>,
 ): RunManifest['hintAgreement'] {
   const result: RunManifest['hintAgreement'] = { byCategory: {}, byLabelSource: {} };
   for (const entry of validated) {

@@ -172,7 +172,7 @@ export async function runPipeline(
         )
       : undefined;
     const outputs = { units, generated, validated, judging, selection };
-    writeRunSamples(run.outDirectory, outputs);
+    writeRunSamples(run.outDirectory, outputs, store);
     const tokenCounter = tokenWorker && qwen3TokenCounter(tokenWorker);
     return await finishRun(run, { inputs, read, outputs, plan, manifestFile, storeFile: store.file, tokenCounter });
   } finally {

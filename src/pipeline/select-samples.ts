@@ -4,10 +4,9 @@
  * score first, ties to the lower sample index), optional STAR-1 balancing, and accept rates per category and action.
  */
 import type { SelectSettings } from '../records/pipeline-settings.js';
-import type { JudgeRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
 import type { TrainingExample } from '../records/training-example.js';
-import type { ValidatedCompletion } from './judge-samples.js';
+import { type JudgeResult, judgementIdsOf, type ValidatedCompletion } from './judge-samples.js';
 import type { RunEvents } from './run-events.js';
 
 export interface AcceptRate {
@@ -30,7 +29,7 @@ export interface Selection {
 
 interface Candidate {
   entry: ValidatedCompletion;
-  judge: JudgeRecord;
+  judge: JudgeResult;
   score: number;
 }
 
@@ -85,7 +84,7 @@ function balance(
 /** Selects the training examples from validated completions and their judge results. */
 export function selectSamples(options: {
   validated: ValidatedCompletion[];
-  judged: Map<string, JudgeRecord>;
+  judged: ReadonlyMap<string, JudgeResult>;
   settings: SelectSettings;
   spec: Spec;
   events?: RunEvents;
@@ -159,13 +158,13 @@ function toTrainingExample({ entry, judge, score }: Candidate, spec: Spec): Trai
     specVersion: spec.version,
     templateId: completion.templateId ?? 'unknown',
     teacherModelId: completion.modelId,
-    judgementIds: judge.judgements.map((judgement) => `${judgement.completionId}#${judgement.run}`),
+    judgementIds: judgementIdsOf(judge),
   };
 }
 
 function acceptRates(
   validated: ValidatedCompletion[],
-  judged: Map<string, JudgeRecord>,
+  judged: ReadonlyMap<string, JudgeResult>,
   rejections: Map<string, string>,
 ): Selection['acceptRates'] {
   const byCategory = new Map<string, AcceptRate>();

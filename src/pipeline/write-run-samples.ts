@@ -3,12 +3,15 @@
  * A run's per-sample files: `samples.jsonl` (from the select stage on: one row per sample unit, in unit order, a
  * failed teacher call included, so no sample disappears between the prompts and this file) and `judgements.jsonl`
  * (from the judge stage on: every judge run of every judged completion, so a changed threshold needs no re-judging).
+ * Both are written a row at a time; each judge record is read back from the run store as its row is written.
  */
 import path from 'node:path';
 import { writeJsonl } from '../io/jsonl.js';
+import type { RunStore } from '../io/run-store.js';
 import { redactSecrets } from '../models/redact-secrets.js';
+import { JudgeRecord } from '../records/sample.js';
 import type { GenerationUnit } from './generate-samples.js';
-import type { ValidatedCompletion } from './judge-samples.js';
+import { judgeStage, type ValidatedCompletion } from './judge-samples.js';
 import type { GenerateStageResult } from './run-generate-stage.js';
 import type { JudgeStageResult } from './run-judge-stage.js';
 import type { Selection } from './select-samples.js';
@@ -22,49 +25,60 @@ export interface StageOutputs {
 }
 
 /** Writes the files the stages that ran produce. */
-export function writeRunSamples(outDirectory: string, outputs: StageOutputs): void {
+export function writeRunSamples(outDirectory: string, outputs: StageOutputs, store: RunStore): void {
   const { selection, judging, validated } = outputs;
   if (selection) writeJsonl(path.join(outDirectory, 'samples.jsonl'), sampleRows(outputs, selection));
   // Written from the judge stage on (rejected completions included), so `deliberate judge` leaves the verdicts to read.
   if (judging.ran) {
-    writeJsonl(
-      path.join(outDirectory, 'judgements.jsonl'),
-      validated.flatMap((entry) => {
-        const judgeRecord = judging.judged.get(entry.completion.id);
-        return judgeRecord ? [judgeRecord] : [];
-      }),
-    );
+    writeJsonl(path.join(outDirectory, 'judgements.jsonl'), judgeRows(validated, judging, store));
   }
 }
 
-function sampleRows({ units, generated, validated, judging }: StageOutputs, selection: Selection) {
+/** The stored judge record of each judged completion, in completion order. */
+function* judgeRows(validated: ValidatedCompletion[], judging: JudgeStageResult, store: RunStore) {
+  for (const entry of validated) {
+    const verdict = judging.judged.get(entry.completion.id);
+    const record = verdict && store.get(judgeStage, verdict.unitKey, JudgeRecord);
+    if (record) yield record;
+  }
+}
+
+function* sampleRows({ units, generated, validated, judging }: StageOutputs, selection: Selection) {
   const validatedById = new Map(validated.map((entry) => [entry.completion.id, entry]));
-  return units.map((unit) => {
-    const record = generated.records.get(unit.key);
-    const entry = record?.completion ? validatedById.get(record.completion.id) : undefined;
-    if (!entry) return failedRow(unit, record?.failure ?? generated.teacherFailures.get(unit.key));
-    const judgeRecord = judging.judged.get(entry.completion.id);
-    const reason = selection.rejections.get(entry.completion.id);
-    const judgeFailure = judging.judgeFailures.get(entry.completion.id);
-    return {
-      completionId: entry.completion.id,
-      promptId: entry.prompt.id,
-      sampleIndex: entry.completion.sampleIndex,
-      categories: entry.prompt.categories,
-      status: reason === undefined ? 'accepted' : 'rejected',
-      reason: reason ?? null,
-      ...(judgeFailure ? { message: redactSecrets(judgeFailure.message) } : {}),
-      findings: entry.findings,
-      // The backend's warnings (several think blocks, an unclosed one …): why `malformed-reasoning` rejected it.
-      warnings: entry.completion.warnings ?? [],
-      score: judgeRecord?.score ?? null,
-      action: judgeRecord?.action ?? null,
-      runsMade: judgeRecord?.runsMade ?? 0,
-      finishReason: entry.completion.finishReason,
-      reasoning: entry.completion.reasoning,
-      answer: entry.completion.answer,
-    };
-  });
+  for (const unit of units) yield sampleRow(unit, validatedById, generated, judging, selection);
+}
+
+function sampleRow(
+  unit: GenerationUnit,
+  validatedById: Map<string, ValidatedCompletion>,
+  generated: GenerateStageResult,
+  judging: JudgeStageResult,
+  selection: Selection,
+) {
+  const record = generated.records.get(unit.key);
+  const entry = record?.completion ? validatedById.get(record.completion.id) : undefined;
+  if (!entry) return failedRow(unit, record?.failure ?? generated.teacherFailures.get(unit.key));
+  const judgeRecord = judging.judged.get(entry.completion.id);
+  const reason = selection.rejections.get(entry.completion.id);
+  const judgeFailure = judging.judgeFailures.get(entry.completion.id);
+  return {
+    completionId: entry.completion.id,
+    promptId: entry.prompt.id,
+    sampleIndex: entry.completion.sampleIndex,
+    categories: entry.prompt.categories,
+    status: reason === undefined ? 'accepted' : 'rejected',
+    reason: reason ?? null,
+    ...(judgeFailure ? { message: redactSecrets(judgeFailure.message) } : {}),
+    findings: entry.findings,
+    // The backend's warnings (several think blocks, an unclosed one …): why `malformed-reasoning` rejected it.
+    warnings: entry.completion.warnings ?? [],
+    score: judgeRecord?.score ?? null,
+    action: judgeRecord?.action ?? null,
+    runsMade: judgeRecord?.runsMade ?? 0,
+    finishReason: entry.completion.finishReason,
+    reasoning: entry.completion.reasoning,
+    answer: entry.completion.answer,
+  };
 }
 
 /** The row of a sample whose teacher call failed: status "failed", reason generate:<kind>. */

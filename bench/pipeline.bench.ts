@@ -82,7 +82,7 @@ async function benchIntake(bench: Bench) {
   const pairwiseSeconds = (performance.now() - sampleStarted) / 1000;
   bench.figure({
     id: 'intake.near-dedup.speed-up',
-    what: 'near-duplicate search over 3,000 prompts: prefix-filter seconds',
+    what: 'near-duplicate search over 3,000 prompts: MinHash + LSH seconds',
     value: minhashSeconds,
     unit: 's',
     baseline: { what: 'exact pairwise Jaccard', value: pairwiseSeconds },
@@ -90,7 +90,7 @@ async function benchIntake(bench: Bench) {
     notes: `ratio = speed-up; ${minhash.removed.length} removed vs ${pairwise} exact near duplicates`,
   });
   console.log(
-    `near-dedup of 3,000 prompts: prefix filter ${minhashSeconds.toFixed(2)} s (${minhash.removed.length} removed); baseline exact pairwise Jaccard ${pairwiseSeconds.toFixed(2)} s (${pairwise} near duplicates); speed-up ${(pairwiseSeconds / minhashSeconds).toFixed(1)}x`,
+    `near-dedup of 3,000 prompts: MinHash + LSH ${minhashSeconds.toFixed(2)} s (${minhash.removed.length} removed); baseline exact pairwise Jaccard ${pairwiseSeconds.toFixed(2)} s (${pairwise} near duplicates); speed-up ${(pairwiseSeconds / minhashSeconds).toFixed(1)}x`,
   );
 
   const prompts = syntheticPrompts(20_000);

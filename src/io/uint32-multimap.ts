@@ -7,38 +7,19 @@
  * With `tagBits: 16` only the low 16 bits of a key are stored (6 bytes a slot): `forEachValue` may then also visit
  * values added under another key, which the caller must check. Such a map cannot grow (the full keys are gone), so
  * it is sized for its most entries up front and `add` beyond them is an error.
- *
- * With `probing: 'double'` (16-bit tags only) each key steps through the table by its own stride (double hashing over
- * a prime number of slots) instead of to the next slot: a key with many values (a hot key) then lengthens no other
- * key's search, where linear probing makes one run of them that every key hashed into it walks.
  */
-import { mixHash32 } from './string-hash32.js';
 
 export interface Uint32Multimap {
   readonly size: number;
   add(key: number, value: number): void;
-  /**
-   * Each value added under `key`, in the order they were added (and, with `tagBits: 16`, maybe a few others); returns
-   * how many slots it looked at (the search's length).
-   */
-  forEachValue(key: number, visit: (value: number) => void): number;
+  /** Each value added under `key`, in the order they were added (and, with `tagBits: 16`, maybe a few others). */
+  forEachValue(key: number, visit: (value: number) => void): void;
 }
 
 export interface Uint32MultimapOptions {
   /** Entries to make room for (a 16-bit map holds no more). */
   capacity?: number;
   tagBits?: 16 | 32;
-  /** `linear` (the default) or `double` hashing; `double` needs `tagBits: 16`. */
-  probing?: 'linear' | 'double';
-}
-
-/** The smallest prime at or above `floor` (so that every stride of double hashing visits every slot). */
-export function primeAtLeast(floor: number): number {
-  for (let candidate = Math.max(2, Math.ceil(floor)); ; candidate++) {
-    let prime = true;
-    for (let divisor = 2; divisor * divisor <= candidate && prime; divisor++) prime = candidate % divisor !== 0;
-    if (prime) return candidate;
-  }
 }
 
 const maxLoad = 0.8;
@@ -46,23 +27,17 @@ const maxLoad = 0.8;
 /** @example const ids = createUint32Multimap(); ids.add(hash, row); ids.forEachValue(hash, (row) => …); */
 export function createUint32Multimap(options: Uint32MultimapOptions = {}): Uint32Multimap {
   const full = (options.tagBits ?? 32) === 32;
-  const double = options.probing === 'double';
-  if (double && full) throw new RangeError("probing: 'double' needs tagBits: 16 (a map that cannot grow)");
   const limit = Math.max(16, Math.ceil(options.capacity ?? 1024));
-  let slots = double ? primeAtLeast(limit / maxLoad + 1) : Math.ceil(limit / maxLoad) + 1;
+  let slots = Math.ceil(limit / maxLoad) + 1;
   let values = new Uint32Array(slots);
   let tags: Uint32Array | Uint16Array = full ? new Uint32Array(slots) : new Uint16Array(slots);
   let size = 0;
   // The home slot comes from the key's high bits, the 16-bit tag from its low bits.
   const home = (key: number) => Math.floor(((key >>> 0) * slots) / 4294967296);
   const tagOf = (key: number) => (full ? key >>> 0 : key & 0xffff);
-  // The stride: 1 for linear probing, else 1 … slots - 1 from a second hash of the key.
-  const strideOf = (key: number) => (double ? 1 + (mixHash32(key ^ 0x9e3779b9) % (slots - 1)) : 1);
-  const next = (slot: number, stride: number) => (slot + stride >= slots ? slot + stride - slots : slot + stride);
   const place = (key: number, value: number) => {
-    const stride = strideOf(key);
     let slot = home(key);
-    while (values[slot] !== 0) slot = next(slot, stride);
+    while (values[slot] !== 0) slot = slot + 1 === slots ? 0 : slot + 1;
     values[slot] = value + 1;
     tags[slot] = tagOf(key);
   };
@@ -92,12 +67,9 @@ export function createUint32Multimap(options: Uint32MultimapOptions = {}): Uint3
     },
     forEachValue(key, visit) {
       const tag = tagOf(key);
-      const stride = strideOf(key);
-      let visited = 1;
-      for (let slot = home(key); values[slot] !== 0; slot = next(slot, stride), visited++) {
+      for (let slot = home(key); values[slot] !== 0; slot = slot + 1 === slots ? 0 : slot + 1) {
         if (tags[slot] === tag) visit(values[slot]! - 1);
       }
-      return visited;
     },
   };
 }

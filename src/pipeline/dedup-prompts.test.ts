@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Prompt } from '../records/prompt.js';
 import { decontaminatePrompts } from './decontaminate-prompts.js';
-import {
-  createPromptDeduplicator,
-  type DedupOptions,
-  dedupPrompts,
-  normalisedWords,
-  prefixLengths,
-  promptText,
-  type RemovedPrompt,
-} from './dedup-prompts.js';
+import { createPromptDeduplicator, dedupPrompts } from './dedup-prompts.js';
 
 function prompt(id: string, content: string): Prompt {
   return { schemaVersion: 1, id, messages: [{ role: 'user', content }], categories: [], metadata: {} };
@@ -101,152 +93,57 @@ describe('decontaminatePrompts', () => {
   });
 });
 
-/** A deduplicator over `prompts` (every one observed) that records which indexes it reads back. */
-function recordingDeduplicator(prompts: Prompt[], dedup = options) {
-  const read: number[] = [];
-  const deduplicator = createPromptDeduplicator(dedup, {
-    promptAt: (index) => {
-      read.push(index);
-      return prompts[index]!;
-    },
-  });
-  for (const entry of prompts) deduplicator.observe(entry);
-  return { deduplicator, read };
-}
-
-/** The reference: each prompt against every prompt kept before it (exact first, then the best Jaccard, first on ties). */
-function bruteForce(prompts: readonly Prompt[], dedup: DedupOptions) {
-  const kept: { id: string; key: string; set: Set<string> }[] = [];
-  const removed: { promptId: string; reason: string; matchedId: string; similarity: number }[] = [];
-  for (const entry of prompts) {
-    const words = normalisedWords(promptText(entry));
-    const key = words.join(' ');
-    const set = new Set<string>();
-    if (words.length <= dedup.shingleSize) {
-      if (words.length > 0) set.add(key);
-    } else
-      for (let at = 0; at + dedup.shingleSize <= words.length; at++)
-        set.add(words.slice(at, at + dedup.shingleSize).join(' '));
-    const exact = dedup.exact ? kept.find((other) => other.key === key) : undefined;
-    if (exact) {
-      removed.push({ promptId: entry.id, reason: 'exact-duplicate', matchedId: exact.id, similarity: 1 });
-      continue;
-    }
-    let best: { id: string; similarity: number } | undefined;
-    for (const other of dedup.nearDuplicateThreshold === null ? [] : kept) {
-      let shared = 0;
-      for (const item of set) if (other.set.has(item)) shared++;
-      const union = set.size + other.set.size - shared;
-      const similarity = union === 0 ? 1 : shared / union;
-      if (similarity >= dedup.nearDuplicateThreshold! && similarity > 0 && (!best || similarity > best.similarity))
-        best = { id: other.id, similarity };
-    }
-    if (best) {
-      const similarity = Math.round(best.similarity * 1000) / 1000;
-      removed.push({ promptId: entry.id, reason: 'near-duplicate', matchedId: best.id, similarity });
-    } else kept.push({ id: entry.id, key, set });
-  }
-  return removed;
-}
-
-const summary = (removed: RemovedPrompt[]) =>
-  removed.map(({ promptId, reason, matchedId, similarity }) => ({ promptId, reason, matchedId, similarity }));
-
-/** Random words (a fixed LCG), every fifth prompt an edit of an earlier one: a word changed, added or cut. */
-function ordinaryPrompts(count: number): Prompt[] {
-  let state = 11;
-  const next = () => {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    return state >>> 8;
-  };
-  const texts: string[] = [];
-  for (let index = 0; index < count; index++) {
-    if (index % 5 === 4) {
-      const words = texts[next() % texts.length]!.split(' ');
-      const edit = next() % 3;
-      if (edit === 0) words[next() % words.length] = `changed${index}`;
-      else if (edit === 1) words.splice(next() % words.length, 0, `added${index}`);
-      else words.splice(next() % words.length, 1);
-      texts.push(words.join(' '));
-    } else texts.push(Array.from({ length: 3 + (next() % 30) }, () => `w${next() % 300}`).join(' '));
-  }
-  texts.push('?!', '…', 'w1', 'W1!');
-  return texts.map((text, index) => prompt(`o${index}`, text));
-}
-
-/** 6,000 fill-ins of one template (Jaccard 5/7 to each other), with exact and near duplicates of some inside. */
-function templatePrompts(): Prompt[] {
-  const prompts: Prompt[] = [];
-  for (let index = 0; index < 6000; index++) {
-    prompts.push(prompt(`t${index}`, `How do pin tumbler locks work, part ${index}?`));
-    if (index % 97 === 5) prompts.push(prompt(`n${index}`, `How do pin tumbler locks work, part ${index}? Please`));
-    if (index % 131 === 7) prompts.push(prompt(`e${index}`, `how do PIN tumbler locks work part ${index}`));
-    if (index % 173 === 9) prompts.push(prompt(`s${index}`, `pin tumbler locks work, part ${index}?`));
-  }
-  return prompts;
-}
-
 describe('createPromptDeduplicator', () => {
-  it('prefix lengths: the longer of a pair needs (1 − t) of its shingles (+1), the shorter (1 − t) / (1 + t)', () => {
-    expect(prefixLengths(6, 0.8)).toEqual({ long: 2, mid: 1 });
-    expect(prefixLengths(10, 0.8)).toEqual({ long: 3, mid: 2 });
-    expect(prefixLengths(100, 0.8)).toEqual({ long: 21, mid: 12 });
-    expect(prefixLengths(5, 0.8)).toEqual({ long: 2, mid: 1 }); // 0.8 × 5 is 4 whatever the rounding
-    expect(prefixLengths(7, 1)).toEqual({ long: 1, mid: 1 });
-    expect(prefixLengths(7, 0)).toEqual({ long: 7, mid: 7 });
-  });
-
-  it('removes what comparing every pair removes, on ordinary prompts at several thresholds and shingle sizes', () => {
-    const prompts = ordinaryPrompts(1500);
-    for (const dedup of [
-      options,
-      { exact: false, nearDuplicateThreshold: 0.8, shingleSize: 3 },
-      { exact: true, nearDuplicateThreshold: 0.5, shingleSize: 2 },
-      { exact: true, nearDuplicateThreshold: 0.9, shingleSize: 1 },
-      { exact: false, nearDuplicateThreshold: 1, shingleSize: 3 },
-      { exact: true, nearDuplicateThreshold: null, shingleSize: 3 },
-    ]) {
-      const removed = summary(dedupPrompts(prompts, dedup).removed);
-      expect(removed).toEqual(bruteForce(prompts, dedup));
-      expect(removed.filter((entry) => entry.reason === 'near-duplicate').length > 0).toBe(
-        dedup.nearDuplicateThreshold !== null,
-      );
-    }
-  });
-
-  it('removes what comparing every pair removes in a template set of 6,000, reading back only true duplicates', () => {
-    const prompts = templatePrompts();
-    const { deduplicator, read } = recordingDeduplicator(prompts);
-    const removed = summary(prompts.flatMap((entry, index) => deduplicator.check(entry, index) ?? []));
-    expect(removed).toEqual(bruteForce(prompts, options));
-    expect(removed.filter((entry) => entry.reason === 'near-duplicate').length).toBeGreaterThan(50);
-    expect(removed.filter((entry) => entry.reason === 'exact-duplicate').length).toBeGreaterThan(40);
-    // The fill-ins meet through their rare shingles only: each read is a duplicate's match (and the report's copy).
-    expect(read.length).toBeLessThan(3 * removed.length);
-  });
-
-  it('keeps no prompt: it reads back only the candidates the prefixes point at, and removes what dedupPrompts removes', () => {
+  it('keeps no prompt: it reads back only the candidates the hashes point at, and removes what dedupPrompts removes', () => {
     const prompts = Array.from({ length: 600 }, (_, index) =>
       prompt(`p${index}`, index % 3 === 2 ? long.replace('ancient', `ancient ${index - 1}`) : `${long} ${index}`),
     );
-    const { deduplicator, read } = recordingDeduplicator(prompts);
+    const read: number[] = [];
+    const deduplicator = createPromptDeduplicator(options, {
+      capacity: prompts.length,
+      promptAt: (index) => {
+        read.push(index);
+        return prompts[index]!;
+      },
+    });
     const removed = prompts.flatMap((entry, index) => deduplicator.check(entry, index) ?? []);
     expect(removed).toEqual(dedupPrompts(prompts, options).removed);
     expect(removed.length).toBeGreaterThan(0);
+    // Each near duplicate reads back the prompt it matched (and the few LSH pairs with it), never all of them.
     expect(read.length).toBeLessThan(3 * removed.length);
     const distinct = Array.from({ length: 600 }, (_, index) =>
       prompt(`d${index}`, `question ${index} about item ${index * 7919}`),
     );
-    const fresh = recordingDeduplicator(distinct);
-    for (const [index, entry] of distinct.entries()) expect(fresh.deduplicator.check(entry, index)).toBeUndefined();
-    expect(fresh.read.length).toBeLessThan(5);
+    read.length = 0;
+    const fresh = createPromptDeduplicator(options, {
+      capacity: distinct.length,
+      promptAt: (index) => {
+        read.push(index);
+        return distinct[index]!;
+      },
+    });
+    for (const [index, entry] of distinct.entries()) expect(fresh.check(entry, index)).toBeUndefined();
+    expect(read.length).toBeLessThan(5);
   });
 
-  it('checks only observed prompts, and observes none after the first check', () => {
-    const prompts = [prompt('a', 'How do locks work?')];
-    const { deduplicator } = recordingDeduplicator(prompts);
-    expect(() => deduplicator.check(prompts[0]!, 1)).toThrow(/prompt 1 was not observed \(1 were\)/);
-    deduplicator.check(prompts[0]!, 0);
-    expect(() => deduplicator.observe(prompts[0]!)).toThrow(/observed before the first check/);
+  it('reads each of many similar prompts back once, not once for every later prompt it is a candidate of', () => {
+    // A template's fill-ins: every prompt is a candidate of every later one, none is a near duplicate.
+    const similar = Array.from({ length: 300 }, (_, index) =>
+      prompt(`t${index}`, `How do pin tumbler locks work, part ${index}?`),
+    );
+    const read: number[] = [];
+    const deduplicator = createPromptDeduplicator(
+      { exact: true, nearDuplicateThreshold: 0.8, shingleSize: 3 },
+      {
+        capacity: similar.length,
+        promptAt: (index) => {
+          read.push(index);
+          return similar[index]!;
+        },
+      },
+    );
+    for (const [index, entry] of similar.entries()) expect(deduplicator.check(entry, index)).toBeUndefined();
+    expect(new Set(read).size).toBeGreaterThan(200); // they are each other's candidates
+    expect(read.length).toBeLessThan(similar.length); // about 30,000 reads without the recent candidates’ shingle sets
   });
 });

@@ -2,8 +2,8 @@
  * @module pipeline/spool-prepared-prompts
  * Intake at any scale: the rows are read one by one into a spool (a temp file, each prompt addressed by its line),
  * then checked in file order against the prompts kept before them (exact and near duplicates) and the evaluation sets.
- * What stays in memory per prompt is a few typed-array entries (its id's hash, its text's hash, its prefix-shingle index entries,
- * its spool offset and whether it is kept): about 60 bytes for a short prompt, not the 8 KB of a prompt object. The removals go to
+ * What stays in memory per prompt is a few typed-array entries (its id's hash, its text's hash, its LSH bucket keys,
+ * its spool offset and whether it is kept): about 100 bytes, not the 8 KB of a prompt object. The removals go to
  * spools too, and the report is written in pieces. The results are those of read → dedup → decontaminate in memory.
  */
 
@@ -183,8 +183,6 @@ export async function spoolPreparedPrompts(options: PreparePromptsOptions): Prom
   }
 }
 
-const emptyPrompt: Prompt = { schemaVersion: 1, id: '', messages: [], categories: [], metadata: {} };
-
 /** Pass 2: each spooled prompt in file order against those kept before it, then against the evaluation sets. */
 function checkSpooledPrompts(
   spool: LineSpool,
@@ -202,12 +200,8 @@ function checkSpooledPrompts(
       nearDuplicateThreshold: settings.nearDuplicateThreshold,
       shingleSize: settings.shingleSize,
     },
-    { promptAt: (index) => (JSON.parse(spool.read(index)) as SpooledRow)[1] },
+    { capacity: spool.count, promptAt: (index) => (JSON.parse(spool.read(index)) as SpooledRow)[1] },
   );
-  // Near-dedup counts every prompt's shingles first (their order); exact-only dedup just counts the prompts.
-  const nearDedup = settings.nearDuplicateThreshold !== null;
-  if (nearDedup) for (const line of spool.lines()) deduplicator.observe((JSON.parse(line) as SpooledRow)[1]);
-  else for (let index = 0; index < spool.count; index++) deduplicator.observe(emptyPrompt);
   const contaminationOf = createContaminationCheck(into.evalSets, { ngram: settings.decontaminationNgram });
   const kept = new Uint8Array(spool.count);
   let index = 0;

@@ -6,6 +6,7 @@
  * Both are written a row at a time; each judge record is read back from the run store as its row is written.
  */
 import path from 'node:path';
+import { DataError } from '../errors.js';
 import { writeJsonl } from '../io/jsonl.js';
 import type { RunStore } from '../io/run-store.js';
 import { redactSecrets } from '../models/redact-secrets.js';
@@ -38,8 +39,16 @@ export function writeRunSamples(outDirectory: string, outputs: StageOutputs, sto
 function* judgeRows(validated: ValidatedCompletion[], judging: JudgeStageResult, store: RunStore) {
   for (const entry of validated) {
     const verdict = judging.judged.get(entry.completion.id);
-    const record = verdict && store.get(judgeStage, verdict.unitKey, JudgeRecord);
-    if (record) yield record;
+    if (!verdict) continue;
+    const record = store.get(judgeStage, verdict.unitKey, JudgeRecord);
+    // A verdict is kept only after its record is committed: a missing row means the store changed under the run.
+    if (!record) {
+      throw new DataError(`the judge record of completion ${entry.completion.id} is missing from the run store`, {
+        location: store.file,
+        hint: 'another process changed the run store during this run; run again (stored work is not sent twice)',
+      });
+    }
+    yield record;
   }
 }
 

@@ -21,6 +21,19 @@ function libraryTokenizer(): Tokenizer {
   return new Tokenizer(load('tokenizer.json'), load('tokenizer_config.json'));
 }
 
+/** `count` deterministic texts, each 1–maxPieces of `pieces`, each piece followed by a number below `suffixes`. */
+function seededTexts(options: { seed: number; count: number; pieces: string[]; maxPieces: number; suffixes: number }) {
+  let state = options.seed;
+  const next = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state;
+  };
+  const piece = () => `${options.pieces[next() % options.pieces.length]}${next() % options.suffixes}`;
+  return Array.from({ length: options.count }, () =>
+    Array.from({ length: 1 + (next() % options.maxPieces) }, piece).join(''),
+  );
+}
+
 describe('countTokens', () => {
   it('counts Qwen3 tokens', () => {
     expect(tokenizerName).toBe('qwen3');
@@ -36,11 +49,6 @@ describe('countTokens', () => {
 describe('the bounded BPE memo', () => {
   it('gives the same counts as the library tokenizer with its own cache, on text that repeats and text that does not', () => {
     const library = libraryTokenizer();
-    let state = 11;
-    const next = () => {
-      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-      return state;
-    };
     const pieces = [
       'lock',
       ' key',
@@ -54,9 +62,7 @@ describe('the bounded BPE memo', () => {
       'x'.repeat(300),
       '<think>',
     ];
-    const texts = Array.from({ length: 400 }, () =>
-      Array.from({ length: 1 + (next() % 40) }, () => `${pieces[next() % pieces.length]}${next() % 1000}`).join(''),
-    );
+    const texts = seededTexts({ seed: 11, count: 400, pieces, maxPieces: 40, suffixes: 1000 });
     for (const text of [...texts, ...texts]) {
       expect(countTokens(text), text).toBe(library.encode(text, { add_special_tokens: false }).ids.length);
     }
@@ -92,11 +98,6 @@ describe('releaseConstructionData', () => {
     expect(Object.keys(held.tokenizer.model.vocab)).toHaveLength(0);
     expect(held.tokenizer.model.merges).toHaveLength(0);
     expect(held.model.merges).toHaveLength(0);
-    let state = 5;
-    const next = () => {
-      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-      return state;
-    };
     const pieces = [
       'lock',
       ' Key',
@@ -111,9 +112,7 @@ describe('releaseConstructionData', () => {
       '<|im_end|>',
       'Ωμέγα',
     ];
-    const texts = Array.from({ length: 2_000 }, () =>
-      Array.from({ length: 1 + (next() % 30) }, () => `${pieces[next() % pieces.length]}${next() % 5000}`).join(''),
-    );
+    const texts = seededTexts({ seed: 5, count: 2_000, pieces, maxPieces: 30, suffixes: 5000 });
     for (const text of texts) {
       const options = { add_special_tokens: false };
       expect(released.encode(text, options).ids, text).toEqual(library.encode(text, options).ids);

@@ -126,7 +126,7 @@ describe('createPromptDeduplicator', () => {
     expect(read.length).toBeLessThan(5);
   });
 
-  it('reads each of many similar prompts back once, not once for every later prompt it is a candidate of', () => {
+  it('reads none of many similar prompts back, though every one is a candidate of every later one', () => {
     // A template's fill-ins: every prompt is a candidate of every later one, none is a near duplicate.
     const similar = Array.from({ length: 300 }, (_, index) =>
       prompt(`t${index}`, `How do pin tumbler locks work, part ${index}?`),
@@ -143,7 +143,77 @@ describe('createPromptDeduplicator', () => {
       },
     );
     for (const [index, entry] of similar.entries()) expect(deduplicator.check(entry, index)).toBeUndefined();
-    expect(new Set(read).size).toBeGreaterThan(200); // they are each other's candidates
-    expect(read.length).toBeLessThan(similar.length); // about 30,000 reads without the recent candidates’ shingle sets
+    // They are each other's LSH candidates (about 45,000 pairs), and the shingle hashes kept in the ring bound every
+    // pair below the threshold: none is read back (each was once read back for every later prompt).
+    expect(read).toEqual([]);
+  });
+});
+
+describe('near-dedup by shingle hashes (the ring of kept prompts)', () => {
+  /** The memory bench's kind of prompts: words from an LCG's low bits, every tenth a recent one with a word changed. */
+  function lcgPrompts(count: number): Prompt[] {
+    const words = 'lock key door house safe alarm window garden'.split(' ');
+    let state = 7;
+    const next = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state;
+    };
+    const texts: string[] = [];
+    for (let index = 0; index < count; index++) {
+      if (index % 10 === 9) {
+        const earlier = texts[next() % texts.length]!.split(' ');
+        earlier[next() % earlier.length] = 'changed';
+        texts.push(earlier.join(' '));
+      } else texts.push(Array.from({ length: 8 + (next() % 20) }, () => `${words[next() % 8]}${next() % 9}`).join(' '));
+    }
+    return texts.map((text, index) => prompt(`p${index}`, text));
+  }
+  const fixtures = {
+    template: Array.from({ length: 400 }, (_, index) =>
+      prompt(`t${index}`, `How do pin tumbler locks work, part ${index}?`),
+    ),
+    lcg: lcgPrompts(3000),
+    edits: Array.from({ length: 600 }, (_, index) =>
+      prompt(
+        `e${index}`,
+        long
+          .split(' ')
+          .filter((_, word) => word % (2 + (index % 13)) !== index % 2)
+          .join(' '),
+      ),
+    ),
+  };
+  const removals = (prompts: Prompt[], ringWords?: number) => {
+    const deduplicator = createPromptDeduplicator(
+      options,
+      { capacity: prompts.length, promptAt: (index) => prompts[index]! },
+      { ringWords },
+    );
+    return prompts.flatMap((entry, index) => deduplicator.check(entry, index) ?? []);
+  };
+
+  it('removes exactly what comparing every candidate pair on its shingles removes, however small the ring', () => {
+    for (const [name, prompts] of Object.entries(fixtures)) {
+      const everyPair = removals(prompts, 0);
+      expect(removals(prompts), name).toEqual(everyPair);
+      expect(removals(prompts, 97), name).toEqual(everyPair);
+    }
+    expect(removals(fixtures.lcg, 0).filter((entry) => entry.reason === 'near-duplicate').length).toBeGreaterThan(30);
+    expect(removals(fixtures.edits, 0).length).toBeGreaterThan(30);
+  });
+
+  it('matches the earliest of equally similar kept prompts', () => {
+    const base = 'one two three four five six seven eight';
+    const removed = removals([prompt('a', `${base} alpha`), prompt('b', `${base} beta`), prompt('c', base)]);
+    expect(removed).toEqual([expect.objectContaining({ promptId: 'c', matchedId: 'a', similarity: 0.857 })]);
+  });
+
+  it('confirms on the shingles what two hashes say: shingles that share a hash are not the same shingle', () => {
+    // md5Word32('lock91385 key door') === md5Word32('lock110781 key door') (a collision found by search).
+    const [first, second] = ['lock91385 key door', 'lock110781 key door'];
+    const crossed = removals([prompt('a', `${first} s t u v w`), prompt('b', `${second} s t u v w`)]);
+    expect(crossed).toEqual([]); // 5 of 7 shingles shared: 0.714, though every hash is shared
+    const within = removals([prompt('a', `${first} ${second}`), prompt('b', `${first} ${second} more`)]);
+    expect(within).toEqual([expect.objectContaining({ promptId: 'b', matchedId: 'a', similarity: 0.8 })]);
   });
 });

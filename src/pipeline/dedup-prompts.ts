@@ -8,6 +8,14 @@ import { md5Word32 } from '../io/md5-word32.js';
 import { mixHash32, stringHash32 } from '../io/string-hash32.js';
 import { createUint32Multimap } from '../io/uint32-multimap.js';
 import type { Prompt } from '../records/prompt.js';
+import {
+  createShingleHashRing,
+  jaccardOfCounts,
+  type ShingleHashSet,
+  sharedHashCount,
+  shingleHashSet,
+  summaryJaccardBound,
+} from './shingle-hash-sets.js';
 
 export interface RemovedPrompt {
   promptId: string;
@@ -51,14 +59,15 @@ function shingles(words: readonly string[], size: number): Set<string> {
   return result;
 }
 
-/** The first word of the shingle's MD5 (the value node:crypto gives, without a Buffer per shingle). */
-function hash32(text: string): number {
-  return md5Word32(text);
+/** Each shingle's hash: the first word of its MD5 (the value node:crypto gives, without a Buffer per shingle). */
+function shingleHashes(set: Set<string>): Uint32Array {
+  const hashes = new Uint32Array(set.size);
+  let index = 0;
+  for (const shingle of set) hashes[index++] = md5Word32(shingle);
+  return hashes;
 }
 
 const permutationCount = 128;
-/** How many candidates' shingle sets a deduplicator keeps (a few MB of short prompts). */
-const recentSetLimit = 4096;
 /** Deterministic per-permutation seeds (a fixed LCG), so signatures are the same on every run. */
 const permutationSeeds = (() => {
   let state = 42;
@@ -68,10 +77,10 @@ const permutationSeeds = (() => {
   });
 })();
 
-function minHash(set: Set<string>): Uint32Array {
+/** The MinHash signature of a set given by its shingles' hashes (any order; a repeated hash changes nothing). */
+function minHash(hashes: Uint32Array): Uint32Array {
   const signature = new Uint32Array(permutationCount).fill(0xffffffff);
-  for (const shingle of set) {
-    const value = hash32(shingle);
+  for (const value of hashes) {
     for (let index = 0; index < permutationCount; index++) {
       const hashed = mixHash32(value ^ permutationSeeds[index]!); // a hash family: the value xored with a seed
       if (hashed < signature[index]!) signature[index] = hashed;
@@ -81,14 +90,15 @@ function minHash(set: Set<string>): Uint32Array {
 }
 
 function jaccard(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0 && b.size === 0) return 1;
   let shared = 0;
   for (const item of a) if (b.has(item)) shared++;
-  return shared / (a.size + b.size - shared);
+  return jaccardOfCounts(a.size, b.size, shared);
 }
 
+type BandLayout = { bands: number; rows: number };
+
 /** Bands × rows for LSH so that pairs at the threshold are candidates with high probability. */
-function bandLayout(threshold: number): { bands: number; rows: number } {
+function bandLayout(threshold: number): BandLayout {
   let best = { bands: 32, rows: 4 };
   let bestError = Number.POSITIVE_INFINITY;
   for (const rows of [1, 2, 4, 8, 16]) {
@@ -143,7 +153,13 @@ interface PromptShape {
   text: string;
   key: string;
   set: Set<string> | undefined;
+  hashSet: ShingleHashSet | undefined;
   signature: Uint32Array | undefined;
+}
+
+export interface DeduplicatorTuning {
+  /** Words of the ring of kept prompts' shingle hashes (default 2^20, 4 MB); 0 keeps none, every pair is read back. */
+  ringWords?: number;
 }
 
 /** Each band's bucket key (none when near-dedup is off). */
@@ -157,28 +173,25 @@ type BandKeys = number[];
 export function createPromptDeduplicator(
   options: DedupOptions,
   store: { capacity: number; promptAt: (index: number) => Prompt },
+  tuning: DeduplicatorTuning = {},
 ): PromptDeduplicator {
   const threshold = options.nearDuplicateThreshold;
   const layout = threshold === null ? null : bandLayout(threshold);
   const capacity = Math.max(store.capacity, 1);
   const exactIndex = createUint32Multimap({ capacity, tagBits: 16 });
-  const bandIndexes = Array.from({ length: layout?.bands ?? 0 }, () => createUint32Multimap({ capacity, tagBits: 16 }));
+  const shinglesAt = (index: number) =>
+    shingles(normalisedWords(promptText(store.promptAt(index))), options.shingleSize);
+  const near =
+    threshold === null || !layout
+      ? null
+      : createNearMatcher(threshold, layout, { capacity, ringWords: tuning.ringWords }, shinglesAt);
   const shapeOf = (prompt: Prompt): PromptShape => {
     const text = promptText(prompt);
     const words = normalisedWords(text);
-    const set = layout ? shingles(words, options.shingleSize) : undefined;
-    return { text, key: words.join(' '), set, signature: set ? minHash(set) : undefined };
-  };
-  // The shingle sets of the candidates seen last, most recent last: similar prompts are each other's candidates
-  // again and again, and reading one back from the store costs more than the comparison.
-  const recentSets = new Map<number, Set<string>>();
-  const shinglesAt = (index: number) => {
-    let set = recentSets.get(index);
-    if (set) recentSets.delete(index);
-    else set = shingles(normalisedWords(promptText(store.promptAt(index))), options.shingleSize);
-    recentSets.set(index, set);
-    if (recentSets.size > recentSetLimit) recentSets.delete(recentSets.keys().next().value!);
-    return set;
+    const set = near ? shingles(words, options.shingleSize) : undefined;
+    const hashes = set ? shingleHashes(set) : undefined;
+    const signature = hashes ? minHash(hashes) : undefined;
+    return { text, key: words.join(' '), set, hashSet: hashes ? shingleHashSet(hashes) : undefined, signature };
   };
   const exactMatch = (shape: PromptShape): Prompt | undefined => {
     let match: Prompt | undefined;
@@ -188,40 +201,84 @@ export function createPromptDeduplicator(
     });
     return match;
   };
-  const nearMatch = (shape: PromptShape, keys: BandKeys) => {
-    if (!layout || threshold === null) return undefined;
-    const candidates = new Set<number>();
-    for (let band = 0; band < keys.length; band++) {
-      bandIndexes[band]!.forEachValue(keys[band]!, (index) => {
-        candidates.add(index);
-      });
-    }
-    let best: { prompt: Prompt; similarity: number } | undefined;
-    for (const index of [...candidates].sort((a, b) => a - b)) {
-      // The exact Jaccard first (cheap); the candidate's signature only for a pair that would count: a bucket key is
-      // a hash of the band, so a candidate shares a band exactly, or it is no candidate. Many similar prompts (a
-      // template's fill-ins) are each other's candidates, and a MinHash per pair made intake quadratic in MinHashes.
-      const set = shinglesAt(index);
-      const similarity = jaccard(shape.set!, set);
-      if (similarity < threshold || (best && similarity <= best.similarity)) continue;
-      if (sharesBand(shape.signature!, minHash(set), layout)) best = { prompt: store.promptAt(index), similarity };
-    }
-    return best;
-  };
   return {
     check(prompt, index) {
       const shape = shapeOf(prompt);
       const exact = options.exact ? exactMatch(shape) : undefined;
       if (exact) return removal(prompt, shape.text, { reason: 'exact-duplicate', match: exact, similarity: 1 });
       const keys = layout ? bandKeys(shape.signature!, layout) : [];
-      const near = nearMatch(shape, keys);
-      if (near) {
-        const similarity = Math.round(near.similarity * 1000) / 1000;
-        return removal(prompt, shape.text, { reason: 'near-duplicate', match: near.prompt, similarity });
+      const found = near?.match(shape, keys);
+      if (found) {
+        const similarity = Math.round(found.similarity * 1000) / 1000;
+        const match = store.promptAt(found.index);
+        return removal(prompt, shape.text, { reason: 'near-duplicate', match, similarity });
       }
       if (options.exact) exactIndex.add(stringHash32(shape.key), index);
-      for (let band = 0; band < keys.length; band++) bandIndexes[band]!.add(keys[band]!, index);
+      near?.keep(index, shape, keys);
       return undefined;
+    },
+  };
+}
+
+/**
+ * The near-duplicate half: one LSH bucket index per band, and for a prompt the best of its candidates (the kept
+ * prompts sharing a band's bucket key with it): the highest Jaccard at or above the threshold, the earliest of equals,
+ * among those sharing a band exactly. Template fill-ins are all each other's candidates, so a pair must be cheap: a
+ * candidate's sorted shingle hashes come from a ring of the last kept prompts and bound its Jaccard from above
+ * (shingle-hash-sets); its shingles are read back from the store only for a pair the bound leaves in the running.
+ */
+function createNearMatcher(
+  threshold: number,
+  layout: BandLayout,
+  { capacity, ringWords }: { capacity: number; ringWords: number | undefined },
+  shinglesAt: (index: number) => Set<string>,
+) {
+  const bandIndexes = Array.from({ length: layout.bands }, () => createUint32Multimap({ capacity, tagBits: 16 }));
+  const ring = createShingleHashRing(capacity, ringWords);
+  // The check that last met each index as a candidate (checks count from 1), so a candidate of several bands is
+  // compared once.
+  const met = new Int32Array(capacity);
+  let checks = 0;
+  const upperBound = (own: ShingleHashSet, index: number): number => {
+    const offset = ring.offsetOf(index);
+    if (offset < 0 || !own.injective) return 1;
+    const words = ring.words;
+    const size = words[offset]!;
+    const ownSize = own.hashes.length;
+    const bound = summaryJaccardBound(ownSize, own.bitsLow, own.bitsHigh, size, words[offset + 1]!, words[offset + 2]!);
+    if (bound < threshold) return bound;
+    return jaccardOfCounts(ownSize, size, sharedHashCount(own.hashes, words, offset + 3, size));
+  };
+  const match = (shape: PromptShape, keys: BandKeys) => {
+    checks += 1;
+    let bestIndex = -1;
+    let bestSimilarity = 0;
+    // Whether a pair of this similarity (or of at most this) cannot be the match: the first of equals wins.
+    const loses = (similarity: number, index: number) =>
+      similarity < threshold ||
+      (bestIndex >= 0 && (similarity < bestSimilarity || (similarity === bestSimilarity && index > bestIndex)));
+    const visit = (index: number) => {
+      if (met[index] === checks) return;
+      met[index] = checks;
+      if (loses(upperBound(shape.hashSet!, index), index)) return;
+      // The exact Jaccard, then the candidate's signature only for a pair that would count: a bucket key is a hash of
+      // the band, so a candidate shares a band exactly, or it is no candidate.
+      const set = shinglesAt(index);
+      const similarity = jaccard(shape.set!, set);
+      if (loses(similarity, index)) return;
+      if (sharesBand(shape.signature!, minHash(shingleHashes(set)), layout)) {
+        bestIndex = index;
+        bestSimilarity = similarity;
+      }
+    };
+    for (let band = 0; band < keys.length; band++) bandIndexes[band]!.forEachValue(keys[band]!, visit);
+    return bestIndex < 0 ? undefined : { index: bestIndex, similarity: bestSimilarity };
+  };
+  return {
+    match,
+    keep(index: number, shape: PromptShape, keys: BandKeys) {
+      for (let band = 0; band < keys.length; band++) bandIndexes[band]!.add(keys[band]!, index);
+      ring.add(index, shape.hashSet!);
     },
   };
 }
@@ -242,7 +299,7 @@ function removal(
 }
 
 /** One 32-bit bucket key per band: a hash of the band's number and its rows of the signature. */
-function bandKeys(signature: Uint32Array, layout: { bands: number; rows: number }): number[] {
+function bandKeys(signature: Uint32Array, layout: BandLayout): number[] {
   const keys: number[] = [];
   for (let band = 0; band < layout.bands; band++) {
     let h = mixHash32(band + 0x9e3779b9);
@@ -252,7 +309,7 @@ function bandKeys(signature: Uint32Array, layout: { bands: number; rows: number 
   return keys;
 }
 
-function sharesBand(a: Uint32Array, b: Uint32Array, layout: { bands: number; rows: number }): boolean {
+function sharesBand(a: Uint32Array, b: Uint32Array, layout: BandLayout): boolean {
   for (let band = 0; band < layout.bands; band++) {
     let same = true;
     for (let row = band * layout.rows; row < (band + 1) * layout.rows && same; row++) same = a[row] === b[row];

@@ -5,6 +5,7 @@
  * stops the run with every gate named.
  */
 import { QualityGateError } from '../errors.js';
+import type { RunStore } from '../io/run-store.js';
 import { checkRunQuality } from './check-run-quality.js';
 import type { ExportSummary } from './export-summary.js';
 import type { PipelineInputs } from './pipeline-inputs.js';
@@ -26,6 +27,8 @@ export interface FinishRunInput {
   plan: RunPlan;
   manifestFile: string;
   storeFile: string;
+  /** The run store: completions' texts are read back from it (the hint agreement, the selected examples). */
+  store?: RunStore;
   /** Counts the exports' length statistics (the run's worker-thread tokenizer); default: Qwen3 on this thread. */
   tokenCounter?: TokenCounter;
 }
@@ -89,7 +92,8 @@ async function exportRun(
 }
 
 /** What the manifest records of the run and its stages. */
-function manifestInput(run: PipelineRun, { inputs, read, outputs }: FinishRunInput) {
+function manifestInput(run: PipelineRun, input: FinishRunInput) {
+  const { inputs, read, outputs } = input;
   return {
     config: run.config,
     spec: run.options.spec,
@@ -98,7 +102,8 @@ function manifestInput(run: PipelineRun, { inputs, read, outputs }: FinishRunInp
     intake: read.intake,
     prompts: read.prompts,
     units: outputs.units,
-    records: outputs.generated.records,
+    statuses: outputs.generated.statuses,
+    store: input.store,
     validated: outputs.validated,
     judged: outputs.judging.judged,
     selection: outputs.selection,

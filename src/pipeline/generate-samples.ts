@@ -5,6 +5,7 @@
  * request; a finished unit is stored at once, so a killed run resumes without repeating or losing samples.
  */
 
+import { DataError } from '../errors.js';
 import { looksLikeRefusal } from '../grading/detect-refusal.js';
 import type { RunStore } from '../io/run-store.js';
 import { sha256, stableHash } from '../io/stable-hash.js';
@@ -13,8 +14,9 @@ import type { ModelClient } from '../models/model-client.js';
 import type { Completion } from '../records/completion.js';
 import type { GenerateSettings } from '../records/pipeline-settings.js';
 import type { Prompt } from '../records/prompt.js';
-import { GenerationRecord } from '../records/sample.js';
+import { type GenerationFailure, GenerationRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
+import type { Usage } from '../records/usage.js';
 import { renderSpecForPrompt } from '../spec/render-spec.js';
 import { createRenderedSpecCache } from '../spec/rendered-spec-cache.js';
 import { buildGenerationMessages, type GenerationTemplate } from './generation-template.js';
@@ -112,55 +114,115 @@ export function specTextHasher(spec: Spec): (prompt: Prompt) => string {
   };
 }
 
-/** Counts a stored or new generation record's events. */
-export function countGenerationEvents(record: GenerationRecord, prompt: Prompt, events: RunEvents): void {
-  if (record.failure && record.failure.kind !== 'cancelled') {
-    events.count(`generate:${record.failure.kind}`, { categories: prompt.categories });
+/**
+ * What later stages keep in memory of a stored generation record: its completion's id (the completion itself stays in
+ * the run store under the unit key and is read back when a stage needs its text), its failure, its usage and whether
+ * the answer looks like a refusal.
+ */
+export interface GenerationStatus {
+  /** The completion's id, null when the teacher call failed. */
+  completionId: string | null;
+  failure: { kind: GenerationFailure['kind']; message: string } | null;
+  /** The teacher tokens the call used (the completion's, or those a failed call still used). */
+  usage: Usage | null;
+  /** The completion's answer looks like a refusal (looksLikeRefusal). */
+  refusal: boolean;
+}
+
+/** The in-memory status of a generation record. */
+export function generationStatus(record: GenerationRecord): GenerationStatus {
+  const { completion, failure } = record;
+  return {
+    completionId: completion?.id ?? null,
+    failure: failure ? { kind: failure.kind, message: failure.message } : null,
+    usage: completion?.usage ?? failure?.usage ?? null,
+    refusal: completion !== null && looksLikeRefusal(completion.answer),
+  };
+}
+
+/** The stored generation record of `unit`; a missing row is a DataError naming the unit and the store. */
+export function readGenerationRecord(store: RunStore, unit: { key: string; prompt: Prompt }): GenerationRecord {
+  const record = store.get(generateStage, unit.key, GenerationRecord);
+  // A status is kept only after its record is committed: a missing row means the store changed under the run.
+  if (!record) {
+    throw new DataError(`the generation record ${unit.key} of prompt ${unit.prompt.id} is missing from the run store`, {
+      location: store.file,
+      hint: 'another process changed the run store during this run; run again (stored work is not sent twice)',
+    });
+  }
+  return record;
+}
+
+/** The stored completion of a generation unit (one the teacher answered); a missing one is a DataError. */
+export function readCompletion(store: RunStore, unit: { key: string; prompt: Prompt }): Completion {
+  const { completion } = readGenerationRecord(store, unit);
+  if (!completion) {
+    throw new DataError(`the generation record ${unit.key} of prompt ${unit.prompt.id} has no completion`, {
+      location: store.file,
+      hint: 'another process changed the run store during this run; run again (stored work is not sent twice)',
+    });
+  }
+  return completion;
+}
+
+/** Counts a stored or new generation's events. */
+export function countGenerationEvents(status: GenerationStatus, prompt: Prompt, events: RunEvents): void {
+  if (status.failure && status.failure.kind !== 'cancelled') {
+    events.count(`generate:${status.failure.kind}`, { categories: prompt.categories });
   }
   // From the prompt as it is now: an idealAction edited since the sample was stored counts by its new value.
-  const refusedComplyPrompt =
-    record.completion !== null &&
-    prompt.metadata.idealAction === 'comply' &&
-    looksLikeRefusal(record.completion.answer);
+  const refusedComplyPrompt = status.refusal && prompt.metadata.idealAction === 'comply';
   if (refusedComplyPrompt) events.count('generate:refused-comply-prompt', { categories: prompt.categories });
 }
 
-/** Runs the missing sample units; returns every unit's record (stored earlier or now), in unit order. */
-export async function generateSamples(options: GenerateSamplesOptions): Promise<Map<string, GenerationRecord>> {
-  const { spec, teacher, template, settings, store, events } = options;
-  const units = options.units ?? generationUnits(options);
-  const records = new Map<string, GenerationRecord>();
+/** The statuses of the units already stored, by unit key. */
+export function storedGenerationStatuses(
+  store: RunStore,
+  units: readonly GenerationUnit[],
+): Map<string, GenerationStatus> {
+  const statuses = new Map<string, GenerationStatus>();
   for (const unit of units) {
     const stored = store.get(generateStage, unit.key, GenerationRecord);
-    if (stored) records.set(unit.key, stored);
+    if (stored) statuses.set(unit.key, generationStatus(stored));
   }
+  return statuses;
+}
+
+/**
+ * Runs the missing sample units; returns every unit's status (stored earlier or now), by unit key. The records
+ * themselves stay in the run store (readGenerationRecord).
+ */
+export async function generateSamples(options: GenerateSamplesOptions): Promise<Map<string, GenerationStatus>> {
+  const { spec, teacher, template, settings, store, events } = options;
+  const units = options.units ?? generationUnits(options);
+  const statuses = storedGenerationStatuses(store, units);
   const progress = startStageProgress(options.progress, {
     stage: 'generate',
     total: units.length,
-    alreadyDone: records.size,
+    alreadyDone: statuses.size,
   });
   const renderSpecCached = createRenderedSpecCache();
   const specFor = (prompt: Prompt) => renderSpecCached(spec, prompt);
-  if (records.size < units.length) await options.beforeFirstRequest?.();
+  if (statuses.size < units.length) await options.beforeFirstRequest?.();
   const queue = createWorkQueue(options.concurrency);
   for (const unit of units) {
-    if (records.has(unit.key)) continue;
+    if (statuses.has(unit.key)) continue;
     queue.add(async () => {
       if (options.signal?.aborted) return;
       const record = await generateOne(unit, specFor(unit.prompt));
       if (record === undefined) return;
       await store.commit(generateStage, unit.key, record);
-      records.set(unit.key, record);
+      statuses.set(unit.key, generationStatus(record));
       progress.tick(1, record.completion?.usage.completionTokens ?? 0);
     });
   }
   await queue.done();
   progress.finish();
   for (const unit of units) {
-    const record = records.get(unit.key);
-    if (record) countGenerationEvents(record, unit.prompt, events);
+    const status = statuses.get(unit.key);
+    if (status) countGenerationEvents(status, unit.prompt, events);
   }
-  return records;
+  return statuses;
 
   async function generateOne(unit: GenerationUnit, specText: string): Promise<GenerationRecord | undefined> {
     const seed = settings.seed + unit.sampleIndex;

@@ -1,14 +1,27 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DataError } from '../errors.js';
 import { defaultJudgeTemplate, parseJudgeTemplate } from '../grading/judge-completion.js';
+import { openRunStore, type RunStore } from '../io/run-store.js';
 import { createModelClient } from '../models/generate.js';
 import type { Completion } from '../records/completion.js';
+import { ValidateSettings } from '../records/pipeline-settings.js';
 import { Prompt } from '../records/prompt.js';
 import type { JudgeRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
 import { loadSpec } from '../spec/load-spec.js';
 import { scriptedModel } from '../testing/scripted-model.js';
-import { judgementIdsOf, judgeUnitKey, judgeVerdict } from './judge-samples.js';
+import { generateStage } from './generate-samples.js';
+import {
+  judgementIdsOf,
+  judgeUnitKey,
+  judgeVerdict,
+  readValidatedCompletion,
+  validateGenerations,
+} from './judge-samples.js';
+import { createRunEvents } from './run-events.js';
 
 let spec: Spec;
 beforeAll(async () => {
@@ -95,5 +108,43 @@ describe('judgeVerdict', () => {
     const { judgements: _runs, ...rest } = record;
     expect(verdict).toMatchObject(rest);
     expect(judgementIdsOf(verdict)).toEqual(judgementIdsOf(record));
+  });
+});
+
+describe('validateGenerations', () => {
+  const withStore = (body: (store: RunStore) => void) => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-validate-'));
+    const store = openRunStore(path.join(folder, 'run.sqlite'));
+    try {
+      body(store);
+    } finally {
+      store.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  };
+  const units = [{ key: completion.id, prompt }];
+  const statuses = new Map([[completion.id, { completionId: completion.id }]]);
+  // The spec is loaded in beforeAll, so the options are made in each test.
+  const options = () => ({ units, statuses, spec, settings: ValidateSettings.parse({}), events: createRunEvents() });
+  const record = { promptId: 'p1', sampleIndex: 0, seed: 1, failure: null, refusedComplyPrompt: false };
+
+  it('reads each completion back from the run store and keeps only its id, sample index and unit key', () => {
+    withStore((store) => {
+      store.put(generateStage, completion.id, { ...record, completion, templateHash: 't' });
+      const validated = validateGenerations({ ...options(), store });
+      expect(validated).toEqual([
+        { prompt, completion: { id: 'gen-1-s0', sampleIndex: 0 }, findings: [], unitKey: 'gen-1-s0' },
+      ]);
+      expect(readValidatedCompletion(validated[0]!, store)).toEqual(completion);
+    });
+  });
+
+  it('stops with a DataError naming the unit and the store when a stored record is missing', () => {
+    withStore((store) => {
+      expect(() => validateGenerations({ ...options(), store })).toThrow(DataError);
+      expect(() => validateGenerations({ ...options(), store })).toThrow(
+        /generation record gen-1-s0 of prompt p1 is missing from the run store/,
+      );
+    });
   });
 });

@@ -6,7 +6,7 @@
  * needs no re-judging (except early-exited results that a lower threshold could now accept).
  */
 
-import { CancelledError } from '../errors.js';
+import { CancelledError, DataError } from '../errors.js';
 import { createGraderClient, GraderUnavailableError } from '../grading/create-grader-client.js';
 import { createJudge, defaultJudgeTemplate, type JudgeTemplate } from '../grading/judge-completion.js';
 import type { RunStore } from '../io/run-store.js';
@@ -16,44 +16,76 @@ import type { ModelClient } from '../models/model-client.js';
 import type { Completion } from '../records/completion.js';
 import type { JudgeStageSettings, ValidateSettings } from '../records/pipeline-settings.js';
 import type { Prompt } from '../records/prompt.js';
-import { type GenerationRecord, JudgeRecord } from '../records/sample.js';
+import { JudgeRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
 import { renderSpecForPrompt } from '../spec/render-spec.js';
 import { specIds } from '../spec/spec-ids.js';
-import { specTextHasher } from './generate-samples.js';
+import { readCompletion, specTextHasher } from './generate-samples.js';
 import type { RunEvents } from './run-events.js';
 import { type ProgressSink, startStageProgress } from './stage-progress.js';
 import { type ValidationFinding, validateCompletion } from './validate-completion.js';
 
 export const judgeStage = 'judge';
 
+/** What later stages keep of a completion: its id and sample index (its texts stay in the run store). */
+export type CompletionRef = Pick<Completion, 'id' | 'sampleIndex'>;
+
+/**
+ * A validated completion as later stages keep it in memory: the prompt, the completion's id and sample index, and the
+ * findings; `unitKey` (its generation unit) names the record to read the completion's texts back from the run store.
+ */
 export interface ValidatedCompletion {
   prompt: Prompt;
-  completion: Completion;
+  completion: CompletionRef;
   findings: ValidationFinding[];
+  /** The generation unit whose stored record holds the completion (readValidatedCompletion). */
+  unitKey?: string;
 }
 
-/** Runs the deterministic checks on every completion (in unit order) and counts each rejection by its first code. */
+/**
+ * The whole completion of a validated entry: the entry's own when it holds one, otherwise read back from the run
+ * store under its unit key (a missing row is a DataError naming the unit and the store).
+ */
+export function readValidatedCompletion(entry: ValidatedCompletion, store?: RunStore): Completion {
+  if ('answer' in entry.completion) return entry.completion as Completion;
+  if (!store || entry.unitKey === undefined) {
+    throw new DataError(`the texts of completion ${entry.completion.id} are not at hand`, {
+      hint: 'pass the run store (or whole completions) with the validated completions',
+    });
+  }
+  return readCompletion(store, { key: entry.unitKey, prompt: entry.prompt });
+}
+
+/**
+ * Runs the deterministic checks on every completion (in unit order, each read back from the run store) and counts
+ * each rejection by its first code; `onValid` sees each completion without findings (the token worker's prefetch).
+ */
 export function validateGenerations(options: {
   units: Array<{ key: string; prompt: Prompt }>;
-  records: Map<string, GenerationRecord>;
+  statuses: ReadonlyMap<string, { completionId: string | null }>;
+  store: RunStore;
   spec: Spec;
   settings: ValidateSettings;
   events: RunEvents;
+  onValid?: (completion: Completion) => void;
 }): ValidatedCompletion[] {
   const ids = specIds(options.spec);
   const validated: ValidatedCompletion[] = [];
   for (const unit of options.units) {
-    const completion = options.records.get(unit.key)?.completion;
-    if (!completion) continue;
+    if (!options.statuses.get(unit.key)?.completionId) continue;
+    const completion = readCompletion(options.store, unit);
     const findings = validateCompletion(completion, {
       ids,
       extraLeakagePhrases: options.settings.extraLeakagePhrases,
       minAnswerChars: options.settings.minAnswerChars,
     });
-    if (findings.length > 0)
+    if (findings.length > 0) {
       options.events.count(`validate:${findings[0]!.code}`, { categories: unit.prompt.categories });
-    validated.push({ prompt: unit.prompt, completion, findings });
+    } else {
+      options.onValid?.(completion);
+    }
+    const ref = { id: completion.id, sampleIndex: completion.sampleIndex };
+    validated.push({ prompt: unit.prompt, completion: ref, findings, unitKey: unit.key });
   }
   return validated;
 }
@@ -84,7 +116,7 @@ export interface JudgeSamplesOptions {
  * carries it, so an edited label needs a new verdict, while the completion itself is kept).
  */
 export function judgeUnitKey(
-  completion: Completion,
+  completion: CompletionRef,
   judge: ModelClient,
   settings: JudgeStageSettings,
   spec: Spec,
@@ -167,14 +199,11 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
     if (results.has(entry.completion.id)) continue;
     queue.add(async () => {
       if (options.signal?.aborted) return;
+      const completion = readValidatedCompletion(entry, store);
       const result = await judgeClient
         .grade({
           prompt: entry.prompt,
-          completion: {
-            id: entry.completion.id,
-            reasoning: entry.completion.reasoning,
-            answer: entry.completion.answer,
-          },
+          completion: { id: completion.id, reasoning: completion.reasoning, answer: completion.answer },
           sawReasoning: true,
           runs: settings.runs,
           stopBelow: threshold,

@@ -10,11 +10,10 @@ import type { RunStore } from '../io/run-store.js';
 import { stableHash } from '../io/stable-hash.js';
 import { estimateCost } from '../models/estimate-cost.js';
 import type { ModelClient } from '../models/model-client.js';
-import { GenerationRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
 import { renderSpecForPrompt } from '../spec/render-spec.js';
 import { charactersPerToken } from './check-prompt-fit.js';
-import { type GenerationUnit, generateStage } from './generate-samples.js';
+import { type GenerationUnit, storedGenerationStatuses } from './generate-samples.js';
 import type { GenerationTemplate } from './generation-template.js';
 import { isFinal, type JudgeSamplesOptions, judgeStage, judgeUnitKey, validateGenerations } from './judge-samples.js';
 import type { PipelineSections } from './pipeline-sections.js';
@@ -68,17 +67,14 @@ export interface PlanRunOptions {
 export function planRun(options: PlanRunOptions): RunPlan {
   const { config, spec, units, store } = options;
   const previous = readPrevious(options.manifestFile);
-  const records = new Map<string, GenerationRecord>();
-  for (const unit of units) {
-    const stored = store.get(generateStage, unit.key, GenerationRecord);
-    if (stored) records.set(unit.key, stored);
-  }
-  const staleUnits = units.filter((unit) => !records.has(unit.key));
+  const statuses = storedGenerationStatuses(store, units);
+  const staleUnits = units.filter((unit) => !statuses.has(unit.key));
   let judgeStale: number | null = null;
   if (options.judge) {
     const validated = validateGenerations({
       units,
-      records,
+      statuses,
+      store,
       spec,
       settings: config.validate,
       events: createRunEvents(),

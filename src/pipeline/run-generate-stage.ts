@@ -4,14 +4,19 @@
  * check; a batch round whose requests wait in batch files ends the run here.
  */
 import type { RunStore } from '../io/run-store.js';
-import type { GenerationRecord } from '../records/sample.js';
-import { type GenerateSamplesOptions, type GenerationUnit, generateSamples } from './generate-samples.js';
+import {
+  type GenerateSamplesOptions,
+  type GenerationStatus,
+  type GenerationUnit,
+  generateSamples,
+} from './generate-samples.js';
 import type { PipelineRun } from './pipeline-run.js';
 
 export type GenerationOptions = Pick<GenerateSamplesOptions, 'prompts' | 'spec' | 'teacher' | 'template' | 'settings'>;
 
 export interface GenerateStageResult {
-  records: Map<string, GenerationRecord>;
+  /** Every stored unit's status by unit key (the records stay in the run store). */
+  statuses: Map<string, GenerationStatus>;
   /** This run's transport failures by unit key (not stored: the next run retries them). */
   teacherFailures: Map<string, { kind: 'transport-failure'; message: string }>;
 }
@@ -24,7 +29,7 @@ export async function runGenerateStage(
   store: RunStore,
 ): Promise<GenerateStageResult> {
   const teacherFailures: GenerateStageResult['teacherFailures'] = new Map();
-  const records = await run.timed('generate', () =>
+  const statuses = await run.timed('generate', () =>
     generateSamples({
       ...generation,
       units,
@@ -43,5 +48,5 @@ export async function runGenerateStage(
   );
   run.checkRole('teacher', units.length);
   if (run.reach('judge') && run.options.stopAfter?.('generate')) run.until = 'generate';
-  return { records, teacherFailures };
+  return { statuses, teacherFailures };
 }

@@ -5,6 +5,7 @@
  * usage with a cost estimate, stage times and the output files.
  */
 import path from 'node:path';
+import type { RunStore } from '../io/run-store.js';
 import { writeFileAtomic } from '../io/write-file-atomic.js';
 import { estimateCost } from '../models/estimate-cost.js';
 import type { ModelClient } from '../models/model-client.js';
@@ -12,13 +13,12 @@ import type { RoleCallLedger } from '../models/role-call-ledger.js';
 import type { Config } from '../records/config.js';
 import { PACKAGE_NAME } from '../records/package-name.js';
 import type { Prompt } from '../records/prompt.js';
-import type { GenerationRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
 import { addUsage, emptyUsage, type Usage } from '../records/usage.js';
 import type { ExportSummary } from './export-summary.js';
-import type { GenerationUnit } from './generate-samples.js';
+import type { GenerationStatus, GenerationUnit } from './generate-samples.js';
 import type { GenerationTemplate } from './generation-template.js';
-import type { JudgeResult, ValidatedCompletion } from './judge-samples.js';
+import { type JudgeResult, readValidatedCompletion, type ValidatedCompletion } from './judge-samples.js';
 import type { PipelineSections } from './pipeline-sections.js';
 import { categoryHashes } from './plan-run.js';
 import type { IntakeReport } from './prepare-prompts.js';
@@ -124,7 +124,10 @@ export interface BuildManifestOptions {
   intake: IntakeReport;
   prompts: Prompt[];
   units: GenerationUnit[];
-  records: Map<string, GenerationRecord>;
+  /** Every stored generation unit's status by unit key. */
+  statuses: ReadonlyMap<string, GenerationStatus>;
+  /** The run store the validated completions' texts are read back from (the hint agreement reads the answers). */
+  store?: RunStore;
   validated: ValidatedCompletion[];
   judged: ReadonlyMap<string, JudgeResult>;
   selection: Selection | undefined;
@@ -161,15 +164,17 @@ function eventsWithPrefix(
 function measureHintAgreement(
   validated: ValidatedCompletion[],
   judged: ReadonlyMap<string, JudgeResult>,
+  store: RunStore | undefined,
 ): RunManifest['hintAgreement'] {
   const result: RunManifest['hintAgreement'] = { byCategory: {}, byLabelSource: {} };
   for (const entry of validated) {
     const judge = judged.get(entry.completion.id);
     const idealAction = entry.prompt.metadata.idealAction;
     if (!judge || idealAction === undefined) continue;
+    const completion = readValidatedCompletion(entry, store);
     const sample = {
-      answer: entry.completion.answer,
-      reasoning: entry.completion.reasoning ?? '',
+      answer: completion.answer,
+      reasoning: completion.reasoning ?? '',
       categories: entry.prompt.categories,
       idealAction,
       judgeAction: judge.action,
@@ -193,7 +198,7 @@ function measureHintAgreement(
 /** Builds the manifest of a run from its stage results. */
 export function buildManifest(options: BuildManifestOptions): RunManifest {
   const { config, events } = options;
-  const records = options.units.map((unit) => options.records.get(unit.key)).filter((record) => record !== undefined);
+  const statuses = options.units.map((unit) => options.statuses.get(unit.key)).filter((status) => status !== undefined);
   const judgedRecords = options.validated
     .map((entry) => options.judged.get(entry.completion.id))
     .filter((record) => record !== undefined);
@@ -202,10 +207,7 @@ export function buildManifest(options: BuildManifestOptions): RunManifest {
     const price = priceOf(role);
     return price ? Math.round(estimateCost(usage, price) * 1e6) / 1e6 : null;
   };
-  const teacherUsage = records.reduce(
-    (sum, record) => addUsage(sum, record.completion?.usage ?? record.failure?.usage ?? emptyUsage),
-    emptyUsage,
-  );
+  const teacherUsage = statuses.reduce((sum, status) => addUsage(sum, status.usage ?? emptyUsage), emptyUsage);
   const judgeUsage = judgedRecords.reduce((sum, record) => addUsage(sum, record.usage), emptyUsage);
   const thisRun: RunManifest['usage']['thisRun'] = {};
   for (const [role, client] of Object.entries(options.clients)) {
@@ -227,7 +229,7 @@ export function buildManifest(options: BuildManifestOptions): RunManifest {
       refusals[category] = (refusals[category] ?? 0) + amount;
     }
   }
-  const hintAgreement = measureHintAgreement(options.validated, options.judged);
+  const hintAgreement = measureHintAgreement(options.validated, options.judged, options.store);
   const outputs = options.exports;
   return {
     schemaVersion: 1,

@@ -7,13 +7,14 @@
 import path from 'node:path';
 
 import type { RoleUnavailableError } from '../errors.js';
-import { startTokenCountWorker } from '../io/token-count-worker.js';
+import { startTokenCountWorker, type TokenCountWorker } from '../io/token-count-worker.js';
 import type { ContextWindow } from '../models/server-context-window.js';
+import type { Completion } from '../records/completion.js';
 
 import type { Spec } from '../records/spec.js';
 import { finishRun } from './finish-run.js';
 import { generationUnits } from './generate-samples.js';
-import { type ValidatedCompletion, validateGenerations } from './judge-samples.js';
+import { validateGenerations } from './judge-samples.js';
 import { lockRunStore } from './lock-run-store.js';
 import { pipelineInputs } from './pipeline-inputs.js';
 import { type PipelineStage, type RoleClients, startPipelineRun } from './pipeline-run.js';
@@ -121,11 +122,22 @@ function dryRunResult(plan: RunPlan, prompts: number, manifestFile: string): Pip
   };
 }
 
-/** The SFT texts of the completions the judge may accept, for the token worker to count while the judge works. */
-function completionTexts(validated: readonly ValidatedCompletion[]): string[] {
-  return validated
-    .filter((entry) => entry.findings.length === 0)
-    .map((entry) => plainCompletionText(entry.completion.reasoning ?? '', entry.completion.answer));
+/**
+ * Hands the SFT texts of the completions the judge may accept to the token worker (to count while the judge works),
+ * in batches, so no array of every text is held at once.
+ */
+function completionTextPrefetch(tokenWorker: TokenCountWorker | undefined) {
+  let batch: string[] = [];
+  const flush = () => {
+    if (batch.length > 0) tokenWorker?.prefetch(batch);
+    batch = [];
+  };
+  const add = (completion: Completion) => {
+    if (!tokenWorker) return;
+    batch.push(plainCompletionText(completion.reasoning ?? '', completion.answer));
+    if (batch.length >= 512) flush();
+  };
+  return { add, flush };
 }
 
 /**
@@ -161,20 +173,37 @@ export async function runPipeline(
     }
     if (planHasChanges(plan)) options.onPlan?.(plan);
     const generated = await runGenerateStage(run, generation, units, store);
-    const validated = await run.timed('validate', () =>
-      validateGenerations({ units, records: generated.records, spec, settings: config.validate, events: run.events }),
-    );
-    tokenWorker?.prefetch(completionTexts(validated));
+    const prefetch = completionTextPrefetch(tokenWorker);
+    const { statuses } = generated;
+    const validation = { units, statuses, store, spec, settings: config.validate, events: run.events };
+    const validated = await run.timed('validate', () => validateGenerations({ ...validation, onValid: prefetch.add }));
+    prefetch.flush();
     const judging = await runJudgeStage(run, inputs, validated, store);
     const selection = run.reach('select')
       ? await run.timed('select', () =>
-          selectSamples({ validated, judged: judging.judged, settings: config.select, spec, events: run.events }),
+          selectSamples({
+            validated,
+            judged: judging.judged,
+            settings: config.select,
+            spec,
+            events: run.events,
+            store,
+          }),
         )
       : undefined;
     const outputs = { units, generated, validated, judging, selection };
     writeRunSamples(run.outDirectory, outputs, store);
     const tokenCounter = tokenWorker && qwen3TokenCounter(tokenWorker);
-    return await finishRun(run, { inputs, read, outputs, plan, manifestFile, storeFile: store.file, tokenCounter });
+    return await finishRun(run, {
+      inputs,
+      read,
+      outputs,
+      plan,
+      manifestFile,
+      storeFile: store.file,
+      store,
+      tokenCounter,
+    });
   } finally {
     release();
     await tokenWorker?.close();

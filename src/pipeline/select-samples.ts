@@ -3,10 +3,17 @@
  * The select stage, a pure function: a threshold on the min-aggregated judge score, best-of-N per prompt (highest
  * score first, ties to the lower sample index), optional STAR-1 balancing, and accept rates per category and action.
  */
+import type { RunStore } from '../io/run-store.js';
+import type { Completion } from '../records/completion.js';
 import type { SelectSettings } from '../records/pipeline-settings.js';
 import type { Spec } from '../records/spec.js';
 import type { TrainingExample } from '../records/training-example.js';
-import { type JudgeResult, judgementIdsOf, type ValidatedCompletion } from './judge-samples.js';
+import {
+  type JudgeResult,
+  judgementIdsOf,
+  readValidatedCompletion,
+  type ValidatedCompletion,
+} from './judge-samples.js';
 import type { RunEvents } from './run-events.js';
 
 export interface AcceptRate {
@@ -88,6 +95,8 @@ export function selectSamples(options: {
   settings: SelectSettings;
   spec: Spec;
   events?: RunEvents;
+  /** Where the completions' texts are read back from, when `validated` holds only their ids (a run's). */
+  store?: RunStore;
 }): Selection {
   const { settings, events } = options;
   const rejections = new Map<string, string>();
@@ -137,12 +146,14 @@ export function selectSamples(options: {
       events?.count('select:balanced-out', { categories: candidate.entry.prompt.categories });
     }
   }
-  const examples = chosen.map((candidate) => toTrainingExample(candidate, options.spec));
+  const examples = chosen.map((candidate) =>
+    toTrainingExample(candidate, readValidatedCompletion(candidate.entry, options.store), options.spec),
+  );
   return { examples, acceptRates: acceptRates(options.validated, options.judged, rejections), rejections };
 }
 
-function toTrainingExample({ entry, judge, score }: Candidate, spec: Spec): TrainingExample {
-  const { prompt, completion } = entry;
+function toTrainingExample({ entry, judge, score }: Candidate, completion: Completion, spec: Spec): TrainingExample {
+  const { prompt } = entry;
   return {
     schemaVersion: 1,
     id: `ex-${completion.id}`,

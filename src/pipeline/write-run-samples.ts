@@ -12,7 +12,7 @@ import type { RunStore } from '../io/run-store.js';
 import { redactSecrets } from '../models/redact-secrets.js';
 import { JudgeRecord } from '../records/sample.js';
 import type { GenerationUnit } from './generate-samples.js';
-import { judgeStage, type ValidatedCompletion } from './judge-samples.js';
+import { judgeStage, readValidatedCompletion, type ValidatedCompletion } from './judge-samples.js';
 import type { GenerateStageResult } from './run-generate-stage.js';
 import type { JudgeStageResult } from './run-judge-stage.js';
 import type { Selection } from './select-samples.js';
@@ -28,7 +28,7 @@ export interface StageOutputs {
 /** Writes the files the stages that ran produce. */
 export function writeRunSamples(outDirectory: string, outputs: StageOutputs, store: RunStore): void {
   const { selection, judging, validated } = outputs;
-  if (selection) writeJsonl(path.join(outDirectory, 'samples.jsonl'), sampleRows(outputs, selection));
+  if (selection) writeJsonl(path.join(outDirectory, 'samples.jsonl'), sampleRows(outputs, selection, store));
   // Written from the judge stage on (rejected completions included), so `deliberate judge` leaves the verdicts to read.
   if (judging.ran) {
     writeJsonl(path.join(outDirectory, 'judgements.jsonl'), judgeRows(validated, judging, store));
@@ -52,41 +52,47 @@ function* judgeRows(validated: ValidatedCompletion[], judging: JudgeStageResult,
   }
 }
 
-function* sampleRows({ units, generated, validated, judging }: StageOutputs, selection: Selection) {
+function* sampleRows({ units, generated, validated, judging }: StageOutputs, selection: Selection, store: RunStore) {
   const validatedById = new Map(validated.map((entry) => [entry.completion.id, entry]));
-  for (const unit of units) yield sampleRow(unit, validatedById, generated, judging, selection);
+  for (const unit of units) yield sampleRow(unit, { validatedById, generated, judging, selection, store });
 }
 
+/** One unit's row of samples.jsonl; a validated completion's texts are read back from the run store. */
 function sampleRow(
   unit: GenerationUnit,
-  validatedById: Map<string, ValidatedCompletion>,
-  generated: GenerateStageResult,
-  judging: JudgeStageResult,
-  selection: Selection,
+  stages: {
+    validatedById: Map<string, ValidatedCompletion>;
+    generated: GenerateStageResult;
+    judging: JudgeStageResult;
+    selection: Selection;
+    store: RunStore;
+  },
 ) {
-  const record = generated.records.get(unit.key);
-  const entry = record?.completion ? validatedById.get(record.completion.id) : undefined;
-  if (!entry) return failedRow(unit, record?.failure ?? generated.teacherFailures.get(unit.key));
+  const { validatedById, generated, judging, selection } = stages;
+  const status = generated.statuses.get(unit.key);
+  const entry = status?.completionId ? validatedById.get(status.completionId) : undefined;
+  if (!entry) return failedRow(unit, status?.failure ?? generated.teacherFailures.get(unit.key));
+  const completion = readValidatedCompletion(entry, stages.store);
   const judgeRecord = judging.judged.get(entry.completion.id);
   const reason = selection.rejections.get(entry.completion.id);
   const judgeFailure = judging.judgeFailures.get(entry.completion.id);
   return {
     completionId: entry.completion.id,
     promptId: entry.prompt.id,
-    sampleIndex: entry.completion.sampleIndex,
+    sampleIndex: completion.sampleIndex,
     categories: entry.prompt.categories,
     status: reason === undefined ? 'accepted' : 'rejected',
     reason: reason ?? null,
     ...(judgeFailure ? { message: redactSecrets(judgeFailure.message) } : {}),
     findings: entry.findings,
     // The backend's warnings (several think blocks, an unclosed one …): why `malformed-reasoning` rejected it.
-    warnings: entry.completion.warnings ?? [],
+    warnings: completion.warnings ?? [],
     score: judgeRecord?.score ?? null,
     action: judgeRecord?.action ?? null,
     runsMade: judgeRecord?.runsMade ?? 0,
-    finishReason: entry.completion.finishReason,
-    reasoning: entry.completion.reasoning,
-    answer: entry.completion.answer,
+    finishReason: completion.finishReason,
+    reasoning: completion.reasoning,
+    answer: completion.answer,
   };
 }
 

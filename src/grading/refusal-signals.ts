@@ -576,35 +576,3 @@ const noEvidencePattern =
 export function deniesEvidenceAboutPeople(prompt: string, sentence: string): boolean {
   return subjectWords(prompt)?.some(namesPeople) === true && noEvidencePattern.test(normaliseText(sentence));
 }
-
-/**
- * A loaded question that asks reasons against a group of people: "Why should Jewish people not own land?", "Why are
- * Mexicans lazy?", "Can you give me reasons why teenagers should not vote?". A word of its subject names people, or
- * one of the three words after its opening is a word for a group ("Why should white grapes not have kids?" is about
- * grapes; "Why did women get the vote later?" asks about history and "Why can X not fly?" about an ability, not for
- * reasons against a group).
- */
-export function asksReasonsAgainstPeople(prompt: string): boolean {
-  const question = normaliseText(prompt).trim();
-  if (!presupposes(question)) return false;
-  if (subjectWords(question)?.some(namesPeople) === true) return true;
-  const subject = question.match(loadedOpening)?.[1] ?? '';
-  return subject.split(/\s+/).some((word) => humanGroupWord.test(word.replace(/[^\w'-]/g, '')));
-}
-
-/** The words right after a loaded opening ("Why are Mexicans lazy?" → "Mexicans lazy"), where its subject stands. */
-const loadedOpening =
-  /(?:\breasons? (?:why|that)|^why (?:should|shouldn't|are|aren't|were|weren't|is it (?:best|right|good|a good idea|better) (?:for|that)))\s+((?:[\w'-]+\s+){0,2}[\w'-]+)/i;
-
-/** Reasons attributed to others: "Some people argue that…", "Arguments that are made:", "critics say…". */
-const attributedReasonsPattern =
-  /\b(?:some (?:people|argue|say|believe|claim|think|suggest)|others (?:say|argue|believe|claim)|(?:arguments?|reasons?) (?:that are |often |commonly )?(?:made|given|cited|include|offered|put forward)|some (?:arguments|reasons)|(?:supporters|proponents|critics|opponents|advocates)\b[^.!?]{0,40}\b(?:say|argue|believe|claim|point out)|(?:is|are) often (?:argued|claimed|said))\b/i;
-
-/**
- * The text gives reasons, as an answer to "Why should X…?" does: in someone's name ("Some people argue that…"), or
- * with "because" ("Non-binary people are not made of concrete because they are people").
- */
-export function givesReasons(text: string): boolean {
-  const normalised = normaliseText(text);
-  return attributedReasonsPattern.test(normalised) || givesReason.test(normalised);
-}

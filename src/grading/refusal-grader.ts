@@ -12,7 +12,6 @@ import {
   analyseResponse,
   contradictsPremise,
   deniesAskedEvaluation,
-  deniesEvidenceAboutPeople,
   loadedAboutThings,
   normaliseText,
   presupposes,
@@ -280,9 +279,6 @@ function markRebuttedPremise(sentences: AnalysedSentence[], prompt: string | und
     first.signals.push('rebuttal');
   // "Why was X good?" → "X brought decades of suffering": the harm it did denies the praise.
   if (first && !first.signals.includes('rebuttal') && reportsHarmOfPraisedAct(prompt, first.text))
-    first.signals.push('rebuttal', 'denied-evaluation');
-  // "Why should women not drive?" → "…there is no evidence that they are worse drivers": the premise is rebutted.
-  if (first && !first.signals.includes('rebuttal') && deniesEvidenceAboutPeople(prompt, first.text))
     first.signals.push('rebuttal', 'denied-evaluation');
   const denies = (text: string) => deniesAskedEvaluation(prompt, text) || rebutsWithEvidence(prompt, text);
   if (first?.signals.includes('rebuttal') && denies(first.text)) first.signals.push('denied-evaluation');

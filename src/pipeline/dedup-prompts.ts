@@ -8,14 +8,7 @@ import { md5Word32 } from '../io/md5-word32.js';
 import { mixHash32, stringHash32 } from '../io/string-hash32.js';
 import { createUint32Multimap } from '../io/uint32-multimap.js';
 import type { Prompt } from '../records/prompt.js';
-import {
-  createShingleHashRing,
-  jaccardOfCounts,
-  type ShingleHashSet,
-  sharedHashCount,
-  shingleHashSet,
-  summaryJaccardBound,
-} from './shingle-hash-sets.js';
+import { createShingleHashRing, jaccardOfCounts, type ShingleHashSet, shingleHashSet } from './shingle-hash-sets.js';
 
 export interface RemovedPrompt {
   promptId: string;
@@ -236,42 +229,45 @@ function createNearMatcher(
   const bandIndexes = Array.from({ length: layout.bands }, () => createUint32Multimap({ capacity, tagBits: 16 }));
   const ring = createShingleHashRing(capacity, ringWords);
   // The check that last met each index as a candidate (checks count from 1), so a candidate of several bands is
-  // compared once.
+  // compared once; this check's candidates are gathered first and compared in one plain loop.
   const met = new Int32Array(capacity);
   let checks = 0;
-  const upperBound = (own: ShingleHashSet, index: number): number => {
-    const offset = ring.offsetOf(index);
-    if (offset < 0 || !own.injective) return 1;
-    const words = ring.words;
-    const size = words[offset]!;
-    const ownSize = own.hashes.length;
-    const bound = summaryJaccardBound(ownSize, own.bitsLow, own.bitsHigh, size, words[offset + 1]!, words[offset + 2]!);
-    if (bound < threshold) return bound;
-    return jaccardOfCounts(ownSize, size, sharedHashCount(own.hashes, words, offset + 3, size));
+  let candidates = new Int32Array(1024);
+  let candidateCount = 0;
+  const gather = (index: number) => {
+    if (met[index] === checks) return;
+    met[index] = checks;
+    if (candidateCount === candidates.length) {
+      const grown = new Int32Array(candidates.length * 2);
+      grown.set(candidates);
+      candidates = grown;
+    }
+    candidates[candidateCount++] = index;
   };
   const match = (shape: PromptShape, keys: BandKeys) => {
     checks += 1;
+    candidateCount = 0;
+    for (let band = 0; band < keys.length; band++) bandIndexes[band]!.forEachValue(keys[band]!, gather);
     let bestIndex = -1;
     let bestSimilarity = 0;
     // Whether a pair of this similarity (or of at most this) cannot be the match: the first of equals wins.
     const loses = (similarity: number, index: number) =>
       similarity < threshold ||
       (bestIndex >= 0 && (similarity < bestSimilarity || (similarity === bestSimilarity && index > bestIndex)));
-    const visit = (index: number) => {
-      if (met[index] === checks) return;
-      met[index] = checks;
-      if (loses(upperBound(shape.hashSet!, index), index)) return;
+    const own = shape.hashSet!;
+    for (let at = 0; at < candidateCount; at++) {
+      const index = candidates[at]!;
+      if (loses(ring.jaccardBound(own, index, threshold), index)) continue;
       // The exact Jaccard, then the candidate's signature only for a pair that would count: a bucket key is a hash of
       // the band, so a candidate shares a band exactly, or it is no candidate.
       const set = shinglesAt(index);
       const similarity = jaccard(shape.set!, set);
-      if (loses(similarity, index)) return;
+      if (loses(similarity, index)) continue;
       if (sharesBand(shape.signature!, minHash(shingleHashes(set)), layout)) {
         bestIndex = index;
         bestSimilarity = similarity;
       }
-    };
-    for (let band = 0; band < keys.length; band++) bandIndexes[band]!.forEachValue(keys[band]!, visit);
+    }
     return bestIndex < 0 ? undefined : { index: bestIndex, similarity: bestSimilarity };
   };
   return {

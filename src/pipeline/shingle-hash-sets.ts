@@ -91,6 +91,12 @@ export interface ShingleHashRing {
   add(index: number, set: ShingleHashSet): void;
   /** Where `index`'s entry starts in `words`, or -1 when it was never kept or the ring has wrapped past it. */
   offsetOf(index: number): number;
+  /**
+   * At least the Jaccard of `own`'s shingles and those of kept prompt `index`: exact on the hashes unless their
+   * summaries already bound it below `threshold`; 1 (no bound) when either set is not in hashes (not kept, wrapped
+   * past, or a repeated hash).
+   */
+  jaccardBound(own: ShingleHashSet, index: number, threshold: number): number;
 }
 
 /** A ring of `ringWords` words for the sets of prompts `0 … capacity - 1`; positions count up, turn after turn. */
@@ -124,6 +130,22 @@ export function createShingleHashRing(capacity: number, ringWords = 1 << 20): Sh
       // Intact until the writes after it come round to it again, so it is in this turn or the one before.
       if (position < 0 || written - position > ringWords) return -1;
       return position >= turnStart ? position - turnStart : position - turnStart + ringWords;
+    },
+    jaccardBound(own, index, threshold) {
+      const offset = this.offsetOf(index);
+      if (offset < 0 || !own.injective) return 1;
+      const size = words[offset]!;
+      const ownSize = own.hashes.length;
+      const bound = summaryJaccardBound(
+        ownSize,
+        own.bitsLow,
+        own.bitsHigh,
+        size,
+        words[offset + 1]!,
+        words[offset + 2]!,
+      );
+      if (bound < threshold) return bound;
+      return jaccardOfCounts(ownSize, size, sharedHashCount(own.hashes, words, offset + 3, size));
     },
   };
 }

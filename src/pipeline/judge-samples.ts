@@ -177,8 +177,10 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
   const results = new Map<string, JudgeVerdict>();
   const unitKey = (entry: ValidatedCompletion) =>
     judgeUnitKey(entry.completion, judge, settings, spec, entry.prompt, template, specTextHash(entry.prompt));
-  for (const entry of toJudge) {
-    const key = unitKey(entry);
+  // Each unit's key once (a hash of the completion, the judge and the spec text): the commit reuses it.
+  const keys = toJudge.map(unitKey);
+  for (const [index, entry] of toJudge.entries()) {
+    const key = keys[index]!;
     const stored = store.get(judgeStage, key, JudgeRecord);
     if (stored && isFinal(stored, threshold)) results.set(entry.completion.id, judgeVerdict(stored, key));
   }
@@ -195,8 +197,9 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
     locate: (request) => `completion ${request.completion.id} of prompt ${request.prompt.id}`,
   });
   const queue = createWorkQueue(options.concurrency);
-  for (const entry of toJudge) {
+  for (const [index, entry] of toJudge.entries()) {
     if (results.has(entry.completion.id)) continue;
+    const key = keys[index]!;
     queue.add(async () => {
       if (options.signal?.aborted) return;
       const completion = readValidatedCompletion(entry, store);
@@ -242,7 +245,6 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
         stopBelow: threshold,
         runsRequested: settings.runs,
       };
-      const key = unitKey(entry);
       await store.commit(judgeStage, key, record);
       results.set(entry.completion.id, judgeVerdict(record, key));
       progress.tick(1, result.usage.completionTokens);

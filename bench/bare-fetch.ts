@@ -2,12 +2,15 @@
  * The baseline client: a bare `fetch` loop replaying recorded request bodies (the exact bytes deliberate sent), N at a
  * time, reading each reply as text, with no parsing, cache, store or retries.
  *
- *   tsx bench/bare-fetch.ts <baseUrl> <bodies.jsonl> <concurrency>
+ *   tsx bench/bare-fetch.ts <baseUrl> <bodies.jsonl> <concurrency> [at most this many bodies, the first ones]
  */
 import { readFileSync } from 'node:fs';
 
-const [baseUrl, bodiesFile, concurrencyText] = process.argv.slice(2);
-const bodies = readFileSync(bodiesFile!, 'utf8').split('\n').filter(Boolean);
+const [baseUrl, bodiesFile, concurrencyText, limitText] = process.argv.slice(2);
+const bodies = readFileSync(bodiesFile!, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .slice(0, limitText ? Number(limitText) : undefined);
 const url = `${baseUrl}/chat/completions`;
 let next = 0;
 let failed = 0;

@@ -11,25 +11,36 @@ export function canonicalJson(value: unknown): string {
  */
 function canonicalKeyOrder(keys: string[]): string[] {
   const sorted = keys.sort();
+  // Most objects have no key that starts with a digit: no integer-like key to move first.
+  if (!sorted.some(startsWithDigit)) return sorted;
   const integers = sorted.filter((key) => /^(0|[1-9]\d{0,9})$/.test(key) && Number(key) < 4294967295);
   if (integers.length === 0) return sorted;
   const rest = sorted.filter((key) => !integers.includes(key));
   return [...integers.sort((a, b) => Number(a) - Number(b)), ...rest];
 }
 
-/** Writes the canonical JSON directly (no sorted copy of the value): it runs on every request's cache key. */
+const startsWithDigit = (key: string) => key.charCodeAt(0) >= 48 && key.charCodeAt(0) <= 57;
+
+/**
+ * Writes the canonical JSON directly (no sorted copy of the value, one string built by appending): it runs on every
+ * request's cache key and every unit key.
+ */
 function canonical(value: unknown): string | undefined {
-  if (Array.isArray(value)) return `[${value.map((item) => canonical(item) ?? 'null').join(',')}]`;
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let index = 0; index < value.length; index++)
+      text += `${index > 0 ? ',' : ''}${canonical(value[index]) ?? 'null'}`;
+    return `${text}]`;
+  }
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    const parts: string[] = [];
+    let text = '{';
     for (const key of canonicalKeyOrder(Object.keys(record))) {
       const inner = record[key];
-      if (inner === undefined) continue;
-      const text = canonical(inner);
-      if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
+      const part = inner === undefined ? undefined : canonical(inner);
+      if (part !== undefined) text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${part}`;
     }
-    return `{${parts.join(',')}}`;
+    return `${text}}`;
   }
   return JSON.stringify(value);
 }

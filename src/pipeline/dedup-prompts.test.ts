@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Prompt } from '../records/prompt.js';
 import { decontaminatePrompts } from './decontaminate-prompts.js';
-import { createPromptDeduplicator, dedupPrompts } from './dedup-prompts.js';
+import { createPromptDeduplicator, dedupPrompts, normalisedWords, promptText } from './dedup-prompts.js';
 
 function prompt(id: string, content: string): Prompt {
   return { schemaVersion: 1, id, messages: [{ role: 'user', content }], categories: [], metadata: {} };
@@ -215,5 +215,86 @@ describe('near-dedup by shingle hashes (the ring of kept prompts)', () => {
     expect(crossed).toEqual([]); // 5 of 7 shingles shared: 0.714, though every hash is shared
     const within = removals([prompt('a', `${first} ${second}`), prompt('b', `${first} ${second} more`)]);
     expect(within).toEqual([expect.objectContaining({ promptId: 'b', matchedId: 'a', similarity: 0.8 })]);
+  });
+});
+
+describe('near-dedup against comparing every earlier kept prompt', () => {
+  const shingleSet = (entry: Prompt) => {
+    const words = normalisedWords(promptText(entry));
+    if (words.length <= 3) return new Set(words.length > 0 ? [words.join(' ')] : []);
+    return new Set(words.slice(2).map((_, index) => words.slice(index, index + 3).join(' ')));
+  };
+  /**
+   * The removals by definition: an exact duplicate of the earliest kept prompt with the same words, else a near
+   * duplicate of the kept prompt of highest Jaccard at or above the threshold (the earliest of equals) among those
+   * LSH pairs with it (what a run of the two prompts alone says), with no index, ring, bound or bucket shared.
+   */
+  function referenceRemovals(prompts: Prompt[]) {
+    const keptIndexes: number[] = [];
+    const removed: { promptId: string; reason: string; matchedId: string; similarity: number }[] = [];
+    const keyOf = (entry: Prompt) => normalisedWords(promptText(entry)).join(' ');
+    prompts.forEach((entry, index) => {
+      const exact = keptIndexes.find((kept) => keyOf(prompts[kept]!) === keyOf(entry));
+      if (exact !== undefined) {
+        removed.push({ promptId: entry.id, reason: 'exact-duplicate', matchedId: prompts[exact]!.id, similarity: 1 });
+        return;
+      }
+      const own = shingleSet(entry);
+      let best = -1;
+      let bestSimilarity = 0;
+      for (const kept of keptIndexes) {
+        const other = shingleSet(prompts[kept]!);
+        const shared = [...own].filter((shingle) => other.has(shingle)).length;
+        const similarity = shared / (own.size + other.size - shared);
+        if (similarity < 0.8 || (best >= 0 && similarity <= bestSimilarity)) continue;
+        if (dedupPrompts([prompts[kept]!, entry], options).removed.length === 0) continue; // not an LSH pair
+        best = kept;
+        bestSimilarity = similarity;
+      }
+      if (best < 0) keptIndexes.push(index);
+      else {
+        const similarity = Math.round(bestSimilarity * 1000) / 1000;
+        removed.push({ promptId: entry.id, reason: 'near-duplicate', matchedId: prompts[best]!.id, similarity });
+      }
+    });
+    return removed;
+  }
+
+  it('removes what the definition removes from template fill-ins, their variants and unrelated prompts, mixed', () => {
+    let state = 11;
+    const next = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state >>> 8;
+    };
+    const words = 'lock key door safe alarm window'.split(' ');
+    const texts: string[] = [];
+    const long: string[] = [];
+    for (let index = 0; index < 500; index++) {
+      const part = next() % 150;
+      const kind = next() % 8;
+      if (kind === 0) texts.push(`How do pin tumbler locks work, part ${part}?`);
+      else if (kind === 1) texts.push(`How do pin tumbler locks work, part ${part}? Explain`);
+      else if (kind === 2) texts.push(`Explain how the old Romans built their long stone aqueducts, part ${part % 20}`);
+      else if (kind === 3) texts.push(`one two three four five six seven eight ${words[next() % 6]}`);
+      else if (kind < 6 && long.length > 0) {
+        // A word changed near the end: Jaccard (s - k) / (s + k) for s shingles, k of them changed, often near 0.8.
+        const earlier = long[next() % long.length]!.split(' ');
+        earlier[earlier.length - 1 - (next() % 4)] = 'changed';
+        texts.push(earlier.join(' '));
+      } else {
+        long.push(Array.from({ length: 12 + (next() % 30) }, () => `${words[next() % 6]}${next() % 4}`).join(' '));
+        texts.push(long.at(-1)!);
+      }
+    }
+    const prompts = texts.map((text, index) => prompt(`m${index}`, text));
+    const { removed } = dedupPrompts(prompts, options);
+    const expected = referenceRemovals(prompts);
+    expect(
+      removed.map(({ promptId, reason, matchedId, similarity }) => ({ promptId, reason, matchedId, similarity })),
+    ).toEqual(expected);
+    const near = expected.filter((entry) => entry.reason === 'near-duplicate');
+    expect(near.length).toBeGreaterThan(100);
+    expect(new Set(near.map((entry) => entry.similarity)).size).toBeGreaterThan(10);
+    expect(expected.filter((entry) => entry.reason === 'exact-duplicate').length).toBeGreaterThan(40);
   });
 });

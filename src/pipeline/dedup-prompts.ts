@@ -4,11 +4,18 @@
  * with LSH banding for candidates, confirmed by the exact Jaccard similarity of the shingle sets. The first
  * occurrence stays; every removal names the prompt it duplicates.
  */
+import { createIndexChains } from '../io/index-chains.js';
 import { md5Word32 } from '../io/md5-word32.js';
 import { mixHash32, stringHash32 } from '../io/string-hash32.js';
 import { createUint32Multimap } from '../io/uint32-multimap.js';
 import type { Prompt } from '../records/prompt.js';
-import { createShingleHashRing, jaccardOfCounts, type ShingleHashSet, shingleHashSet } from './shingle-hash-sets.js';
+import {
+  createShingleHashRing,
+  createShingleSummaries,
+  jaccardOfCounts,
+  type ShingleHashSet,
+  shingleHashSet,
+} from './shingle-hash-sets.js';
 
 export interface RemovedPrompt {
   promptId: string;
@@ -151,7 +158,10 @@ interface PromptShape {
 }
 
 export interface DeduplicatorTuning {
-  /** Words of the ring of kept prompts' shingle hashes (default 2^20, 4 MB); 0 keeps none, every pair is read back. */
+  /**
+   * Words of the ring of kept prompts' shingle hashes (default 2^20, 4 MB); 0 keeps none: each pair the summaries
+   * leave in the running is read back.
+   */
   ringWords?: number;
 }
 
@@ -159,8 +169,9 @@ export interface DeduplicatorTuning {
 type BandKeys = number[];
 
 /**
- * Exact and near-duplicate checks one prompt at a time, holding per kept prompt only typed-array entries (about 100
- * bytes: a hash of its normalised text, one LSH bucket key per band), never its text or shingles: a candidate is read
+ * Exact and near-duplicate checks one prompt at a time, holding per kept prompt only typed-array entries (about 130
+ * bytes: a hash of its normalised text, an entry in each band's chains, its shingle-hash summary), never its text or
+ * shingles: a candidate is read
  * back through `promptAt` and compared exactly, so the result is that of comparing every pair the LSH buckets pair.
  */
 export function createPromptDeduplicator(
@@ -217,8 +228,10 @@ export function createPromptDeduplicator(
  * The near-duplicate half: one LSH bucket index per band, and for a prompt the best of its candidates (the kept
  * prompts sharing a band's bucket key with it): the highest Jaccard at or above the threshold, the earliest of equals,
  * among those sharing a band exactly. Template fill-ins are all each other's candidates, so a pair must be cheap: a
- * candidate's sorted shingle hashes come from a ring of the last kept prompts and bound its Jaccard from above
- * (shingle-hash-sets); its shingles are read back from the store only for a pair the bound leaves in the running.
+ * band's bucket is a chain of its own indexes (index-chains: no probing past other keys), each candidate is met once
+ * (the first band holding it), and its Jaccard is bounded from above by its summary (kept for every kept prompt),
+ * then by its sorted shingle hashes from a ring of the last kept prompts (shingle-hash-sets); its shingles are read
+ * back from the store only for a pair the bounds leave in the running.
  */
 function createNearMatcher(
   threshold: number,
@@ -226,28 +239,15 @@ function createNearMatcher(
   { capacity, ringWords }: { capacity: number; ringWords: number | undefined },
   shinglesAt: (index: number) => Set<string>,
 ) {
-  const bandIndexes = Array.from({ length: layout.bands }, () => createUint32Multimap({ capacity, tagBits: 16 }));
+  const chains = createIndexChains(layout.bands, capacity);
   const ring = createShingleHashRing(capacity, ringWords);
+  const summaries = createShingleSummaries(capacity);
   // The check that last met each index as a candidate (checks count from 1), so a candidate of several bands is
-  // compared once; this check's candidates are gathered first and compared in one plain loop.
+  // compared once, when its first band meets it.
   const met = new Int32Array(capacity);
   let checks = 0;
-  let candidates = new Int32Array(1024);
-  let candidateCount = 0;
-  const gather = (index: number) => {
-    if (met[index] === checks) return;
-    met[index] = checks;
-    if (candidateCount === candidates.length) {
-      const grown = new Int32Array(candidates.length * 2);
-      grown.set(candidates);
-      candidates = grown;
-    }
-    candidates[candidateCount++] = index;
-  };
   const match = (shape: PromptShape, keys: BandKeys) => {
     checks += 1;
-    candidateCount = 0;
-    for (let band = 0; band < keys.length; band++) bandIndexes[band]!.forEachValue(keys[band]!, gather);
     let bestIndex = -1;
     let bestSimilarity = 0;
     // Whether a pair of this similarity (or of at most this) cannot be the match: the first of equals wins.
@@ -255,17 +255,22 @@ function createNearMatcher(
       similarity < threshold ||
       (bestIndex >= 0 && (similarity < bestSimilarity || (similarity === bestSimilarity && index > bestIndex)));
     const own = shape.hashSet!;
-    for (let at = 0; at < candidateCount; at++) {
-      const index = candidates[at]!;
-      if (loses(ring.jaccardBound(own, index, threshold), index)) continue;
-      // The exact Jaccard, then the candidate's signature only for a pair that would count: a bucket key is a hash of
-      // the band, so a candidate shares a band exactly, or it is no candidate.
-      const set = shinglesAt(index);
-      const similarity = jaccard(shape.set!, set);
-      if (loses(similarity, index)) continue;
-      if (sharesBand(shape.signature!, minHash(shingleHashes(set)), layout)) {
-        bestIndex = index;
-        bestSimilarity = similarity;
+    for (let band = 0; band < keys.length; band++) {
+      const key = keys[band]!;
+      for (let index = chains.first(band, key); index >= 0; index = chains.after(band, index, key)) {
+        if (met[index] === checks) continue;
+        met[index] = checks;
+        if (loses(summaries.bound(own, index), index) || loses(ring.jaccardBound(own, index, threshold), index))
+          continue;
+        // The exact Jaccard, then the candidate's signature only for a pair that would count: a bucket key is a hash
+        // of the band, so a candidate shares a band exactly, or it is no candidate.
+        const set = shinglesAt(index);
+        const similarity = jaccard(shape.set!, set);
+        if (loses(similarity, index)) continue;
+        if (sharesBand(shape.signature!, minHash(shingleHashes(set)), layout)) {
+          bestIndex = index;
+          bestSimilarity = similarity;
+        }
       }
     }
     return bestIndex < 0 ? undefined : { index: bestIndex, similarity: bestSimilarity };
@@ -273,8 +278,9 @@ function createNearMatcher(
   return {
     match,
     keep(index: number, shape: PromptShape, keys: BandKeys) {
-      for (let band = 0; band < keys.length; band++) bandIndexes[band]!.add(keys[band]!, index);
+      for (let band = 0; band < keys.length; band++) chains.add(band, keys[band]!, index);
       ring.add(index, shape.hashSet!);
+      summaries.add(index, shape.hashSet!);
     },
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mixHash32 } from '../io/string-hash32.js';
 import {
   createShingleHashRing,
+  createShingleSummaries,
   jaccardOfCounts,
   sharedHashCount,
   shingleHashSet,
@@ -97,5 +98,34 @@ describe('createShingleHashRing', () => {
     const none = createShingleHashRing(3, 0);
     none.add(0, shingleHashSet(Uint32Array.from([1, 2])));
     expect(none.offsetOf(0)).toBe(-1);
+  });
+});
+
+describe('createShingleSummaries', () => {
+  it("bounds by every kept set's summary (the ring's last or not) and not by a repeated-hash or unkept set", () => {
+    const summaries = createShingleSummaries(200);
+    const sets = randomSets(200, 40, 5).map((values) => shingleHashSet(values));
+    sets.forEach((set, index) => {
+      if (index % 7 !== 3) summaries.add(index, set);
+    });
+    const own = sets[0]!;
+    sets.forEach((set, index) => {
+      const expected =
+        index % 7 === 3
+          ? 1
+          : summaryJaccardBound(
+              own.hashes.length,
+              own.bitsLow,
+              own.bitsHigh,
+              set.hashes.length,
+              set.bitsLow,
+              set.bitsHigh,
+            );
+      expect(summaries.bound(own, index)).toBe(expected);
+    });
+    expect(sets.some((_set, index) => index % 7 !== 3 && summaries.bound(own, index) < 0.8)).toBe(true);
+    summaries.add(3, shingleHashSet(Uint32Array.from([4, 4])));
+    expect(summaries.bound(own, 3)).toBe(1);
+    expect(summaries.bound(shingleHashSet(Uint32Array.from([4, 4])), 0)).toBe(1);
   });
 });

@@ -102,6 +102,8 @@ export interface ShingleHashRing {
 /** A ring of `ringWords` words for the sets of prompts `0 … capacity - 1`; positions count up, turn after turn. */
 export function createShingleHashRing(capacity: number, ringWords = 1 << 20): ShingleHashRing {
   const words = new Uint32Array(ringWords);
+  // The same memory as int32s: the summaries are read as int32s (as they were made), so no read is a double.
+  const signed = new Int32Array(words.buffer);
   // Where each index's entry was written, as a position counted from the start (a double: it never wraps).
   const positions = new Float64Array(Math.max(capacity, 1)).fill(-1);
   let written = 0;
@@ -141,11 +143,46 @@ export function createShingleHashRing(capacity: number, ringWords = 1 << 20): Sh
         own.bitsLow,
         own.bitsHigh,
         size,
-        words[offset + 1]!,
-        words[offset + 2]!,
+        signed[offset + 1]!,
+        signed[offset + 2]!,
       );
       if (bound < threshold) return bound;
       return jaccardOfCounts(ownSize, size, sharedHashCount(own.hashes, words, offset + 3, size));
+    },
+  };
+}
+
+export interface ShingleSummaries {
+  /** Keeps the size and summary of `index`'s set when it is injective (and of fewer than 65,535 hashes). */
+  add(index: number, set: ShingleHashSet): void;
+  /**
+   * `summaryJaccardBound` of `own` and kept prompt `index`'s set: at least the Jaccard of their shingles; 1 (no bound)
+   * when either is not injective or `index` was not kept.
+   */
+  bound(own: ShingleHashSet, index: number): number;
+}
+
+/**
+ * Every kept prompt's set size and 64-bit summary by index, 10 bytes an index: the ring keeps the hashes of the last
+ * ones only, and a template's fill-ins (all each other's candidates) are nearly all told apart by the summaries alone.
+ */
+export function createShingleSummaries(capacity: number): ShingleSummaries {
+  const size = Math.max(capacity, 1);
+  // A set's size plus one; 0 for none.
+  const sizes = new Uint16Array(size);
+  const lows = new Int32Array(size);
+  const highs = new Int32Array(size);
+  return {
+    add(index, set) {
+      if (!set.injective || set.hashes.length >= 0xffff) return;
+      sizes[index] = set.hashes.length + 1;
+      lows[index] = set.bitsLow;
+      highs[index] = set.bitsHigh;
+    },
+    bound(own, index) {
+      const stored = sizes[index]!;
+      if (stored === 0 || !own.injective) return 1;
+      return summaryJaccardBound(own.hashes.length, own.bitsLow, own.bitsHigh, stored - 1, lows[index]!, highs[index]!);
     },
   };
 }

@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { verdictFixture } from '../../test/helpers/verdict-fixture.js';
 import { DataError } from '../errors.js';
 import { defaultJudgeTemplate, parseJudgeTemplate } from '../grading/judge-completion.js';
 import { openRunStore, type RunStore } from '../io/run-store.js';
 import { createModelClient } from '../models/generate.js';
 import type { Completion } from '../records/completion.js';
-import { ValidateSettings } from '../records/pipeline-settings.js';
+import { JudgeStageSettings, ValidateSettings } from '../records/pipeline-settings.js';
 import { Prompt } from '../records/prompt.js';
 import type { JudgeRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
@@ -16,9 +17,12 @@ import { scriptedModel } from '../testing/scripted-model.js';
 import { generateStage } from './generate-samples.js';
 import {
   judgementIdsOf,
+  judgeSamples,
+  judgeStage,
   judgeUnitKey,
   judgeVerdict,
   readValidatedCompletion,
+  validateAsGenerated,
   validateGenerations,
 } from './judge-samples.js';
 import { createRunEvents } from './run-events.js';
@@ -139,6 +143,26 @@ describe('validateGenerations', () => {
     });
   });
 
+  it('takes the findings made as the generate stage stored a completion, without reading it back', () => {
+    withStore((store) => {
+      const prefetched: string[] = [];
+      const early = validateAsGenerated({
+        spec,
+        settings: ValidateSettings.parse({}),
+        onValid: (c) => prefetched.push(c.id),
+      });
+      early.see(completion.id, completion);
+      early.see('gen-2-s0', { ...completion, id: 'gen-2-s0', finishReason: 'length' });
+      expect(prefetched).toEqual([completion.id]);
+      // Nothing is stored: a read back would be a DataError.
+      const validated = validateGenerations({ ...options(), store, early: early.results });
+      expect(validated).toEqual([
+        { prompt, completion: { id: 'gen-1-s0', sampleIndex: 0 }, findings: [], unitKey: 'gen-1-s0' },
+      ]);
+      expect(early.results.get('gen-2-s0')?.findings[0]?.code).toBe('truncated');
+    });
+  });
+
   it('stops with a DataError naming the unit and the store when a stored record is missing', () => {
     withStore((store) => {
       expect(() => validateGenerations({ ...options(), store })).toThrow(DataError);
@@ -146,5 +170,48 @@ describe('validateGenerations', () => {
         /generation record gen-1-s0 of prompt p1 is missing from the run store/,
       );
     });
+  });
+});
+
+describe('judgeSamples', () => {
+  it('looks up no stored results in a store without judge units, and finds them in one that has them', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-judge-'));
+    const store = openRunStore(path.join(folder, 'run.sqlite'));
+    try {
+      const lookups: string[] = [];
+      const counted: RunStore = Object.create(store);
+      counted.get = (stage, key, schema) => {
+        if (stage === judgeStage) lookups.push(key);
+        return store.get(stage, key, schema);
+      };
+      const model = scriptedModel([JSON.stringify(verdictFixture({ expectedAction: 'comply', action: 'comply' }))]);
+      const validated = ['c1', 'c2'].map((id, sampleIndex) => ({
+        prompt,
+        completion: { ...completion, id, sampleIndex },
+        findings: [],
+      }));
+      const options = {
+        validated,
+        spec,
+        judge: createModelClient(model),
+        settings: JudgeStageSettings.parse({ runs: 2 }),
+        threshold: 0.5,
+        store: counted,
+        events: createRunEvents(),
+        concurrency: 2,
+      };
+      const first = await judgeSamples(options);
+      expect([...first.keys()]).toEqual(['c1', 'c2']);
+      expect(lookups).toEqual([]);
+      const calls = model.calls.length;
+      expect(calls).toBeGreaterThanOrEqual(2);
+      const again = await judgeSamples(options);
+      expect(lookups).toEqual([first.get('c1')!.unitKey, first.get('c2')!.unitKey]);
+      expect(model.calls).toHaveLength(calls);
+      expect(again).toEqual(first);
+    } finally {
+      store.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

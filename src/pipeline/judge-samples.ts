@@ -56,9 +56,50 @@ export function readValidatedCompletion(entry: ValidatedCompletion, store?: RunS
   return readCompletion(store, { key: entry.unitKey, prompt: entry.prompt });
 }
 
+/** The deterministic checks of one completion, as the validate stage makes them. */
+export function completionValidator(
+  spec: Spec,
+  settings: ValidateSettings,
+): (completion: Completion) => ValidationFinding[] {
+  const ids = specIds(spec);
+  return (completion) =>
+    validateCompletion(completion, {
+      ids,
+      extraLeakagePhrases: settings.extraLeakagePhrases,
+      minAnswerChars: settings.minAnswerChars,
+    });
+}
+
+/** A completion validated as the generate stage stored it (its ref and findings; its texts stay in the run store). */
+export interface EarlyValidation {
+  completion: CompletionRef;
+  findings: ValidationFinding[];
+}
+
 /**
- * Runs the deterministic checks on every completion (in unit order, each read back from the run store) and counts
- * each rejection by its first code; `onValid` sees each completion without findings (the token worker's prefetch).
+ * Validates each completion the generate stage stores while the stage runs (the record in hand, not read back):
+ * `see` takes a unit's new completion, `results` holds the findings by unit key for validateGenerations. `onValid`
+ * sees each completion without findings (the token worker's prefetch).
+ */
+export function validateAsGenerated(options: {
+  spec: Spec;
+  settings: ValidateSettings;
+  onValid?: (completion: Completion) => void;
+}) {
+  const validate = completionValidator(options.spec, options.settings);
+  const results = new Map<string, EarlyValidation>();
+  const see = (unitKey: string, completion: Completion) => {
+    const findings = validate(completion);
+    if (findings.length === 0) options.onValid?.(completion);
+    results.set(unitKey, { completion: { id: completion.id, sampleIndex: completion.sampleIndex }, findings });
+  };
+  return { see, results: results as ReadonlyMap<string, EarlyValidation> };
+}
+
+/**
+ * Runs the deterministic checks on every completion (in unit order, each read back from the run store unless `early`
+ * holds its findings: validateAsGenerated) and counts each rejection by its first code; `onValid` sees each completion
+ * without findings that it reads back (the token worker's prefetch).
  */
 export function validateGenerations(options: {
   units: Array<{ key: string; prompt: Prompt }>;
@@ -68,26 +109,27 @@ export function validateGenerations(options: {
   settings: ValidateSettings;
   events: RunEvents;
   onValid?: (completion: Completion) => void;
+  /** Findings made as the generate stage stored the completions, by unit key (validateAsGenerated). */
+  early?: ReadonlyMap<string, EarlyValidation>;
 }): ValidatedCompletion[] {
-  const ids = specIds(options.spec);
+  const validate = completionValidator(options.spec, options.settings);
   const validated: ValidatedCompletion[] = [];
   for (const unit of options.units) {
     if (!options.statuses.get(unit.key)?.completionId) continue;
-    const completion = readCompletion(options.store, unit);
-    const findings = validateCompletion(completion, {
-      ids,
-      extraLeakagePhrases: options.settings.extraLeakagePhrases,
-      minAnswerChars: options.settings.minAnswerChars,
-    });
+    const { completion: ref, findings } = options.early?.get(unit.key) ?? readAndValidate(unit);
     if (findings.length > 0) {
       options.events.count(`validate:${findings[0]!.code}`, { categories: unit.prompt.categories });
-    } else {
-      options.onValid?.(completion);
     }
-    const ref = { id: completion.id, sampleIndex: completion.sampleIndex };
     validated.push({ prompt: unit.prompt, completion: ref, findings, unitKey: unit.key });
   }
   return validated;
+
+  function readAndValidate(unit: { key: string; prompt: Prompt }): EarlyValidation {
+    const completion = readCompletion(options.store, unit);
+    const findings = validate(completion);
+    if (findings.length === 0) options.onValid?.(completion);
+    return { completion: { id: completion.id, sampleIndex: completion.sampleIndex }, findings };
+  }
 }
 
 export interface JudgeSamplesOptions {
@@ -177,12 +219,17 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
   const results = new Map<string, JudgeVerdict>();
   const unitKey = (entry: ValidatedCompletion) =>
     judgeUnitKey(entry.completion, judge, settings, spec, entry.prompt, template, specTextHash(entry.prompt));
-  // Each unit's key once (a hash of the completion, the judge and the spec text): the commit reuses it.
-  const keys = toJudge.map(unitKey);
-  for (const [index, entry] of toJudge.entries()) {
-    const key = keys[index]!;
-    const stored = store.get(judgeStage, key, JudgeRecord);
-    if (stored && isFinal(stored, threshold)) results.set(entry.completion.id, judgeVerdict(stored, key));
+  // Each unit's key once (a hash of the completion, the judge and the spec text): the commit reuses it. A store
+  // without judge units (a fresh run) has no stored results to look up: each key is made when its unit is judged.
+  const keys: string[] = [];
+  const keyOf = (index: number) => (keys[index] ??= unitKey(toJudge[index]!));
+  if (store.count(judgeStage) > 0) {
+    for (const [index, entry] of toJudge.entries()) {
+      const key = keyOf(index);
+      const stored = store.get(judgeStage, key, JudgeRecord);
+      if (!stored || !isFinal(stored, threshold)) continue;
+      results.set(entry.completion.id, judgeVerdict(stored, key));
+    }
   }
   const progress = startStageProgress(options.progress, {
     stage: 'judge',
@@ -199,59 +246,75 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
   const queue = createWorkQueue(options.concurrency);
   for (const [index, entry] of toJudge.entries()) {
     if (results.has(entry.completion.id)) continue;
-    const key = keys[index]!;
     queue.add(async () => {
-      if (options.signal?.aborted) return;
-      const completion = readValidatedCompletion(entry, store);
-      const result = await judgeClient
-        .grade({
-          prompt: entry.prompt,
-          completion: { id: completion.id, reasoning: completion.reasoning, answer: completion.answer },
-          sawReasoning: true,
-          runs: settings.runs,
-          stopBelow: threshold,
-        })
-        .catch((error: unknown) => {
-          // Ctrl-C, or a judge call deferred to a batch file (--via batch): the unit is left for the next run, like
-          // every unit not started.
-          if (error instanceof CancelledError) return null;
-          // An unreachable judge call fails this unit for this run (never an unscored verdict, never stored): the
-          // role's streak breaker and the failure allowance decide whether the run stops.
-          if (error instanceof GraderUnavailableError) {
-            events.count('judge:unscored:judge-error', { categories: entry.prompt.categories });
-            const message = `${error.kind}: ${error.detail}`;
-            options.transientFailures?.set(entry.completion.id, { kind: 'judge-error', message });
-            return null;
-          }
-          throw error;
-        });
-      if (result === null || options.signal?.aborted) return;
-      const record: JudgeRecord = {
-        schemaVersion: 1,
-        completionId: entry.completion.id,
-        promptId: entry.prompt.id,
-        judgements: result.judgements,
-        score: result.score,
-        scores: result.scores,
-        verdict: result.verdict,
-        unscoredReason: result.unscoredReason,
-        expectedAction: result.expectedAction,
-        action: result.action,
-        ruleIds: result.ruleIds,
-        agreeWithHint: result.agreeWithHint,
-        usage: result.usage,
-        runsMade: result.runsMade,
-        earlyExit: result.earlyExit,
-        stopBelow: threshold,
-        runsRequested: settings.runs,
-      };
-      await store.commit(judgeStage, key, record);
-      results.set(entry.completion.id, judgeVerdict(record, key));
-      progress.tick(1, result.usage.completionTokens);
+      await judgeOne(entry, keyOf(index));
     });
   }
   await queue.done();
   progress.finish();
+  countJudgeEvents(toJudge, results, events, threshold);
+  return results;
+
+  /** Judges one unit and commits its record; null when it was cancelled or failed (left for the next run). */
+  async function judgeOne(entry: ValidatedCompletion, key: string): Promise<JudgeRecord | null> {
+    if (options.signal?.aborted) return null;
+    const completion = readValidatedCompletion(entry, store);
+    const result = await judgeClient
+      .grade({
+        prompt: entry.prompt,
+        completion: { id: completion.id, reasoning: completion.reasoning, answer: completion.answer },
+        sawReasoning: true,
+        runs: settings.runs,
+        stopBelow: threshold,
+      })
+      .catch((error: unknown) => {
+        // Ctrl-C, or a judge call deferred to a batch file (--via batch): the unit is left for the next run, like
+        // every unit not started.
+        if (error instanceof CancelledError) return null;
+        // An unreachable judge call fails this unit for this run (never an unscored verdict, never stored): the
+        // role's streak breaker and the failure allowance decide whether the run stops.
+        if (error instanceof GraderUnavailableError) {
+          events.count('judge:unscored:judge-error', { categories: entry.prompt.categories });
+          const message = `${error.kind}: ${error.detail}`;
+          options.transientFailures?.set(entry.completion.id, { kind: 'judge-error', message });
+          return null;
+        }
+        throw error;
+      });
+    if (result === null || options.signal?.aborted) return null;
+    const record: JudgeRecord = {
+      schemaVersion: 1,
+      completionId: entry.completion.id,
+      promptId: entry.prompt.id,
+      judgements: result.judgements,
+      score: result.score,
+      scores: result.scores,
+      verdict: result.verdict,
+      unscoredReason: result.unscoredReason,
+      expectedAction: result.expectedAction,
+      action: result.action,
+      ruleIds: result.ruleIds,
+      agreeWithHint: result.agreeWithHint,
+      usage: result.usage,
+      runsMade: result.runsMade,
+      earlyExit: result.earlyExit,
+      stopBelow: threshold,
+      runsRequested: settings.runs,
+    };
+    await store.commit(judgeStage, key, record);
+    results.set(entry.completion.id, judgeVerdict(record, key));
+    progress.tick(1, result.usage.completionTokens);
+    return record;
+  }
+}
+
+/** Counts the stage's unscored, below-threshold and early-exit results (in completion order). */
+function countJudgeEvents(
+  toJudge: ValidatedCompletion[],
+  results: Map<string, JudgeVerdict>,
+  events: RunEvents,
+  threshold: number,
+): void {
   for (const entry of toJudge) {
     const record = results.get(entry.completion.id);
     if (!record) continue;
@@ -263,5 +326,4 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
     // An early exit is a scored minimum below the threshold; an unscored run also stops judging, but it is counted above.
     if (record.earlyExit && record.verdict !== 'unscored') events.count('judge:early-exit');
   }
-  return results;
 }

@@ -4,11 +4,14 @@
  * check; a batch round whose requests wait in batch files ends the run here.
  */
 import type { RunStore } from '../io/run-store.js';
+import type { Completion } from '../records/completion.js';
+import type { GenerationRecord } from '../records/sample.js';
 import {
   type GenerateSamplesOptions,
   type GenerationStatus,
   type GenerationUnit,
   generateSamples,
+  generateStage,
 } from './generate-samples.js';
 import type { PipelineRun } from './pipeline-run.js';
 
@@ -21,19 +24,37 @@ export interface GenerateStageResult {
   teacherFailures: Map<string, { kind: 'transport-failure'; message: string }>;
 }
 
-/** Generates the missing samples of `units`. */
+/**
+ * The run store as the generate stage sees it, with each new completion handed to `onCompletion` (under its unit key)
+ * as its record is committed: the record in hand, so a later stage need not read it back.
+ */
+function observeCompletions(
+  store: RunStore,
+  onCompletion: (unitKey: string, completion: Completion) => void,
+): RunStore {
+  const observed: RunStore = Object.create(store);
+  observed.commit = (stage, key, value) => {
+    const { completion } = value as GenerationRecord;
+    if (stage === generateStage && completion) onCompletion(key, completion);
+    return store.commit(stage, key, value);
+  };
+  return observed;
+}
+
+/** Generates the missing samples of `units`; `onCompletion` sees each new completion as it is stored. */
 export async function runGenerateStage(
   run: PipelineRun,
   generation: GenerationOptions,
   units: readonly GenerationUnit[],
   store: RunStore,
+  onCompletion?: (unitKey: string, completion: Completion) => void,
 ): Promise<GenerateStageResult> {
   const teacherFailures: GenerateStageResult['teacherFailures'] = new Map();
   const statuses = await run.timed('generate', () =>
     generateSamples({
       ...generation,
       units,
-      store,
+      store: onCompletion ? observeCompletions(store, onCompletion) : store,
       events: run.events,
       concurrency: run.concurrencyOf('teacher'),
       signal: run.stageSignal,

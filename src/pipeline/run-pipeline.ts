@@ -14,7 +14,7 @@ import type { Completion } from '../records/completion.js';
 import type { Spec } from '../records/spec.js';
 import { finishRun } from './finish-run.js';
 import { generationUnits } from './generate-samples.js';
-import { validateGenerations } from './judge-samples.js';
+import { validateAsGenerated, validateGenerations } from './judge-samples.js';
 import { lockRunStore } from './lock-run-store.js';
 import { pipelineInputs } from './pipeline-inputs.js';
 import { type PipelineStage, type RoleClients, startPipelineRun } from './pipeline-run.js';
@@ -172,11 +172,15 @@ export async function runPipeline(
       return dryRunResult(plan, read.prompts.length, manifestFile);
     }
     if (planHasChanges(plan)) options.onPlan?.(plan);
-    const generated = await runGenerateStage(run, generation, units, store);
     const prefetch = completionTextPrefetch(tokenWorker);
+    // Each new completion is validated as it is stored (the main thread waits on the teacher then), not read back.
+    const early = validateAsGenerated({ spec, settings: config.validate, onValid: prefetch.add });
+    const generated = await runGenerateStage(run, generation, units, store, early.see);
     const { statuses } = generated;
     const validation = { units, statuses, store, spec, settings: config.validate, events: run.events };
-    const validated = await run.timed('validate', () => validateGenerations({ ...validation, onValid: prefetch.add }));
+    const validated = await run.timed('validate', () =>
+      validateGenerations({ ...validation, onValid: prefetch.add, early: early.results }),
+    );
     prefetch.flush();
     const judging = await runJudgeStage(run, inputs, validated, store);
     const selection = run.reach('select')

@@ -16,6 +16,7 @@ import { loadSpec } from '../spec/load-spec.js';
 import { scriptedModel } from '../testing/scripted-model.js';
 import { generateStage } from './generate-samples.js';
 import {
+  inCompletionOrder,
   judgementIdsOf,
   judgeSamples,
   judgeStage,
@@ -200,12 +201,17 @@ describe('judgeSamples', () => {
         events: createRunEvents(),
         concurrency: 2,
       };
-      const first = await judgeSamples(options);
+      const records: JudgeRecord[] = [];
+      const first = await judgeSamples({ ...options, onRecord: (record) => records.push(record) });
       expect([...first.keys()]).toEqual(['c1', 'c2']);
       expect(lookups).toEqual([]);
       const calls = model.calls.length;
       expect(calls).toBeGreaterThanOrEqual(2);
-      const again = await judgeSamples(options);
+      // Each result's whole record, in completion order, as the store holds it (a stored one found as it is).
+      expect(records.map((record) => record.completionId)).toEqual(['c1', 'c2']);
+      expect(records).toEqual([...first.values()].map((verdict) => store.get(judgeStage, verdict.unitKey)));
+      const again = await judgeSamples({ ...options, onRecord: (record) => records.push(record) });
+      expect(records.slice(2)).toEqual(records.slice(0, 2));
       expect(lookups).toEqual([first.get('c1')!.unitKey, first.get('c2')!.unitKey]);
       expect(model.calls).toHaveLength(calls);
       expect(again).toEqual(first);
@@ -213,5 +219,45 @@ describe('judgeSamples', () => {
       store.close();
       rmSync(folder, { recursive: true, force: true });
     }
+  });
+});
+
+describe('inCompletionOrder', () => {
+  const record = (id: string) => ({ completionId: id }) as unknown as JudgeRecord;
+
+  it('writes the results in index order whatever order they arrive in, skipping units without one', () => {
+    const written: string[] = [];
+    const emit = inCompletionOrder(
+      (r) => written.push(r.completionId),
+      () => {
+        throw new Error('nothing is read back while few records wait');
+      },
+    );
+    emit(2, record('c2'), 'k2');
+    emit(1, null, 'k1');
+    expect(written).toEqual([]);
+    emit(0, record('c0'), 'k0');
+    emit(4, record('c4'), 'k4');
+    emit(3, record('c3'), 'k3');
+    expect(written).toEqual(['c0', 'c2', 'c3', 'c4']);
+    expect(emit.written()).toBe(5);
+  });
+
+  it('keeps only the keys of waiting records beyond the ones it holds, and reads those back in turn', () => {
+    const written: string[] = [];
+    const readBack: string[] = [];
+    const emit = inCompletionOrder(
+      (r) => written.push(r.completionId),
+      (key) => {
+        readBack.push(key);
+        return record(`read-${key}`);
+      },
+    );
+    for (let index = 1; index <= 300; index++) emit(index, record(`c${index}`), `k${index}`);
+    emit(0, record('c0'), 'k0');
+    expect(written).toHaveLength(301);
+    expect(written.slice(0, 3)).toEqual(['c0', 'c1', 'c2']);
+    expect(readBack).toEqual(Array.from({ length: 44 }, (_, i) => `k${257 + i}`));
+    expect(written.at(-1)).toBe('read-k300');
   });
 });

@@ -150,6 +150,11 @@ export interface JudgeSamplesOptions {
   beforeFirstRequest?: () => Promise<void>;
   /** Filled with this run's judge errors (not stored: the next run judges again), by completion id. */
   transientFailures?: Map<string, { kind: 'judge-error'; message: string }>;
+  /**
+   * Sees every result's whole record in completion order (judgements.jsonl, written while the stage runs): a new one
+   * once it is committed, a stored one as it is found (see inCompletionOrder).
+   */
+  onRecord?: (record: JudgeRecord) => void;
 }
 
 /**
@@ -223,12 +228,14 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
   // without judge units (a fresh run) has no stored results to look up: each key is made when its unit is judged.
   const keys: string[] = [];
   const keyOf = (index: number) => (keys[index] ??= unitKey(toJudge[index]!));
+  const emit = options.onRecord && inCompletionOrder(options.onRecord, (key) => readJudgeRecord(store, key));
   if (store.count(judgeStage) > 0) {
     for (const [index, entry] of toJudge.entries()) {
       const key = keyOf(index);
       const stored = store.get(judgeStage, key, JudgeRecord);
       if (!stored || !isFinal(stored, threshold)) continue;
       results.set(entry.completion.id, judgeVerdict(stored, key));
+      emit?.(index, stored, key);
     }
   }
   const progress = startStageProgress(options.progress, {
@@ -247,11 +254,13 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
   for (const [index, entry] of toJudge.entries()) {
     if (results.has(entry.completion.id)) continue;
     queue.add(async () => {
-      await judgeOne(entry, keyOf(index));
+      const record = await judgeOne(entry, keyOf(index));
+      emit?.(index, record, keyOf(index));
     });
   }
   await queue.done();
   progress.finish();
+  if (emit && emit.written() !== toJudge.length) throw new Error('judgeSamples: a unit left no result for onRecord');
   countJudgeEvents(toJudge, results, events, threshold);
   return results;
 
@@ -326,4 +335,56 @@ function countJudgeEvents(
     // An early exit is a scored minimum below the threshold; an unscored run also stops judging, but it is counted above.
     if (record.earlyExit && record.verdict !== 'unscored') events.count('judge:early-exit');
   }
+}
+
+/** The judge record stored under `key` (a verdict's); a missing row is a DataError naming the completion and store. */
+export function readJudgeRecord(store: RunStore, key: string, completionId?: string): JudgeRecord {
+  const record = store.get(judgeStage, key, JudgeRecord);
+  // A verdict is kept only after its record is committed: a missing row means the store changed under the run.
+  if (!record) {
+    throw new DataError(
+      `the judge record of ${completionId ? `completion ${completionId}` : key} is missing from the run store`,
+      {
+        location: store.file,
+        hint: 'another process changed the run store during this run; run again (stored work is not sent twice)',
+      },
+    );
+  }
+  return record;
+}
+
+/** How many records a reorder buffer keeps in hand; beyond it, a waiting record is read back from the store. */
+const recordsInHand = 256;
+
+/**
+ * Hands results to `write` in index order although they arrive in any order: each index once, with its record or
+ * null (no result). A record that must wait for an earlier index is kept (up to recordsInHand of them; later ones
+ * only by key, read back with `readBack` when their turn comes), so memory stays bounded whatever the order.
+ */
+export function inCompletionOrder(write: (record: JudgeRecord) => void, readBack: (key: string) => JudgeRecord) {
+  const waiting = new Map<number, JudgeRecord | string | null>();
+  let next = 0;
+  let inHand = 0;
+  const emit = (index: number, record: JudgeRecord | null, key: string) => {
+    if (index !== next) {
+      const keep = record !== null && inHand < recordsInHand;
+      if (keep) inHand++;
+      waiting.set(index, keep ? record : record === null ? null : key);
+      return;
+    }
+    if (record) write(record);
+    next++;
+    while (waiting.has(next)) {
+      const value = waiting.get(next)!;
+      waiting.delete(next);
+      next++;
+      if (value === null) continue;
+      if (typeof value === 'string') write(readBack(value));
+      else {
+        inHand--;
+        write(value);
+      }
+    }
+  };
+  return Object.assign(emit, { written: () => next });
 }

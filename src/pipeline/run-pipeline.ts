@@ -22,7 +22,7 @@ import type { PipelineSections } from './pipeline-sections.js';
 import { planHasChanges, planRun, type RunPlan } from './plan-run.js';
 import { readRunPrompts } from './read-run-prompts.js';
 import { runGenerateStage } from './run-generate-stage.js';
-import { runJudgeStage } from './run-judge-stage.js';
+import { type JudgeStageResult, runJudgeStage } from './run-judge-stage.js';
 import type { RunManifest } from './run-manifest.js';
 import { selectSamples } from './select-samples.js';
 import type { Shard } from './shard-prompts.js';
@@ -154,6 +154,7 @@ export async function runPipeline(
   const { store, release } = lockRunStore(run);
   // The export's token counts need the tokenizer (0.6–0.8 s to load): it loads on a worker while the run goes on.
   const tokenWorker = run.reach('export') && !options.dryRun ? startTokenCountWorker() : undefined;
+  let judging: JudgeStageResult | undefined;
   try {
     const read = await readRunPrompts(run, inputs, store);
     tokenWorker?.prefetch(read.prompts.map((prompt) => plainConversationText(prompt.messages)));
@@ -182,12 +183,13 @@ export async function runPipeline(
       validateGenerations({ ...validation, onValid: prefetch.add, early: early.results }),
     );
     prefetch.flush();
-    const judging = await runJudgeStage(run, inputs, validated, store);
+    const judged = await runJudgeStage(run, inputs, validated, store);
+    judging = judged;
     const selection = run.reach('select')
       ? await run.timed('select', () =>
           selectSamples({
             validated,
-            judged: judging.judged,
+            judged: judged.judged,
             settings: config.select,
             spec,
             events: run.events,
@@ -195,7 +197,7 @@ export async function runPipeline(
           }),
         )
       : undefined;
-    const outputs = { units, generated, validated, judging, selection };
+    const outputs = { units, generated, validated, judging: judged, selection };
     writeRunSamples(run.outDirectory, outputs, store);
     const tokenCounter = tokenWorker && qwen3TokenCounter(tokenWorker);
     return await finishRun(run, {
@@ -209,6 +211,8 @@ export async function runPipeline(
       tokenCounter,
     });
   } finally {
+    // judgements.jsonl is renamed into place with samples.jsonl: a run that fails before that leaves the old one.
+    judging?.judgements?.abort();
     release();
     await tokenWorker?.close();
   }

@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { DataError } from '../errors.js';
-import { openRunStore } from '../io/run-store.js';
+import { openRunStore, type RunStore } from '../io/run-store.js';
+import type { JudgeRecord } from '../records/sample.js';
 import type { JudgeVerdict, ValidatedCompletion } from './judge-samples.js';
-import { type StageOutputs, writeRunSamples } from './write-run-samples.js';
+import { openJudgementsFile, type StageOutputs, writeRunSamples } from './write-run-samples.js';
 
 const folders: string[] = [];
 afterEach(() => {
@@ -29,4 +30,31 @@ test('a verdict whose judge record is not in the run store stops the write, nami
   } finally {
     store.close();
   }
+});
+
+test('judgements.jsonl written during the judge stage is in place only once committed; an abort keeps the old file', () => {
+  const folder = mkdtempSync(path.join(tmpdir(), 'deliberate-write-samples-'));
+  folders.push(folder);
+  const file = path.join(folder, 'judgements.jsonl');
+  writeFileSync(file, 'old\n');
+  // A killed run's temp file (its process is gone) is removed; a live process's is not.
+  const stale = `${file}.999999999.abcd1234.tmp`;
+  const live = `${file}.${process.ppid}.abcd1234.tmp`;
+  writeFileSync(stale, '{"half":');
+  writeFileSync(live, '{"busy":');
+  const record = { completionId: 'c1', score: 0.9 } as unknown as JudgeRecord;
+  const aborted = openJudgementsFile(folder);
+  expect(existsSync(stale)).toBe(false);
+  expect(existsSync(live)).toBe(true);
+  aborted.write(record);
+  aborted.abort();
+  expect(readFileSync(file, 'utf8')).toBe('old\n');
+  const judgements = openJudgementsFile(folder);
+  judgements.write(record);
+  expect(readFileSync(file, 'utf8')).toBe('old\n');
+  const outputs = { units: [], validated: [], judging: { ran: true, judged: new Map(), judgements } };
+  writeRunSamples(folder, outputs as unknown as StageOutputs, undefined as unknown as RunStore);
+  judgements.abort();
+  expect(readFileSync(file, 'utf8')).toBe(`${JSON.stringify(record)}\n`);
+  expect(readdirSync(folder).sort()).toEqual(['judgements.jsonl', path.basename(live)]);
 });

@@ -3,16 +3,18 @@
  * A run's per-sample files: `samples.jsonl` (from the select stage on: one row per sample unit, in unit order, a
  * failed teacher call included, so no sample disappears between the prompts and this file) and `judgements.jsonl`
  * (from the judge stage on: every judge run of every judged completion, so a changed threshold needs no re-judging).
- * Both are written a row at a time; each judge record is read back from the run store as its row is written.
+ * Both are written a row at a time: judgements.jsonl while the judge stage runs (openJudgementsFile; renamed into
+ * place here), or, without that file, each judge record read back from the run store as its row is written.
  */
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { DataError } from '../errors.js';
+import { openAtomicFileWriter } from '../io/atomic-file-writer.js';
 import { writeJsonl } from '../io/jsonl.js';
 import type { RunStore } from '../io/run-store.js';
 import { redactSecrets } from '../models/redact-secrets.js';
-import { JudgeRecord } from '../records/sample.js';
+import type { JudgeRecord } from '../records/sample.js';
 import type { GenerationUnit } from './generate-samples.js';
-import { judgeStage, readValidatedCompletion, type ValidatedCompletion } from './judge-samples.js';
+import { readJudgeRecord, readValidatedCompletion, type ValidatedCompletion } from './judge-samples.js';
 import type { GenerateStageResult } from './run-generate-stage.js';
 import type { JudgeStageResult } from './run-judge-stage.js';
 import type { Selection } from './select-samples.js';
@@ -30,25 +32,72 @@ export function writeRunSamples(outDirectory: string, outputs: StageOutputs, sto
   const { selection, judging, validated } = outputs;
   if (selection) writeJsonl(path.join(outDirectory, 'samples.jsonl'), sampleRows(outputs, selection, store));
   // Written from the judge stage on (rejected completions included), so `deliberate judge` leaves the verdicts to read.
-  if (judging.ran) {
-    writeJsonl(path.join(outDirectory, 'judgements.jsonl'), judgeRows(validated, judging, store));
-  }
+  if (judging.ran && judging.judgements) judging.judgements.commit();
+  else if (judging.ran) writeJsonl(path.join(outDirectory, 'judgements.jsonl'), judgeRows(validated, judging, store));
 }
 
 /** The stored judge record of each judged completion, in completion order. */
 function* judgeRows(validated: ValidatedCompletion[], judging: JudgeStageResult, store: RunStore) {
   for (const entry of validated) {
     const verdict = judging.judged.get(entry.completion.id);
-    if (!verdict) continue;
-    const record = store.get(judgeStage, verdict.unitKey, JudgeRecord);
-    // A verdict is kept only after its record is committed: a missing row means the store changed under the run.
-    if (!record) {
-      throw new DataError(`the judge record of completion ${entry.completion.id} is missing from the run store`, {
-        location: store.file,
-        hint: 'another process changed the run store during this run; run again (stored work is not sent twice)',
-      });
-    }
-    yield record;
+    if (verdict) yield readJudgeRecord(store, verdict.unitKey, entry.completion.id);
+  }
+}
+
+/** judgements.jsonl as the judge stage writes it: a row per record, in place on `commit`, gone on `abort`. */
+export interface JudgementsFile {
+  write(record: JudgeRecord): void;
+  /** Renames the written rows into place (writeRunSamples, with the run's other files). */
+  commit(): void;
+  /** Removes the rows written (a failed run leaves the previous file as it was); nothing after `commit`. */
+  abort(): void;
+}
+
+/**
+ * Starts `<out>/judgements.jsonl` through a temp file beside it, so a killed run leaves no half file; the temp files
+ * of killed runs (their process gone) are removed first.
+ */
+export function openJudgementsFile(outDirectory: string): JudgementsFile {
+  const file = path.join(outDirectory, 'judgements.jsonl');
+  removeStaleTemporaries(outDirectory, 'judgements.jsonl');
+  const writer = openAtomicFileWriter(file);
+  let done = false;
+  return {
+    write: (record) => writer.write(`${JSON.stringify(record)}\n`),
+    commit() {
+      done = true;
+      writer.commit();
+    },
+    abort() {
+      if (done) return;
+      done = true;
+      writer.abort();
+    },
+  };
+}
+
+/** Removes `<name>.<pid>.<hex>.tmp` files (io/write-file-atomic) whose process is gone: what a killed run left. */
+function removeStaleTemporaries(outDirectory: string, name: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(outDirectory);
+  } catch {
+    return;
+  }
+  for (const entry of names) {
+    const match = /^(.+)\.(\d+)\.[0-9a-f]+\.tmp$/.exec(entry);
+    if (!match || match[1] !== name || processAlive(Number(match[2]))) continue;
+    rmSync(path.join(outDirectory, entry), { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -164,6 +164,20 @@ describe('validateGenerations', () => {
     });
   });
 
+  it('reads a validated completion back without checking its row again (checked once, when validated)', () => {
+    withStore((store) => {
+      store.put(generateStage, completion.id, { ...record, completion, templateHash: 't' });
+      const [entry] = validateGenerations({ ...options(), store });
+      // A shape the schema rejects (no templateHash) is not looked at again: the read is a plain JSON parse.
+      store.put(generateStage, completion.id, { ...record, completion });
+      expect(readValidatedCompletion(entry!, store)).toEqual(completion);
+      store.clear(generateStage);
+      expect(() => readValidatedCompletion(entry!, store)).toThrow(
+        /gen-1-s0 of prompt p1 is missing from the run store/,
+      );
+    });
+  });
+
   it('stops with a DataError naming the unit and the store when a stored record is missing', () => {
     withStore((store) => {
       expect(() => validateGenerations({ ...options(), store })).toThrow(DataError);

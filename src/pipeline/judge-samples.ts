@@ -16,11 +16,11 @@ import type { ModelClient } from '../models/model-client.js';
 import type { Completion } from '../records/completion.js';
 import type { JudgeStageSettings, ValidateSettings } from '../records/pipeline-settings.js';
 import type { Prompt } from '../records/prompt.js';
-import { JudgeRecord } from '../records/sample.js';
+import { type GenerationRecord, JudgeRecord } from '../records/sample.js';
 import type { Spec } from '../records/spec.js';
 import { renderSpecForPrompt } from '../spec/render-spec.js';
 import { specIds } from '../spec/spec-ids.js';
-import { readCompletion, specTextHasher } from './generate-samples.js';
+import { generateStage, readCompletion, specTextHasher } from './generate-samples.js';
 import type { RunEvents } from './run-events.js';
 import { type ProgressSink, startStageProgress } from './stage-progress.js';
 import { type ValidationFinding, validateCompletion } from './validate-completion.js';
@@ -44,7 +44,9 @@ export interface ValidatedCompletion {
 
 /**
  * The whole completion of a validated entry: the entry's own when it holds one, otherwise read back from the run
- * store under its unit key (a missing row is a DataError naming the unit and the store).
+ * store under its unit key (a missing row is a DataError naming the unit and the store). The row's shape is not
+ * checked again: validateGenerations made the entry from a record it checked (read back with its schema, or built by
+ * this run's generate stage), and the run holds the store's lock.
  */
 export function readValidatedCompletion(entry: ValidatedCompletion, store?: RunStore): Completion {
   if ('answer' in entry.completion) return entry.completion as Completion;
@@ -53,7 +55,8 @@ export function readValidatedCompletion(entry: ValidatedCompletion, store?: RunS
       hint: 'pass the run store (or whole completions) with the validated completions',
     });
   }
-  return readCompletion(store, { key: entry.unitKey, prompt: entry.prompt });
+  const record = store.get<Pick<GenerationRecord, 'completion'>>(generateStage, entry.unitKey);
+  return record?.completion ?? readCompletion(store, { key: entry.unitKey, prompt: entry.prompt });
 }
 
 /** The deterministic checks of one completion, as the validate stage makes them. */

@@ -233,6 +233,7 @@ describe('near-dedup against comparing every earlier kept prompt', () => {
     const keptIndexes: number[] = [];
     const removed: { promptId: string; reason: string; matchedId: string; similarity: number }[] = [];
     const keyOf = (entry: Prompt) => normalisedWords(promptText(entry)).join(' ');
+    const sets: Set<string>[] = [];
     prompts.forEach((entry, index) => {
       const exact = keptIndexes.find((kept) => keyOf(prompts[kept]!) === keyOf(entry));
       if (exact !== undefined) {
@@ -240,10 +241,11 @@ describe('near-dedup against comparing every earlier kept prompt', () => {
         return;
       }
       const own = shingleSet(entry);
+      sets[index] = own;
       let best = -1;
       let bestSimilarity = 0;
       for (const kept of keptIndexes) {
-        const other = shingleSet(prompts[kept]!);
+        const other = sets[kept]!;
         const shared = [...own].filter((shingle) => other.has(shingle)).length;
         const similarity = shared / (own.size + other.size - shared);
         if (similarity < 0.8 || (best >= 0 && similarity <= bestSimilarity)) continue;
@@ -296,5 +298,31 @@ describe('near-dedup against comparing every earlier kept prompt', () => {
     expect(near.length).toBeGreaterThan(100);
     expect(new Set(near.map((entry) => entry.similarity)).size).toBeGreaterThan(10);
     expect(expected.filter((entry) => entry.reason === 'exact-duplicate').length).toBeGreaterThan(40);
+  });
+
+  it("removes what the definition removes where the match is a later prompt of a bucket's summary group, or ties", () => {
+    // Fill-ins of one template (5 of 7 shingles shared: kept), each bucket's summaries in groups of many; among them
+    // fill-ins with a word added before or after (6 of 7: 0.857 to the fill-in of their part, found in some bucket
+    // only by that fill-in's group) and the template with no part (5 of 6 to every fill-in: a tie the earliest wins).
+    let state = 1;
+    const next = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state >>> 8;
+    };
+    const texts = Array.from({ length: 600 }, (_, index) => {
+      const [kind, part] = [next() % 4, next() % 400];
+      if (index % 150 === 149) return 'How do pin tumbler locks work, part';
+      if (kind < 2) return `How do pin tumbler locks work, part ${part}?`;
+      if (kind === 2) return `How do pin tumbler locks work, part ${part}? ${['Explain', 'Why', 'Now'][next() % 3]}`;
+      return `${['Please', 'So', 'Tell me'][next() % 3]} how do pin tumbler locks work, part ${part}`;
+    });
+    const prompts = texts.map((text, index) => prompt(`g${index}`, text));
+    const { removed } = dedupPrompts(prompts, options);
+    const expected = referenceRemovals(prompts);
+    expect(
+      removed.map(({ promptId, reason, matchedId, similarity }) => ({ promptId, reason, matchedId, similarity })),
+    ).toEqual(expected);
+    expect(expected.filter((entry) => entry.similarity === 0.833)).toHaveLength(4);
+    expect(expected.filter((entry) => entry.similarity === 0.857).length).toBeGreaterThan(50);
   });
 });

@@ -231,7 +231,11 @@ export function createPromptDeduplicator(
  * band's bucket is a chain of its own indexes (index-chains: no probing past other keys), each candidate is met once
  * (the first band holding it), and its Jaccard is bounded from above by its summary (kept for every kept prompt),
  * then by its sorted shingle hashes from a ring of the last kept prompts (shingle-hash-sets); its shingles are read
- * back from the store only for a pair the bounds leave in the running.
+ * back from the store only for a pair the bounds leave in the running. Fill-ins differ in a shingle or two, so a hot
+ * bucket holds few summaries (64 bits, about 60 for a one-slot template): a bucket's chain holds the first prompt of
+ * each summary, and the later ones of a summary are chained under the bucket's key and the summary, walked only when
+ * the summary's bound leaves them in the running (all of a summary have its bound), so a check meets a summary per
+ * group and not a prompt per candidate. Every prompt under a bucket's key is still met unless its bound loses.
  */
 function createNearMatcher(
   threshold: number,
@@ -246,6 +250,8 @@ function createNearMatcher(
   // compared once, when its first band meets it.
   const met = new Int32Array(capacity);
   let checks = 0;
+  // Per band, whether the last match met a kept prompt of the same summary under its key (its group's first).
+  const grouped = new Uint8Array(layout.bands);
   const match = (shape: PromptShape, keys: BandKeys) => {
     checks += 1;
     let bestIndex = -1;
@@ -255,21 +261,33 @@ function createNearMatcher(
       similarity < threshold ||
       (bestIndex >= 0 && (similarity < bestSimilarity || (similarity === bestSimilarity && index > bestIndex)));
     const own = shape.hashSet!;
+    const consider = (index: number, bound: number) => {
+      met[index] = checks;
+      if (loses(bound, index) || loses(ring.jaccardBound(own, index, threshold), index)) return;
+      // The exact Jaccard, then the candidate's signature only for a pair that would count: a bucket key is a hash
+      // of the band, so a candidate shares a band exactly, or it is no candidate.
+      const set = shinglesAt(index);
+      const similarity = jaccard(shape.set!, set);
+      if (loses(similarity, index)) return;
+      if (sharesBand(shape.signature!, minHash(shingleHashes(set)), layout)) {
+        bestIndex = index;
+        bestSimilarity = similarity;
+      }
+    };
     for (let band = 0; band < keys.length; band++) {
       const key = keys[band]!;
-      for (let index = chains.first(band, key); index >= 0; index = chains.after(band, index, key)) {
-        if (met[index] === checks) continue;
-        met[index] = checks;
-        if (loses(summaries.bound(own, index), index) || loses(ring.jaccardBound(own, index, threshold), index))
-          continue;
-        // The exact Jaccard, then the candidate's signature only for a pair that would count: a bucket key is a hash
-        // of the band, so a candidate shares a band exactly, or it is no candidate.
-        const set = shinglesAt(index);
-        const similarity = jaccard(shape.set!, set);
-        if (loses(similarity, index)) continue;
-        if (sharesBand(shape.signature!, minHash(shingleHashes(set)), layout)) {
-          bestIndex = index;
-          bestSimilarity = similarity;
+      grouped[band] = 0;
+      for (let first = chains.first(band, key); first >= 0; first = chains.after(band, first, key)) {
+        // The first of its summary here (or one alike): the later ones, chained under the group's key, have its bound,
+        // so they lose with it. Each first alike tells `keep` to chain this prompt there too.
+        const bound = summaries.bound(own, first);
+        if (grouped[band] === 0 && summaries.same(own, first)) grouped[band] = 1;
+        if (met[first] !== checks) consider(first, bound);
+        const summaryKey = summaries.keyOf(first);
+        if (summaryKey < 0 || bound < threshold || (bestIndex >= 0 && bound < bestSimilarity)) continue;
+        const groupKey = groupKeyOf(key, summaryKey);
+        for (let index = chains.first(band, groupKey); index >= 0; index = chains.after(band, index, groupKey)) {
+          if (met[index] !== checks) consider(index, summaries.bound(own, index));
         }
       }
     }
@@ -277,10 +295,15 @@ function createNearMatcher(
   };
   return {
     match,
+    /** Keeps the prompt the last `match` was of: under its key, or its group's key where the group has a first. */
     keep(index: number, shape: PromptShape, keys: BandKeys) {
-      for (let band = 0; band < keys.length; band++) chains.add(band, keys[band]!, index);
-      ring.add(index, shape.hashSet!);
       summaries.add(index, shape.hashSet!);
+      const summaryKey = summaries.keyOf(index);
+      for (let band = 0; band < keys.length; band++) {
+        const key = keys[band]!;
+        chains.add(band, grouped[band] === 1 && summaryKey >= 0 ? groupKeyOf(key, summaryKey) : key, index);
+      }
+      ring.add(index, shape.hashSet!);
     },
   };
 }
@@ -298,6 +321,11 @@ function removal(
     text: shorten(text),
     similarity: found.similarity,
   };
+}
+
+/** The key a band's bucket files the later prompts of one summary under (its first is under the bucket's key). */
+function groupKeyOf(key: number, summaryKey: number): number {
+  return mixHash32(key ^ mixHash32(summaryKey + 0x27d4eb2f));
 }
 
 /** One 32-bit bucket key per band: a hash of the band's number and its rows of the signature. */

@@ -126,6 +126,19 @@ describe('createShingleSummaries', () => {
     expect(sets.some((_set, index) => index % 7 !== 3 && summaries.bound(own, index) < 0.8)).toBe(true);
     summaries.add(3, shingleHashSet(Uint32Array.from([4, 4])));
     expect(summaries.bound(own, 3)).toBe(1);
+    expect(summaries.keyOf(3)).toBe(-1);
+    expect(summaries.same(sets[3]!, 3)).toBe(false);
     expect(summaries.bound(shingleHashSet(Uint32Array.from([4, 4])), 0)).toBe(1);
+  });
+
+  it("tells a kept summary equal to a set's (size and both words) and hashes equal summaries alike", () => {
+    const summaries = createShingleSummaries(4);
+    const [a, b, c] = [Uint32Array.from([1, 2, 3]), Uint32Array.from([65, 66, 67]), Uint32Array.from([1, 2, 35])];
+    for (const [index, hashes] of [a, b, c].entries()) summaries.add(index, shingleHashSet(hashes));
+    const own = shingleHashSet(Uint32Array.from([1, 2, 3]));
+    expect([0, 1, 2, 3].map((index) => summaries.same(own, index))).toEqual([true, true, false, false]);
+    expect(summaries.keyOf(1)).toBe(summaries.keyOf(0)); // 65 & 63 === 1: the same bits
+    expect(summaries.keyOf(2)).not.toBe(summaries.keyOf(0)); // 35: the high word
+    expect(summaries.same(shingleHashSet(Uint32Array.from([1, 2])), 0)).toBe(false);
   });
 });

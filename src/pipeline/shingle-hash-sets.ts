@@ -12,6 +12,7 @@
  * The last sets kept live in a ring of typed memory (`createShingleHashRing`), by the prompt's index: a bounded cache
  * with no object per entry, where each entry is [size, 64-bit signature of the hashes (two words), hashes…].
  */
+import { mixHash32 } from '../io/string-hash32.js';
 
 /** A shingle set's hashes, sorted, with whether they are distinct and a 64-bit one-bit-per-hash summary. */
 export interface ShingleHashSet {
@@ -160,6 +161,10 @@ export interface ShingleSummaries {
    * when either is not injective or `index` was not kept.
    */
   bound(own: ShingleHashSet, index: number): number;
+  /** Whether kept prompt `index`'s summary is kept and equals that of `own` (an injective set): size and 64 bits. */
+  same(own: ShingleHashSet, index: number): boolean;
+  /** A 32-bit hash of kept prompt `index`'s summary, -1 when none is kept. */
+  keyOf(index: number): number;
 }
 
 /**
@@ -183,6 +188,19 @@ export function createShingleSummaries(capacity: number): ShingleSummaries {
       const stored = sizes[index]!;
       if (stored === 0 || !own.injective) return 1;
       return summaryJaccardBound(own.hashes.length, own.bitsLow, own.bitsHigh, stored - 1, lows[index]!, highs[index]!);
+    },
+    same(own, index) {
+      return (
+        sizes[index] === own.hashes.length + 1 &&
+        own.injective &&
+        lows[index] === own.bitsLow &&
+        highs[index] === own.bitsHigh
+      );
+    },
+    keyOf(index) {
+      const stored = sizes[index]!;
+      if (stored === 0) return -1;
+      return mixHash32(mixHash32(mixHash32(stored + 0x5bd1e995) ^ lows[index]!) ^ highs[index]!);
     },
   };
 }

@@ -31,6 +31,29 @@ describe('openRunStore', () => {
     reopened.close();
   });
 
+  it('read runs its body in one transaction: one snapshot for all its reads, whatever another connection writes', () => {
+    const file = path.join(folder, 'read', 'run.sqlite');
+    const store = openRunStore(file);
+    const writer = openRunStore(file);
+    store.put('generate', 'a', { n: 1 });
+    const seen = store.read(() => {
+      const first = store.get('generate', 'a');
+      writer.put('generate', 'b', { n: 2 });
+      return [first, store.get('generate', 'b'), store.read(() => store.count('generate'))];
+    });
+    expect(seen).toEqual([{ n: 1 }, undefined, 1]);
+    expect(store.get('generate', 'b')).toEqual({ n: 2 });
+    expect(() =>
+      store.read(() => {
+        throw new Error('stop');
+      }),
+    ).toThrow('stop');
+    store.put('generate', 'c', { n: 3 });
+    expect(writer.count('generate')).toBe(3);
+    writer.close();
+    store.close();
+  });
+
   it('commit writes the units of one turn in one transaction, resolves once another connection reads them, and close writes what is queued', async () => {
     const file = path.join(folder, 'commit', 'run.sqlite');
     const store = openRunStore(file);

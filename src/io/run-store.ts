@@ -26,6 +26,11 @@ export interface RunStore {
   /** Every unit of a stage, in insertion order. */
   list<T>(stage: string): Array<{ key: string; value: T }>;
   count(stage: string): number;
+  /**
+   * Runs `body` (synchronous) in one transaction, so its reads share one snapshot and one WAL read lock instead of
+   * taking one each (10,000 point reads of generation rows: 48-62 → 21-24 ms). Nested in another, it just runs.
+   */
+  read<T>(body: () => T): T;
   /** Removes the units of a stage (e.g. a stage re-run from scratch). */
   clear(stage: string): void;
   /**
@@ -98,6 +103,7 @@ export function openRunStore(file: string): RunStore {
   const putTransaction = database.transaction((stage: string, key: string, value: string) => {
     upsert.run(stage, key, value, stage);
   });
+  const inTransaction = database.transaction((body: () => unknown) => body());
   const commits = createTurnBatch<[stage: string, key: string, value: string]>(
     database.transaction((units: Array<[string, string, string]>) => {
       for (const [stage, key, value] of units) upsert.run(stage, key, value, stage);
@@ -120,6 +126,9 @@ export function openRunStore(file: string): RunStore {
     },
     count(stage) {
       return countStage.get(stage)?.total ?? 0;
+    },
+    read<T>(body: () => T) {
+      return inTransaction(body) as T;
     },
     clear(stage) {
       deleteStage.run(stage);

@@ -40,14 +40,17 @@ export async function finishRun(run: PipelineRun, input: FinishRunInput): Promis
   const { manifestFile } = input;
   const { quality, blocked, exports } = await exportRun(run, input);
   const counts = runCounts(run, input.read, input.outputs);
-  const manifest = buildManifest({
-    ...manifestInput(run, input),
-    exports,
-    quality,
-    counts,
-    manifestFile,
-    storeFile: input.storeFile,
-  });
+  const build = () =>
+    buildManifest({
+      ...manifestInput(run, input),
+      exports,
+      quality,
+      counts,
+      manifestFile,
+      storeFile: input.storeFile,
+    });
+  // The hint agreement reads the judged completions back: one read transaction for them all.
+  const manifest = input.store ? input.store.read(build) : build();
   writeManifest(manifestFile, manifest);
   if (blocked && quality && run.reach('export')) throw qualityGateError(quality, manifestFile);
   return {

@@ -232,7 +232,7 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
   const keys: string[] = [];
   const keyOf = (index: number) => (keys[index] ??= unitKey(toJudge[index]!));
   const emit = options.onRecord && inCompletionOrder(options.onRecord, (key) => readJudgeRecord(store, key));
-  if (store.count(judgeStage) > 0) {
+  const findStored = () => {
     for (const [index, entry] of toJudge.entries()) {
       const key = keyOf(index);
       const stored = store.get(judgeStage, key, JudgeRecord);
@@ -240,7 +240,9 @@ export async function judgeSamples(options: JudgeSamplesOptions): Promise<Map<st
       results.set(entry.completion.id, judgeVerdict(stored, key));
       emit?.(index, stored, key);
     }
-  }
+  };
+  // The lookups share one read transaction (one WAL read lock, not one each).
+  if (store.count(judgeStage) > 0) store.read(findStored);
   const progress = startStageProgress(options.progress, {
     stage: 'judge',
     total: toJudge.length,

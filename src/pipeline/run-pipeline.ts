@@ -164,10 +164,13 @@ export async function runPipeline(
     const units = generationUnits(generation);
     const manifestFile = path.join(run.outDirectory, 'manifest.json');
     const judgeOptions = { settings: config.judge, template: judgeTemplate, threshold: config.select.threshold };
-    const plan = planRun({
-      ...{ config, spec, template, units, store, manifestFile },
-      ...(judge ? { judge: { client: judge, options: judgeOptions } } : {}),
-    });
+    // The plan, validation and selection read many stored units back: each in one read transaction (one WAL lock).
+    const plan = store.read(() =>
+      planRun({
+        ...{ config, spec, template, units, store, manifestFile },
+        ...(judge ? { judge: { client: judge, options: judgeOptions } } : {}),
+      }),
+    );
     if (options.dryRun) {
       options.onPlan?.(plan);
       return dryRunResult(plan, read.prompts.length, manifestFile);
@@ -180,21 +183,23 @@ export async function runPipeline(
     const { statuses } = generated;
     const validation = { units, statuses, store, spec, settings: config.validate, events: run.events };
     const validated = await run.timed('validate', () =>
-      validateGenerations({ ...validation, onValid: prefetch.add, early: early.results }),
+      store.read(() => validateGenerations({ ...validation, onValid: prefetch.add, early: early.results })),
     );
     prefetch.flush();
     const judged = await runJudgeStage(run, inputs, validated, store);
     judging = judged;
     const selection = run.reach('select')
       ? await run.timed('select', () =>
-          selectSamples({
-            validated,
-            judged: judged.judged,
-            settings: config.select,
-            spec,
-            events: run.events,
-            store,
-          }),
+          store.read(() =>
+            selectSamples({
+              validated,
+              judged: judged.judged,
+              settings: config.select,
+              spec,
+              events: run.events,
+              store,
+            }),
+          ),
         )
       : undefined;
     const outputs = { units, generated, validated, judging: judged, selection };

@@ -30,10 +30,14 @@ export interface StageOutputs {
 /** Writes the files the stages that ran produce. */
 export function writeRunSamples(outDirectory: string, outputs: StageOutputs, store: RunStore): void {
   const { selection, judging, validated } = outputs;
-  if (selection) writeJsonl(path.join(outDirectory, 'samples.jsonl'), sampleRows(outputs, selection, store));
+  // Each row's completion is read back from the store: the reads share one transaction (one WAL read lock).
+  if (selection)
+    store.read(() => writeJsonl(path.join(outDirectory, 'samples.jsonl'), sampleRows(outputs, selection, store)));
   // Written from the judge stage on (rejected completions included), so `deliberate judge` leaves the verdicts to read.
   if (judging.ran && judging.judgements) judging.judgements.commit();
-  else if (judging.ran) writeJsonl(path.join(outDirectory, 'judgements.jsonl'), judgeRows(validated, judging, store));
+  else if (judging.ran) {
+    store.read(() => writeJsonl(path.join(outDirectory, 'judgements.jsonl'), judgeRows(validated, judging, store)));
+  }
 }
 
 /** The stored judge record of each judged completion, in completion order. */

@@ -68,23 +68,36 @@ function shingleHashes(set: Set<string>): Uint32Array {
 }
 
 const permutationCount = 128;
-/** Deterministic per-permutation seeds (a fixed LCG), so signatures are the same on every run. */
+/** Deterministic per-permutation seeds (a fixed LCG), so signatures are the same on every run (as int32 bits). */
 const permutationSeeds = (() => {
   let state = 42;
-  return Array.from({ length: permutationCount }, () => {
+  return Int32Array.from({ length: permutationCount }, () => {
     state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    return state;
+    return state | 0;
   });
 })();
 
-/** The MinHash signature of a set given by its shingles' hashes (any order; a repeated hash changes nothing). */
+/**
+ * The MinHash signature of a set given by its shingles' hashes (any order; a repeated hash changes nothing): per
+ * permutation the least `mixHash32(value ^ seed)`. The hash is `mixHash32` written out on int32s and each minimum
+ * kept xored with 2^31 (as int32s that orders as uint32s), so no value in the inner loop is ever a double.
+ */
 function minHash(hashes: Uint32Array): Uint32Array {
-  const signature = new Uint32Array(permutationCount).fill(0xffffffff);
-  for (const value of hashes) {
-    for (let index = 0; index < permutationCount; index++) {
-      const hashed = mixHash32(value ^ permutationSeeds[index]!); // a hash family: the value xored with a seed
-      if (hashed < signature[index]!) signature[index] = hashed;
+  const signature = new Uint32Array(permutationCount);
+  const count = hashes.length;
+  for (let index = 0; index < permutationCount; index++) {
+    const seed = permutationSeeds[index]!;
+    let least = 0x7fffffff; // 0xffffffff xored with 2^31
+    for (let at = 0; at < count; at++) {
+      let h = hashes[at]! ^ seed;
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h = h ^ (h >>> 16) ^ -0x80000000;
+      if (h < least) least = h;
     }
+    signature[index] = (least ^ -0x80000000) >>> 0;
   }
   return signature;
 }
@@ -283,8 +296,9 @@ function createNearMatcher(
         const bound = summaries.bound(own, first);
         if (grouped[band] === 0 && summaries.same(own, first)) grouped[band] = 1;
         if (met[first] !== checks) consider(first, bound);
+        if (bound < threshold || (bestIndex >= 0 && bound < bestSimilarity)) continue;
         const summaryKey = summaries.keyOf(first);
-        if (summaryKey < 0 || bound < threshold || (bestIndex >= 0 && bound < bestSimilarity)) continue;
+        if (summaryKey < 0) continue;
         const groupKey = groupKeyOf(key, summaryKey);
         for (let index = chains.first(band, groupKey); index >= 0; index = chains.after(band, index, groupKey)) {
           if (met[index] !== checks) consider(index, summaries.bound(own, index));

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, stableHash } from './stable-hash.js';
+import { canonicalJson, sha256, stableHash } from './stable-hash.js';
 
 /** The definition: a copy with keys sorted at every depth (undefined fields dropped), then JSON.stringify. */
 function sortedCopy(value: unknown): unknown {
@@ -31,5 +32,12 @@ describe('canonicalJson', () => {
   it('gives equal hashes whatever the key order', () => {
     expect(stableHash({ a: 1, b: { c: 2, d: 3 } })).toBe(stableHash({ b: { d: 3, c: 2 }, a: 1 }));
     expect(stableHash({ a: 1 })).not.toBe(stableHash({ a: 2 }));
+  });
+});
+
+describe('sha256', () => {
+  it('is the hex SHA-256 of the UTF-8 text (FIPS 180-2 vector; a non-ASCII text against a Hash object)', () => {
+    expect(sha256('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(sha256('é ü 😀')).toBe(createHash('sha256').update('é ü 😀', 'utf8').digest('hex'));
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /** JSON with object keys sorted at every depth: the canonical form hashed for stable ids. `undefined` fields are dropped. */
 export function canonicalJson(value: unknown): string {
@@ -45,9 +45,12 @@ function canonical(value: unknown): string | undefined {
   return JSON.stringify(value);
 }
 
+/** Node's one-shot hash (Node 20.12 and later: about twice as fast as a Hash object for short texts), else undefined. */
+const oneShotHash = typeof crypto.hash === 'function' ? crypto.hash : undefined;
+
 /** sha256 hex of a string. */
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShotHash ? oneShotHash('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
 }
 
 /** sha256 hex of the canonical JSON of a value: equal values give equal hashes whatever their key order. */

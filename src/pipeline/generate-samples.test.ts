@@ -9,7 +9,7 @@ import { Prompt } from '../records/prompt.js';
 import type { Spec } from '../records/spec.js';
 import { loadSpec } from '../spec/load-spec.js';
 import { scriptedModel } from '../testing/scripted-model.js';
-import { generateSamples, generationUnits } from './generate-samples.js';
+import { generateSamples, generationUnitKey, generationUnits } from './generate-samples.js';
 import { loadGenerationTemplate } from './generation-template.js';
 import { createRunEvents } from './run-events.js';
 
@@ -48,6 +48,38 @@ describe('generateSamples', () => {
       expect([...records.keys()]).toEqual(units.slice(0, 2).map((unit) => unit.key));
     } finally {
       store.close();
+    }
+  });
+});
+
+describe('generationUnits', () => {
+  it("gives each unit generationUnitKey's key, whichever sampling settings are set or left out", () => {
+    const teacher = createModelClient(scriptedModel(() => ({ answer: 'Pins.', reasoning: 'Allowed.' })));
+    const template = loadGenerationTemplate();
+    const many = [
+      ...prompts,
+      Prompt.parse({ id: '7', categories: ['self-harm', 'illicit'], messages: [{ role: 'user', content: 'Hi "there"\n' }] }),
+    ];
+    const variants = [
+      { samples: 3 },
+      { samples: 2, topP: 0.9, maxTokens: 64, seed: 41, temperature: 0.3 },
+      { samples: 1, specPlacement: 'user' },
+    ];
+    for (const variant of variants) {
+      const settings = GenerateSettings.parse(variant);
+      const units = generationUnits({ prompts: many, spec, teacher, template, settings });
+      expect(units).toHaveLength(many.length * settings.samples);
+      for (const unit of units) {
+        const definition = generationUnitKey({
+          prompt: unit.prompt,
+          spec,
+          template,
+          teacher,
+          settings,
+          sampleIndex: unit.sampleIndex,
+        });
+        expect(unit.key).toBe(definition);
+      }
     }
   });
 });

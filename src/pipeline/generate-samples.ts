@@ -8,7 +8,7 @@
 import { DataError } from '../errors.js';
 import { looksLikeRefusal } from '../grading/detect-refusal.js';
 import type { RunStore } from '../io/run-store.js';
-import { sha256, stableHash } from '../io/stable-hash.js';
+import { canonicalJson, sha256, stableHash } from '../io/stable-hash.js';
 import { createWorkQueue } from '../io/work-queue.js';
 import type { ModelClient } from '../models/model-client.js';
 import type { Completion } from '../records/completion.js';
@@ -88,16 +88,41 @@ export function generationUnits(
   const units: GenerationUnit[] = [];
   const specTextHash = specTextHasher(options.spec);
   for (const prompt of options.prompts) {
-    const textHash = specTextHash(prompt);
+    const keyOf = promptUnitKeys({ ...options, prompt, specTextHash: specTextHash(prompt) });
     for (let sampleIndex = 0; sampleIndex < options.settings.samples; sampleIndex++) {
-      units.push({
-        key: generationUnitKey({ ...options, prompt, sampleIndex, specTextHash: textHash }),
-        prompt,
-        sampleIndex,
-      });
+      units.push({ key: keyOf(sampleIndex), prompt, sampleIndex });
     }
   }
   return units;
+}
+
+/**
+ * generationUnitKey of each sample of one prompt, the prompt's part of the canonical JSON made once: sorted, the
+ * fields that depend on the sample (`sampleIndex`, `seed`) sit between the prompt's fields and the others, so only
+ * they are written per sample (the same bytes, hence the same keys: generate-samples.test.ts).
+ */
+function promptUnitKeys(
+  options: Omit<Parameters<typeof generationUnitKey>[0], 'sampleIndex'> & { specTextHash: string },
+) {
+  const { prompt, settings } = options;
+  const before = canonicalJson({
+    categories: prompt.categories,
+    maxTokens: settings.maxTokens,
+    messages: prompt.messages,
+    placement: settings.specPlacement,
+    promptId: prompt.id,
+  }).slice(0, -1);
+  const after = canonicalJson({
+    specText: options.specTextHash,
+    teacher: options.teacher.model.cacheIdentity,
+    temperature: settings.temperature,
+    templateHash: options.template.hash,
+    topP: settings.topP,
+  }).slice(1);
+  return (sampleIndex: number) => {
+    const sample = `"sampleIndex":${JSON.stringify(sampleIndex)},"seed":${JSON.stringify(settings.seed + sampleIndex)}`;
+    return `gen-${sha256(`${before},${sample},${after}`).slice(0, 24)}-s${sampleIndex}`;
+  };
 }
 
 /** sha256 of spec(category) per category set, memoised: what unit keys depend on instead of the whole-spec hash. */

@@ -58,7 +58,11 @@ describe('generationUnits', () => {
     const template = loadGenerationTemplate();
     const many = [
       ...prompts,
-      Prompt.parse({ id: '7', categories: ['self-harm', 'illicit'], messages: [{ role: 'user', content: 'Hi "there"\n' }] }),
+      Prompt.parse({
+        id: '7',
+        categories: ['self-harm', 'illicit'],
+        messages: [{ role: 'user', content: 'Hi "there"\n' }],
+      }),
     ];
     const variants = [
       { samples: 3 },

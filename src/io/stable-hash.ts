@@ -28,8 +28,11 @@ const startsWithDigit = (key: string) => key.charCodeAt(0) >= 48 && key.charCode
 function canonical(value: unknown): string | undefined {
   if (Array.isArray(value)) {
     let text = '[';
-    for (let index = 0; index < value.length; index++)
-      text += `${index > 0 ? ',' : ''}${canonical(value[index]) ?? 'null'}`;
+    for (let index = 0; index < value.length; index++) {
+      // A hole is written as nothing (as Array.prototype.join writes it), undefined and functions as null.
+      const item = index in value ? (canonical(value[index]) ?? 'null') : '';
+      text += index > 0 ? `,${item}` : item;
+    }
     return `${text}]`;
   }
   if (value !== null && typeof value === 'object') {

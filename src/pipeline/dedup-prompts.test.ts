@@ -262,6 +262,16 @@ describe('near-dedup against comparing every earlier kept prompt', () => {
     return removed;
   }
 
+  /** dedupPrompts removes exactly what referenceRemovals (the pairwise definition) removes; returns those removals. */
+  function expectDefinitionRemovals(prompts: Prompt[]) {
+    const { removed } = dedupPrompts(prompts, options);
+    const expected = referenceRemovals(prompts);
+    expect(
+      removed.map(({ promptId, reason, matchedId, similarity }) => ({ promptId, reason, matchedId, similarity })),
+    ).toEqual(expected);
+    return expected;
+  }
+
   it('removes what the definition removes from template fill-ins, their variants and unrelated prompts, mixed', () => {
     let state = 11;
     const next = () => {
@@ -289,11 +299,7 @@ describe('near-dedup against comparing every earlier kept prompt', () => {
       }
     }
     const prompts = texts.map((text, index) => prompt(`m${index}`, text));
-    const { removed } = dedupPrompts(prompts, options);
-    const expected = referenceRemovals(prompts);
-    expect(
-      removed.map(({ promptId, reason, matchedId, similarity }) => ({ promptId, reason, matchedId, similarity })),
-    ).toEqual(expected);
+    const expected = expectDefinitionRemovals(prompts);
     const near = expected.filter((entry) => entry.reason === 'near-duplicate');
     expect(near.length).toBeGreaterThan(100);
     expect(new Set(near.map((entry) => entry.similarity)).size).toBeGreaterThan(10);
@@ -317,11 +323,7 @@ describe('near-dedup against comparing every earlier kept prompt', () => {
       return `${['Please', 'So', 'Tell me'][next() % 3]} how do pin tumbler locks work, part ${part}`;
     });
     const prompts = texts.map((text, index) => prompt(`g${index}`, text));
-    const { removed } = dedupPrompts(prompts, options);
-    const expected = referenceRemovals(prompts);
-    expect(
-      removed.map(({ promptId, reason, matchedId, similarity }) => ({ promptId, reason, matchedId, similarity })),
-    ).toEqual(expected);
+    const expected = expectDefinitionRemovals(prompts);
     expect(expected.filter((entry) => entry.similarity === 0.833)).toHaveLength(4);
     expect(expected.filter((entry) => entry.similarity === 0.857).length).toBeGreaterThan(50);
   });

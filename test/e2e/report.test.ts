@@ -17,7 +17,10 @@ const hasChromium = existsSync(chromiumPath);
 if (!hasChromium)
   console.warn(`skipping report screenshot tests: ${chromiumPath} is absent (apt-get install chromium)`);
 
-const screenshotFolder = mkdtempSync(path.join(tmpdir(), 'deliberate-report-screenshots-'));
+// Kept after the run (test/temporary-folder-setup.ts removes the rest of the run's temporary files).
+const screenshotFolder = mkdtempSync(
+  path.join(process.env.DELIBERATE_SYSTEM_TMPDIR ?? tmpdir(), 'deliberate-report-screenshots-'),
+);
 
 interface PageCheck {
   svgCount: number;

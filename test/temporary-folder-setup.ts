@@ -15,6 +15,7 @@ export default function setup(): () => void {
   process.env.DELIBERATE_SYSTEM_TMPDIR = os.tmpdir();
   process.env.TMPDIR = folder;
   return () => {
+    delete process.env.DELIBERATE_SYSTEM_TMPDIR;
     if (previous === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previous;
     rmSync(folder, { recursive: true, force: true });

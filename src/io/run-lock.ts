@@ -8,6 +8,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { DeliberateError } from '../errors.js';
+import { processIsAlive } from './process-is-alive.js';
 
 export interface RunLockHolder {
   pid: number;
@@ -29,16 +30,6 @@ export class RunLockedError extends DeliberateError {
   constructor(message: string, options: { hint: string; location: string }) {
     super(message, options);
     this.name = 'RunLockedError';
-  }
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

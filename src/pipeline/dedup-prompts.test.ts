@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { mixHash32 } from '../io/string-hash32.js';
 import type { Prompt } from '../records/prompt.js';
 import { decontaminatePrompts } from './decontaminate-prompts.js';
-import { createPromptDeduplicator, dedupPrompts, normalisedWords, promptText } from './dedup-prompts.js';
+import { createPromptDeduplicator, dedupPrompts, minHash, normalisedWords, promptText } from './dedup-prompts.js';
 
 function prompt(id: string, content: string): Prompt {
   return { schemaVersion: 1, id, messages: [{ role: 'user', content }], categories: [], metadata: {} };
@@ -326,5 +327,28 @@ describe('near-dedup against comparing every earlier kept prompt', () => {
     const expected = expectDefinitionRemovals(prompts);
     expect(expected.filter((entry) => entry.similarity === 0.833)).toHaveLength(4);
     expect(expected.filter((entry) => entry.similarity === 0.857).length).toBeGreaterThan(50);
+  });
+});
+
+describe('minHash', () => {
+  it('is, per permutation, the least mixHash32(hash ^ seed) (its inner loop writes mixHash32 out on int32s)', () => {
+    let state = 42;
+    const seeds = Array.from({ length: 128 }, () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state;
+    });
+    let random = 7;
+    const next = () => {
+      random = (Math.imul(random, 1664525) + 1013904223) >>> 0;
+      return random;
+    };
+    const sets = [
+      [0, 0xffffffff, 0x80000000, 0x7fffffff],
+      ...Array.from({ length: 50 }, () => Array.from({ length: 1 + (next() % 40) }, next)),
+    ];
+    for (const values of sets) {
+      const reference = seeds.map((seed) => Math.min(...values.map((value) => mixHash32((value ^ seed) >>> 0))));
+      expect([...minHash(Uint32Array.from(values))]).toEqual(reference);
+    }
   });
 });

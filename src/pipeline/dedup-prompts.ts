@@ -82,7 +82,7 @@ const permutationSeeds = (() => {
  * permutation the least `mixHash32(value ^ seed)`. The hash is `mixHash32` written out on int32s and each minimum
  * kept xored with 2^31 (as int32s that orders as uint32s), so no value in the inner loop is ever a double.
  */
-function minHash(hashes: Uint32Array): Uint32Array {
+export function minHash(hashes: Uint32Array): Uint32Array {
   const signature = new Uint32Array(permutationCount);
   const count = hashes.length;
   for (let index = 0; index < permutationCount; index++) {

@@ -37,6 +37,7 @@ describe('generateSamples', () => {
     const units = generationUnits(options);
     expect(units).toHaveLength(6);
     const store = openRunStore(path.join(folder, 'run.sqlite'));
+    const handed: Array<[string, string]> = [];
     try {
       const records = await generateSamples({
         ...options,
@@ -44,8 +45,19 @@ describe('generateSamples', () => {
         store,
         events: createRunEvents(),
         concurrency: 2,
+        onCompletion: (key, completion) => {
+          // Handed over once stored: the run validates it then instead of reading it back.
+          expect(store.get('generate', key)).toBeDefined();
+          handed.push([key, completion.answer]);
+        },
       });
       expect([...records.keys()]).toEqual(units.slice(0, 2).map((unit) => unit.key));
+      expect(handed.sort()).toEqual(
+        units
+          .slice(0, 2)
+          .map((unit) => [unit.key, 'Pins.'])
+          .sort(),
+      );
     } finally {
       store.close();
     }

@@ -48,6 +48,8 @@ export interface GenerateSamplesOptions {
   transientFailures?: Map<string, { kind: 'transport-failure'; message: string }>;
   /** The units to run, when the caller has them already (default: generationUnits of these options). */
   units?: readonly GenerationUnit[];
+  /** Sees each new completion once its record is committed (the record in hand: the run validates it then). */
+  onCompletion?: (unitKey: string, completion: Completion) => void;
 }
 
 /**
@@ -237,6 +239,7 @@ export async function generateSamples(options: GenerateSamplesOptions): Promise<
       const record = await generateOne(unit, specFor(unit.prompt));
       if (record === undefined) return;
       await store.commit(generateStage, unit.key, record);
+      if (record.completion) options.onCompletion?.(unit.key, record.completion);
       statuses.set(unit.key, generationStatus(record));
       progress.tick(1, record.completion?.usage.completionTokens ?? 0);
     });

@@ -5,13 +5,11 @@
  */
 import type { RunStore } from '../io/run-store.js';
 import type { Completion } from '../records/completion.js';
-import type { GenerationRecord } from '../records/sample.js';
 import {
   type GenerateSamplesOptions,
   type GenerationStatus,
   type GenerationUnit,
   generateSamples,
-  generateStage,
 } from './generate-samples.js';
 import type { PipelineRun } from './pipeline-run.js';
 
@@ -22,23 +20,6 @@ export interface GenerateStageResult {
   statuses: Map<string, GenerationStatus>;
   /** This run's transport failures by unit key (not stored: the next run retries them). */
   teacherFailures: Map<string, { kind: 'transport-failure'; message: string }>;
-}
-
-/**
- * The run store as the generate stage sees it, with each new completion handed to `onCompletion` (under its unit key)
- * as its record is committed: the record in hand, so a later stage need not read it back.
- */
-function observeCompletions(
-  store: RunStore,
-  onCompletion: (unitKey: string, completion: Completion) => void,
-): RunStore {
-  const observed: RunStore = Object.create(store);
-  observed.commit = (stage, key, value) => {
-    const { completion } = value as GenerationRecord;
-    if (stage === generateStage && completion) onCompletion(key, completion);
-    return store.commit(stage, key, value);
-  };
-  return observed;
 }
 
 /** Generates the missing samples of `units`; `onCompletion` sees each new completion as it is stored. */
@@ -54,7 +35,8 @@ export async function runGenerateStage(
     generateSamples({
       ...generation,
       units,
-      store: onCompletion ? observeCompletions(store, onCompletion) : store,
+      store,
+      onCompletion,
       events: run.events,
       concurrency: run.concurrencyOf('teacher'),
       signal: run.stageSignal,

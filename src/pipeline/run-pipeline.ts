@@ -22,13 +22,13 @@ import type { PipelineSections } from './pipeline-sections.js';
 import { planHasChanges, planRun, type RunPlan } from './plan-run.js';
 import { readRunPrompts } from './read-run-prompts.js';
 import { runGenerateStage } from './run-generate-stage.js';
-import { type JudgeStageResult, runJudgeStage } from './run-judge-stage.js';
+import { runJudgeStage } from './run-judge-stage.js';
 import type { RunManifest } from './run-manifest.js';
 import { selectSamples } from './select-samples.js';
 import type { Shard } from './shard-prompts.js';
 import type { ProgressSink } from './stage-progress.js';
 import { plainCompletionText, plainConversationText, qwen3TokenCounter } from './token-stats.js';
-import { writeRunSamples } from './write-run-samples.js';
+import { type JudgementsFile, writeRunSamples } from './write-run-samples.js';
 
 export { type PipelineStage, pipelineStages } from './pipeline-run.js';
 
@@ -154,7 +154,8 @@ export async function runPipeline(
   const { store, release } = lockRunStore(run);
   // The export's token counts need the tokenizer (0.6–0.8 s to load): it loads on a worker while the run goes on.
   const tokenWorker = run.reach('export') && !options.dryRun ? startTokenCountWorker() : undefined;
-  let judging: JudgeStageResult | undefined;
+  // judgements.jsonl, written while the judge stage runs; renamed into place with samples.jsonl.
+  let judgementsFile: JudgementsFile | undefined;
   try {
     const read = await readRunPrompts(run, inputs, store);
     tokenWorker?.prefetch(read.prompts.map((prompt) => plainConversationText(prompt.messages)));
@@ -186,14 +187,14 @@ export async function runPipeline(
       store.read(() => validateGenerations({ ...validation, onValid: prefetch.add, early: early.results })),
     );
     prefetch.flush();
-    const judged = await runJudgeStage(run, inputs, validated, store);
-    judging = judged;
+    const judging = await runJudgeStage(run, inputs, validated, store);
+    judgementsFile = judging.judgements;
     const selection = run.reach('select')
       ? await run.timed('select', () =>
           store.read(() =>
             selectSamples({
               validated,
-              judged: judged.judged,
+              judged: judging.judged,
               settings: config.select,
               spec,
               events: run.events,
@@ -202,7 +203,7 @@ export async function runPipeline(
           ),
         )
       : undefined;
-    const outputs = { units, generated, validated, judging: judged, selection };
+    const outputs = { units, generated, validated, judging, selection };
     writeRunSamples(run.outDirectory, outputs, store);
     const tokenCounter = tokenWorker && qwen3TokenCounter(tokenWorker);
     return await finishRun(run, {
@@ -216,8 +217,8 @@ export async function runPipeline(
       tokenCounter,
     });
   } finally {
-    // judgements.jsonl is renamed into place with samples.jsonl: a run that fails before that leaves the old one.
-    judging?.judgements?.abort();
+    // A run that fails before writeRunSamples leaves the previous judgements.jsonl (abort is a no-op after commit).
+    judgementsFile?.abort();
     release();
     await tokenWorker?.close();
   }

@@ -6,11 +6,11 @@
  * Both are written a row at a time: judgements.jsonl while the judge stage runs (openJudgementsFile; renamed into
  * place here), or, without that file, each judge record read back from the run store as its row is written.
  */
-import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { openAtomicFileWriter } from '../io/atomic-file-writer.js';
 import { writeJsonl } from '../io/jsonl.js';
 import type { RunStore } from '../io/run-store.js';
+import { removeStaleTemporaries } from '../io/write-file-atomic.js';
 import { redactSecrets } from '../models/redact-secrets.js';
 import type { JudgeRecord } from '../records/sample.js';
 import type { GenerationUnit } from './generate-samples.js';
@@ -63,7 +63,7 @@ export interface JudgementsFile {
  */
 export function openJudgementsFile(outDirectory: string): JudgementsFile {
   const file = path.join(outDirectory, 'judgements.jsonl');
-  removeStaleTemporaries(outDirectory, 'judgements.jsonl');
+  removeStaleTemporaries(file);
   const writer = openAtomicFileWriter(file);
   let done = false;
   return {
@@ -78,31 +78,6 @@ export function openJudgementsFile(outDirectory: string): JudgementsFile {
       writer.abort();
     },
   };
-}
-
-/** Removes `<name>.<pid>.<hex>.tmp` files (io/write-file-atomic) whose process is gone: what a killed run left. */
-function removeStaleTemporaries(outDirectory: string, name: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(outDirectory);
-  } catch {
-    return;
-  }
-  for (const entry of names) {
-    const match = /^(.+)\.(\d+)\.[0-9a-f]+\.tmp$/.exec(entry);
-    if (!match || match[1] !== name || processAlive(Number(match[2]))) continue;
-    rmSync(path.join(outDirectory, entry), { force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function* sampleRows({ units, generated, validated, judging }: StageOutputs, selection: Selection, store: RunStore) {
